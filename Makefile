@@ -1,0 +1,40 @@
+# Two commands from nothing but Python 3.11 and make:
+#   make run    set up, synthesise the demo world, consolidate the latest complete month, publish
+#   make test   set up and run the whole suite (dbt tests included) against a real PostgreSQL
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install run test airflow summary clean
+
+help:
+	@echo "make run      consolidate the latest complete month of the demo world and publish it"
+	@echo "make test     run the test suite (unit, integration, DAG end to end, dbt tests)"
+	@echo "make airflow  Airflow's web UI on http://localhost:8080 over the same DAGs and metadata"
+	@echo "make clean    stop the embedded warehouse and remove local state (.kinerja, data, open-data)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kinerja synth
+	$(BIN)/kinerja run
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+airflow: $(STAMP)
+	$(BIN)/kinerja airflow
+
+summary: $(STAMP)
+	$(BIN)/kinerja summary
+
+clean:
+	-[ -x $(BIN)/kinerja ] && $(BIN)/kinerja warehouse stop
+	rm -rf .kinerja data open-data dbt_project/target dbt_project/logs

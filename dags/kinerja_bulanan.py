@@ -1,0 +1,113 @@
+"""kinerja_bulanan: the monthly consolidation of every configured government.
+
+Thin wiring: every task calls a function of the `etl` package. Per agency (dynamic task mapping
+over config/agencies.yml) extract -> validate -> load, each visible on its own; one agency's
+failure does not stop the others. Then dbt builds the marts and the public tables, and the
+period's open data is published.
+
+Scheduled on the 1st of each month at 02:00 Asia/Jakarta for the previous month (the data
+interval spans that month), with catchup for backfills. A person can run any month with the
+`period` param (YYYY-MM); `kinerja run --period` does exactly that, in-process.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task, task_group
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+JAKARTA = "Asia/Jakarta"
+
+
+@task
+def resolve_period() -> str:
+    """The month to consolidate: the `period` param, else the month of the data interval."""
+    from etl.config import check_period
+
+    context = get_current_context()
+    chosen = (context["params"] or {}).get("period")
+    if chosen:
+        return check_period(chosen)
+    start = context.get("data_interval_start")
+    if start is None:  # asset-triggered or manual run without interval: the previous month
+        start = pendulum.instance(context["dag_run"].run_after).subtract(months=1)
+    return pendulum.instance(start).in_timezone(JAKARTA).format("YYYY-MM")
+
+
+@task
+def configured_agencies() -> list[str]:
+    from etl.config import load_agencies
+
+    return [agency.kode for agency in load_agencies()]
+
+
+@task(map_index_template="{{ agency_kode }}", retries=2, retry_delay=pendulum.duration(seconds=30))
+def extract(agency_kode: str, period: str) -> list[dict]:
+    from etl import pipeline
+
+    get_current_context()["agency_kode"] = agency_kode
+    return pipeline.extract(agency_kode, period)
+
+
+@task(map_index_template="{{ agency_kode }}")
+def validate(landed: list[dict]) -> list[dict]:
+    from etl import pipeline
+
+    get_current_context()["agency_kode"] = landed[0]["agency"] if landed else "-"
+    return pipeline.validate(landed)
+
+
+@task(map_index_template="{{ agency_kode }}", retries=1, retry_delay=pendulum.duration(seconds=30))
+def load(validated: list[dict]) -> list[dict]:
+    from etl import pipeline
+
+    get_current_context()["agency_kode"] = validated[0]["batch"]["agency"] if validated else "-"
+    return pipeline.load(validated)
+
+
+@task_group(group_id="agency")
+def per_agency(agency_kode: str, period: str):
+    load(validate(extract(agency_kode, period)))
+
+
+@task(trigger_rule="all_done")
+def transform(period: str) -> dict:
+    """dbt build, whatever happened to single agencies: the others' data must still reach the marts."""
+    from etl import transform as dbt
+
+    return dbt.build(period).__dict__
+
+
+@task
+def publish(period: str) -> list[dict]:
+    from etl.publish import publish as write_open_data
+
+    return write_open_data(period)
+
+
+@dag(
+    dag_id="kinerja_bulanan",
+    schedule=CronDataIntervalTimetable("0 2 1 * *", timezone=JAKARTA),
+    start_date=pendulum.datetime(2026, 1, 1, tz=JAKARTA),
+    catchup=True,
+    max_active_runs=1,
+    tags=["kinerja", "skm"],
+    params={
+        "period": Param(
+            None,
+            type=["null", "string"],
+            pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+            description="Month to consolidate (YYYY-MM). Empty: the month of the data interval.",
+        )
+    },
+    doc_md=__doc__,
+)
+def kinerja_bulanan():
+    period = resolve_period()
+    loaded = per_agency.partial(period=period).expand(agency_kode=configured_agencies())
+    built = transform(period)
+    loaded >> built
+    built >> publish(period)
+
+
+dag = kinerja_bulanan()

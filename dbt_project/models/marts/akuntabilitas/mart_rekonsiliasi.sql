@@ -1,0 +1,28 @@
+with batch as (
+    select * from {{ ref('stg_audit__batch') }}
+),
+
+final as (
+    select
+        batch_id,
+        instansi_kode,
+        entity,
+        periode,
+        status,
+        is_current,
+        rows_received,
+        rows_loaded,
+        rows_quarantined,
+        status = 'loaded' and rows_received = rows_loaded + rows_quarantined as is_seimbang,
+        message,
+        source_file,
+        landing_path,
+        checksum_sha256,
+        attempts,
+        first_received_at,
+        loaded_at,
+        coalesce(extract_seconds, 0) + coalesce(validate_seconds, 0) + coalesce(load_seconds, 0) as detik_total
+    from batch
+)
+
+select * from final

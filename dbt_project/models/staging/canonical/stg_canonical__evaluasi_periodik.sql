@@ -1,0 +1,26 @@
+with source as (
+    select * from {{ source('raw', 'evaluasi_periodik') }}
+),
+
+renamed as (
+    select
+        _instansi_kode                        as instansi_kode,
+        _periode                              as periode_pengiriman,
+        nip,
+        periode,
+        skp_id,
+        regime,
+        rating_hasil_kerja,
+        rating_perilaku_kerja,
+        nilai_skp::numeric(6, 2)              as nilai_skp,
+        nilai_perilaku::numeric(6, 2)         as nilai_perilaku,
+        predikat                              as predikat_sumber,
+        penilai_nip,
+        waktu_dinilai::timestamptz            as waktu_dinilai,
+        coalesce(is_plt_plh::boolean, false)  as is_plt_plh,
+        _batch_id                             as batch_id,
+        _row                                  as baris_sumber
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,164 @@
+"""The canonical interchange format (contracts.md §2, version 1): the one definition.
+
+Connectors map every source into these entities; validation, landing and loading read
+the column lists from here, so a column is named in exactly one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    columns: tuple[str, ...]
+    # columns that identify a row within one delivery (uniqueness is checked by the suite)
+    natural_key: tuple[str, ...]
+    # the column that holds the period, or None when the entity is a snapshot "as of" the period
+    period_column: str | None
+    description: str
+
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        Entity(
+            "unit_kerja",
+            ("instansi_kode", "unit_kode", "unit_nama", "induk_unit_kode", "is_unit_layanan"),
+            ("instansi_kode", "unit_kode"),
+            None,
+            "organisation units (tree)",
+        ),
+        Entity(
+            "pegawai",
+            (
+                "nip", "nama", "status_kepegawaian", "jenis_kelamin", "golongan", "jabatan_nama",
+                "jabatan_kategori", "unit_kode", "atasan_nip", "aktif",
+            ),
+            ("nip",),
+            None,
+            "employees, as of the period",
+        ),
+        Entity(
+            "evaluasi_periodik",
+            (
+                "nip", "periode", "skp_id", "regime", "rating_hasil_kerja", "rating_perilaku_kerja",
+                "nilai_skp", "nilai_perilaku", "predikat", "penilai_nip", "waktu_dinilai", "is_plt_plh",
+            ),
+            ("nip", "periode", "skp_id"),
+            "periode",
+            "one row per employee per evaluated period",
+        ),
+        Entity(
+            "rhk",
+            (
+                "nip", "skp_id", "tahun", "periode", "rhk_kode", "rhk_uraian", "jenis_rhk", "indikator",
+                "target", "satuan", "realisasi",
+            ),
+            ("nip", "skp_id", "periode", "rhk_kode"),
+            "periode",
+            "the lines of an employee's SKP and their realisation in the period",
+        ),
+        Entity(
+            "predikat_organisasi",
+            ("instansi_kode", "unit_kode", "periode", "predikat_organisasi"),
+            ("instansi_kode", "unit_kode", "periode"),
+            "periode",
+            "the unit's own predikat, set by the level above",
+        ),
+        Entity(
+            "skm_responden",
+            (
+                "responden_id", "instansi_kode", "unit_layanan_kode", "jenis_layanan", "tanggal", "usia",
+                "jenis_kelamin", "pendidikan", "pekerjaan", "persyaratan", "prosedur", "waktu", "biaya",
+                "produk", "kompetensi", "perilaku", "pengaduan", "sarana", "saran",
+            ),
+            ("responden_id",),
+            None,
+            "one row per survey response",
+        ),
+        Entity(
+            "skm_populasi",
+            ("instansi_kode", "unit_layanan_kode", "periode", "populasi"),
+            ("instansi_kode", "unit_layanan_kode", "periode"),
+            "periode",
+            "service users in the survey period, for the minimum-sample check",
+        ),
+    )
+}
+
+
+def entity(name: str) -> Entity:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        known = ", ".join(ENTITIES)
+        raise KeyError(f"unknown entity '{name}' (known: {known})") from None
+
+
+# --------------------------------------------------------------------------- labels
+# Labels arrive in many spellings (domain.md §1.2, §7, §8). Normalisation maps a spelling
+# to its canonical code; a spelling it does not know stays as received so that the
+# suite quarantines it with its reason, instead of guessing.
+
+def _key(label: str) -> str:
+    return re.sub(r"[^A-Z]", "", label.upper())
+
+
+_RATING = {
+    "DIATAS": "DIATAS", "DIATASEKSPEKTASI": "DIATAS",
+    "SESUAI": "SESUAI", "SESUAIEKSPEKTASI": "SESUAI",
+    "DIBAWAH": "DIBAWAH", "DIBAWAHEKSPEKTASI": "DIBAWAH",
+}
+_PREDIKAT_PEGAWAI = {
+    "SANGATBAIK": "SANGAT_BAIK",
+    "BAIK": "BAIK",
+    "BUTUHPERBAIKAN": "BUTUH_PERBAIKAN", "CUKUP": "BUTUH_PERBAIKAN",
+    "KURANG": "KURANG", "KURANGMISCONDUCT": "KURANG", "MISCONDUCT": "KURANG",
+    "SANGATKURANG": "SANGAT_KURANG",
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "rating": _RATING,
+    "predikat_pegawai": _PREDIKAT_PEGAWAI,
+}
+
+
+def normalise_label(vocabulary: str, value: str | None) -> str | None:
+    """Canonical code for `value` in `vocabulary`, the value unchanged if unknown, None if empty."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text in ("", "-"):
+        return None
+    return LABELS[vocabulary].get(_key(text), text)
+
+
+# which columns of which entity carry which vocabulary
+LABEL_COLUMNS: dict[str, dict[str, str]] = {
+    "evaluasi_periodik": {
+        "rating_hasil_kerja": "rating",
+        "rating_perilaku_kerja": "rating",
+        "predikat": "predikat_pegawai",
+    },
+}
+
+
+def to_canonical(frame: pd.DataFrame, entity_name: str, first_row: int) -> pd.DataFrame:
+    """The entity's columns only (extra producer columns are ignored), as trimmed text with
+    '' and '-' as missing and labels normalised; `_row` numbers the rows from `first_row`."""
+    spec = entity(entity_name)
+    out = pd.DataFrame(index=frame.index)
+    for column in spec.columns:
+        values = frame[column].astype("string").str.strip() if column in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
+        out[column] = values.mask(values.isin(["", "-"]))
+    for column, vocabulary in LABEL_COLUMNS.get(entity_name, {}).items():
+        out[column] = out[column].map(lambda v, voc=vocabulary: normalise_label(voc, v) if isinstance(v, str) else None).astype("string")
+    out.insert(0, "_row", range(first_row, first_row + len(out)))
+    return out.reset_index(drop=True)

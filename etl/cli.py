@@ -1,0 +1,218 @@
+"""The `kinerja` command: the demo world, monthly runs, publishing, the warehouse and Airflow."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="Consolidate ASN performance records and SKM surveys into the warehouse, and publish open data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+warehouse_app = typer.Typer(help="The warehouse: where it is, and stopping the embedded one.", no_args_is_help=True)
+app.add_typer(warehouse_app, name="warehouse")
+console = Console()
+
+
+def latest_complete_month(today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    first = today.replace(day=1)
+    last = first - dt.timedelta(days=1)
+    return f"{last:%Y-%m}"
+
+
+def default_months(today: dt.date | None = None) -> str:
+    latest = latest_complete_month(today)
+    return f"{latest[:4]}-01..{latest}"
+
+
+def fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def clear_errors():
+    """Known failures become one clear sentence; KINERJA_DEBUG=1 shows the traceback instead."""
+    from etl.config import ConfigError
+    from etl.transform import TransformError
+    from etl.warehouse import WarehouseError
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except (ConfigError, WarehouseError, TransformError, KeyError, RuntimeError, OSError) as exc:
+        if os.environ.get("KINERJA_DEBUG"):
+            raise
+        text = str(exc).strip().strip("'\"") or type(exc).__name__
+        fail(text.splitlines()[0])
+
+
+@contextlib.contextmanager
+def output_to(log_path: Path):
+    """Send everything written to stdout/stderr (Airflow's task logs) to a file."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with open(log_path, "ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+@app.command()
+def synth(
+    months: str = typer.Option(None, help="Months to write, e.g. 2026-01..2026-10 (default: January through the latest complete month)."),
+    seed: int = typer.Option(2026, help="Random seed: the same seed gives the same bytes."),
+    employees: int = typer.Option(120, help="Employees per government."),
+    out: Path = typer.Option(None, help="Folder for the agencies' deliveries (default: data/sources)."),
+):
+    """Write the demo world's source data and its manifest of planted defects."""
+    from etl import synth as generator
+    from etl.config import sources_dir
+
+    with clear_errors():
+        chosen = generator.parse_months(months or default_months())
+        folder = (out or sources_dir()).resolve()
+        with console.status("writing the demo world…") as status:
+            manifest = generator.generate(
+                generator.Settings(folder, chosen, seed, employees),
+                progress=lambda period: status.update(f"writing the demo world… {period}"),
+            )
+        console.print(f"demo world for {len(chosen)} month(s) ({chosen[0]} … {chosen[-1]}) written to {folder}")
+        console.print(f"manifest of planted defects: {folder / 'manifest.json'} ({len(manifest['agencies'])} government(s))")
+
+
+@app.command()
+def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (default: the latest complete month).")):
+    """Run the Airflow DAG kinerja_bulanan for one month, in-process, and summarise it."""
+    from etl import orchestration, warehouse
+    from etl.config import check_period, home
+
+    with clear_errors():
+        period = check_period(period or latest_complete_month())
+        with console.status("starting the warehouse…"):
+            warehouse.url()
+        log = home() / "logs" / f"run-{period}.log"
+        with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
+            with output_to(log):
+                dag_run = orchestration.run_period(period)
+                failed = orchestration.failed_tasks(dag_run)
+        show_summary(period)
+        console.print(f"Airflow's log of this run: {log}")
+        if str(dag_run.state) != "success" or failed:
+            names = ", ".join(name for name, _ in failed) or "the run"
+            fail(f"kinerja_bulanan for {period} did not fully succeed: {names} failed (see {log})")
+
+
+@app.command()
+def publish(period: str = typer.Option(None, help="Month to publish, YYYY-MM (default: the latest complete month).")):
+    """Write open-data/<period>/ from the public tables."""
+    from etl.config import check_period
+    from etl.publish import publish as write_open_data
+
+    with clear_errors():
+        period = check_period(period or latest_complete_month())
+        written = write_open_data(period)
+        for item in written:
+            console.print(f"{item['path']}  ({item['rows']} rows)")
+
+
+@app.command()
+def summary(period: str = typer.Option(None, help="Month, YYYY-MM (default: the latest complete month).")):
+    """What the warehouse holds for a month: loaded, quarantined and why, published."""
+    from etl.config import check_period
+
+    with clear_errors():
+        show_summary(check_period(period or latest_complete_month()))
+
+
+def show_summary(period: str) -> None:
+    from etl import report
+
+    facts = report.period_summary(period)
+    table = Table(title=f"Batches for {period}", show_lines=False)
+    for column in ("agency", "entity", "status", "received", "loaded", "quarantined", "balanced"):
+        table.add_column(column, justify="right" if column in ("received", "loaded", "quarantined") else "left")
+    for b in facts["batches"]:
+        table.add_row(b["agency"], b["entity"], b["status"], str(b["received"] or 0), str(b["loaded"] or 0),
+                      str(b["quarantined"] or 0), "yes" if b["balanced"] else "[red]no[/]")
+    console.print(table)
+    for b in facts["batches"]:
+        if b["message"]:
+            console.print(f"[red]{b['agency']} {b['entity']} rejected:[/] {b['message']}")
+    if facts["quarantine"]:
+        reasons = Table(title="Quarantined rows by rule")
+        reasons.add_column("agency")
+        reasons.add_column("entity")
+        reasons.add_column("rule")
+        reasons.add_column("rows", justify="right")
+        for q in facts["quarantine"]:
+            reasons.add_row(q["agency"], q["entity"], q["rule"], str(q["rows"]))
+        console.print(reasons)
+        console.print("rows as received, with their rules: [bold]select * from audit.quarantine[/]")
+    for line in facts["marts"]:
+        console.print(line)
+    for path in facts["published"]:
+        console.print(f"published: {path}")
+
+
+@warehouse_app.command("url")
+def warehouse_url():
+    """Print the warehouse's URL (give it to psql); starts the embedded warehouse if needed."""
+    from etl import warehouse
+
+    with clear_errors():
+        typer.echo(warehouse.url())
+
+
+@warehouse_app.command("stop")
+def warehouse_stop():
+    """Stop the embedded warehouse (its data stays under .kinerja/pgdata)."""
+    from etl import warehouse
+
+    with clear_errors():
+        if not warehouse.is_embedded():
+            fail("KINERJA_WAREHOUSE_URL names an external PostgreSQL; this command stops only the embedded one")
+        console.print("embedded warehouse stopped" if warehouse.stop() else "the embedded warehouse was not running")
+
+
+@app.command()
+def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on localhost.")):
+    """Start Airflow's own UI, scheduler and workers on localhost over this project's DAGs and metadata."""
+    from etl import orchestration, warehouse
+
+    with clear_errors():
+        os.environ["KINERJA_AIRFLOW_PORT"] = str(port)
+        os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")
+        warehouse.url()
+        orchestration.ensure_metadata()
+        console.print(f"Airflow UI: http://localhost:{port}  (Ctrl-C stops it; DAG kinerja_bulanan starts paused)")
+        os.execv(orchestration.airflow_bin(), [orchestration.airflow_bin(), "standalone"])
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,89 @@
+"""The landing store: every delivery kept exactly as received, with its checksum.
+
+Layout: <landing>/<agency>/<entity>/<period>/<batch_id>/<file name as delivered>
+plus `<file>.sha256`. A batch id is derived from agency, entity, period and the content's
+SHA-256, so the same delivery always lands in the same place and is written once; a
+corrected re-delivery gets a new batch id beside the earlier one, which stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from etl.config import landing_dir
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class LandedBatch:
+    batch_id: str
+    agency: str
+    entity: str
+    period: str
+    source_kind: str
+    source_file: str  # where the agency's delivery came from (path or URL), for messages
+    path: str  # the immutable landing copy
+    checksum_sha256: str
+    size_bytes: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LandedBatch:
+        return cls(**data)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def batch_id_for(agency: str, entity: str, period: str, checksum: str) -> str:
+    key = f"{agency}|{entity}|{period}|{checksum}".encode()
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def land(file: Path, *, agency: str, entity: str, period: str, source_kind: str, source_file: str) -> LandedBatch:
+    """Copy `file` into the landing store (once) and describe the batch."""
+    file = Path(file)
+    checksum = sha256_of(file)
+    batch_id = batch_id_for(agency, entity, period, checksum)
+    folder = landing_dir() / agency / entity / period / batch_id
+    target = folder / file.name
+    if not target.exists() or sha256_of(target) != checksum:
+        folder.mkdir(parents=True, exist_ok=True)
+        # write under a temporary name, then rename: readers never see half a file
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+        os.close(fd)
+        shutil.copyfile(file, tmp)
+        os.replace(tmp, target)
+        os.chmod(target, 0o444)
+        (folder / f"{file.name}.sha256").write_text(f"{checksum}  {file.name}\n", encoding="utf-8")
+    return LandedBatch(
+        batch_id=batch_id,
+        agency=agency,
+        entity=entity,
+        period=period,
+        source_kind=source_kind,
+        source_file=source_file,
+        path=str(target),
+        checksum_sha256=checksum,
+        size_bytes=target.stat().st_size,
+    )
+
+
+def work_dir(batch_id: str) -> Path:
+    """Scratch space for a batch's validated rows, inside the landing store (shared by tasks)."""
+    folder = landing_dir() / "_work" / batch_id
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

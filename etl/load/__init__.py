@@ -1,0 +1,172 @@
+"""Loading: COPY validated rows into `raw`, quarantine into `audit`, in one transaction per batch.
+
+Each (agency, entity, period) is replaced as a whole: the rows of the earlier delivery for that
+period are deleted and the new ones copied in, together with the batch's audit record, its
+quarantine and its validation results, in a single transaction. A crash halfway leaves the
+previous state; a rerun of the same delivery (same batch id) leaves identical tables.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from etl.canonical import ENTITIES, entity as entity_def
+
+COPY_BLOCK = 1 << 20
+
+# columns every raw table carries before the entity's own columns (all text but _row)
+RAW_META_COLUMNS = ("_batch_id", "_instansi_kode", "_periode", "_row")
+
+
+def ddl() -> list[str]:
+    statements = [
+        "create schema if not exists raw",
+        "create schema if not exists audit",
+        """
+        create table if not exists audit.batch (
+            batch_id          text primary key,
+            instansi_kode     text not null,
+            entity            text not null,
+            periode           text not null,
+            source_kind       text not null,
+            source_file       text not null,
+            landing_path      text not null,
+            checksum_sha256   text not null,
+            size_bytes        bigint,
+            status            text not null check (status in ('received', 'loaded', 'rejected')),
+            message           text,
+            rows_received     bigint,
+            rows_loaded       bigint,
+            rows_quarantined  bigint,
+            is_current        boolean not null default false,
+            attempts          integer not null default 1,
+            first_received_at timestamptz not null default now(),
+            extracted_at      timestamptz,
+            validated_at      timestamptz,
+            loaded_at         timestamptz,
+            extract_seconds   numeric(12, 3),
+            validate_seconds  numeric(12, 3),
+            load_seconds      numeric(12, 3),
+            constraint batch_balances check (
+                status <> 'loaded' or rows_received = rows_loaded + rows_quarantined
+            )
+        )
+        """,
+        "create index if not exists batch_scope on audit.batch (instansi_kode, entity, periode)",
+        """
+        create table if not exists audit.quarantine (
+            batch_id    text not null references audit.batch (batch_id),
+            row_number  bigint not null,
+            source_file text not null,
+            row_data    jsonb not null,
+            reasons     jsonb not null,
+            primary key (batch_id, row_number)
+        )
+        """,
+        """
+        create table if not exists audit.validation_result (
+            batch_id       text not null references audit.batch (batch_id),
+            rule           text not null,
+            expectation    text not null,
+            column_name    text,
+            rows_evaluated bigint not null,
+            rows_failed    bigint not null,
+            primary key (batch_id, rule)
+        )
+        """,
+    ]
+    for spec in ENTITIES.values():
+        columns = [sql.SQL("{} text").format(sql.Identifier(c)) for c in ("_batch_id", "_instansi_kode", "_periode")]
+        columns.append(sql.SQL("_row bigint"))
+        columns += [sql.SQL("{} text").format(sql.Identifier(c)) for c in spec.columns]
+        table = sql.Identifier("raw", spec.name)
+        statements.append(sql.SQL("create table if not exists {} ({})").format(table, sql.SQL(", ").join(columns)))
+        statements.append(
+            sql.SQL("create index if not exists {} on {} (_instansi_kode, _periode)").format(
+                sql.Identifier(f"{spec.name}_scope"), table
+            )
+        )
+    return statements
+
+
+def ensure_schema(conn: psycopg.Connection) -> None:
+    # one session at a time creates the schema (tasks of several agencies may start together)
+    conn.execute("select pg_advisory_xact_lock(hashtext('kinerja.ensure_schema'))")
+    for statement in ddl():
+        conn.execute(statement)
+
+
+def copy_file(conn: psycopg.Connection, table: sql.Composable, columns: list[str], path: Path) -> int:
+    """Stream a CSV file (header row first) into `table` with COPY; returns rows copied."""
+    statement = sql.SQL("copy {} ({}) from stdin with (format csv, header true)").format(
+        table, sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with conn.cursor() as cur:
+        with cur.copy(statement) as copy, open(path, "rb") as fh:
+            while block := fh.read(COPY_BLOCK):
+                copy.write(block)
+        return cur.rowcount
+
+
+def raw_columns(entity: str) -> list[str]:
+    return [*RAW_META_COLUMNS, *entity_def(entity).columns]
+
+
+def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, source_file: str) -> int:
+    """Move rows whose natural key occurs more than once in the batch to quarantine.
+
+    The suite catches duplicates within one chunk; this catches those across chunks, in one
+    set-based statement in the database.
+    """
+    spec = entity_def(entity)
+    table = sql.Identifier("raw", entity)
+    keys = sql.SQL(", ").join(map(sql.Identifier, spec.natural_key))
+    rule = f"{' + '.join(spec.natural_key)} must be unique within a delivery"
+    payload = sql.SQL(", ").join(sql.SQL("{}, r.{}").format(sql.Literal(c), sql.Identifier(c)) for c in spec.columns)
+    statement = sql.SQL(
+        """
+        with dup as (
+            delete from {table} r
+            where r._batch_id = %(batch)s
+              and ({keys}) in (
+                  select {keys} from {table} where _batch_id = %(batch)s
+                  group by {keys} having count(*) > 1
+              )
+            returning r.*
+        )
+        insert into audit.quarantine (batch_id, row_number, source_file, row_data, reasons)
+        select %(batch)s, r._row, %(source)s, jsonb_build_object({payload}), jsonb_build_array(%(rule)s::text)
+        from dup r
+        """
+    ).format(table=table, keys=keys, payload=payload)
+    with conn.cursor() as cur:
+        cur.execute(statement, {"batch": batch_id, "source": source_file, "rule": rule})
+        moved = cur.rowcount
+    if moved:
+        conn.execute(
+            """
+            insert into audit.validation_result as v
+                (batch_id, rule, expectation, column_name, rows_evaluated, rows_failed)
+            values (%s, %s, 'expect_compound_columns_to_be_unique', %s, 0, %s)
+            on conflict (batch_id, rule) do update set rows_failed = v.rows_failed + excluded.rows_failed
+            """,
+            (batch_id, rule, ",".join(spec.natural_key), moved),
+        )
+    return moved
+
+
+def save_validation_results(conn: psycopg.Connection, batch_id: str, results: list[dict]) -> None:
+    conn.execute(
+        """
+        insert into audit.validation_result
+            (batch_id, rule, expectation, column_name, rows_evaluated, rows_failed)
+        select %s, rule, expectation, column_name, rows_evaluated, rows_failed
+        from jsonb_to_recordset(%s::jsonb) as r(
+            rule text, expectation text, column_name text, rows_evaluated bigint, rows_failed bigint)
+        """,
+        (batch_id, json.dumps(results)),
+    )

@@ -1,0 +1,111 @@
+"""Airflow for this checkout: its home, metadata and DAG folder, and in-process runs.
+
+The embedded default keeps Airflow's metadata in SQLite under `.kinerja/airflow/` beside the
+embedded warehouse. `AIRFLOW_HOME` or `AIRFLOW__DATABASE__SQL_ALCHEMY_CONN` set by the user
+win. Environment is prepared before Airflow is imported, because Airflow reads its
+configuration at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from etl.config import PROJECT_DIR, home
+
+DAG_ID = "kinerja_bulanan"
+
+
+def airflow_home() -> Path:
+    return Path(os.environ.get("AIRFLOW_HOME", home() / "airflow")).resolve()
+
+
+def prepare_environment() -> dict[str, str]:
+    """Set (without overriding the user's) the Airflow settings this project needs."""
+    ah = airflow_home()
+    ah.mkdir(parents=True, exist_ok=True)
+    defaults = {
+        "AIRFLOW_HOME": str(ah),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_DIR / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{ah / 'airflow.db'}",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Jakarta",
+        # local UI: every user of this machine's UI is an admin (no password to hunt for)
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+        "AIRFLOW__API__PORT": os.environ.get("KINERJA_AIRFLOW_PORT", "8080"),
+        "GX_ANALYTICS_ENABLED": "False",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])),
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    if str(PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(PROJECT_DIR))
+    return {k: os.environ[k] for k in defaults}
+
+
+def airflow_bin() -> str:
+    return str(Path(sys.executable).with_name("airflow"))
+
+
+def ensure_metadata() -> None:
+    """Create or upgrade Airflow's metadata database (once per Airflow version)."""
+    prepare_environment()
+    import airflow
+
+    marker = airflow_home() / f".migrated-{airflow.__version__}"
+    if marker.exists():
+        return
+    done = subprocess.run([airflow_bin(), "db", "migrate"], capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"airflow db migrate failed: {tail[0]}")
+    marker.write_text("ok\n")
+
+
+def load_dag():
+    """The kinerja_bulanan DAG object, imported from the DAG folder as the scheduler would."""
+    prepare_environment()
+    import importlib.util
+
+    path = Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]) / f"{DAG_ID}.py"
+    spec = importlib.util.spec_from_file_location(f"_kinerja_dag_{DAG_ID}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.dag
+
+
+def run_period(period: str):
+    """Run kinerja_bulanan for one month in-process (dag.test). Returns the DagRun."""
+    import pendulum
+
+    ensure_metadata()
+    from airflow import settings
+
+    if settings.Session is None:
+        settings.configure_orm()
+    dag = load_dag()
+    # the logical date the scheduler gives that month's run (start of its data interval)
+    logical = pendulum.datetime(int(period[:4]), int(period[5:]), 1, 2, tz="Asia/Jakarta")
+    return dag.test(logical_date=logical, run_conf={"period": period})
+
+
+def failed_tasks(dag_run) -> list[tuple[str, str | None]]:
+    """(task id with map index, one-line error) for each failed task of a run."""
+    from airflow.utils.session import create_session
+    from airflow.models.taskinstance import TaskInstance
+
+    failed = []
+    with create_session() as session:
+        rows = (
+            session.query(TaskInstance)
+            .filter(TaskInstance.dag_id == dag_run.dag_id, TaskInstance.run_id == dag_run.run_id)
+            .all()
+        )
+        for ti in rows:
+            if str(ti.state) in ("failed", "TaskInstanceState.FAILED", "upstream_failed"):
+                name = ti.task_id + (f"[{ti.rendered_map_index or ti.map_index}]" if ti.map_index >= 0 else "")
+                failed.append((name, str(ti.state)))
+    return failed

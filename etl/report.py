@@ -1,0 +1,63 @@
+"""What the warehouse holds for a period, for the run's summary (read from audit, marts, publik)."""
+
+from __future__ import annotations
+
+from etl import warehouse
+from etl.config import open_data_dir
+
+
+def _exists(conn, relation: str) -> bool:
+    return conn.execute("select to_regclass(%s) is not null", (relation,)).fetchone()[0]
+
+
+def period_summary(period: str) -> dict:
+    facts: dict = {"batches": [], "quarantine": [], "marts": [], "published": []}
+    with warehouse.connect() as conn:
+        if not _exists(conn, "audit.batch"):
+            return facts
+        rows = conn.execute(
+            """
+            select instansi_kode, entity, status, rows_received, rows_loaded, rows_quarantined, message,
+                   status = 'loaded' and rows_received = rows_loaded + rows_quarantined
+            from audit.batch
+            where periode = %s and (is_current or status <> 'loaded')
+              and (status <> 'rejected' or not exists (
+                   select 1 from audit.batch later where later.instansi_kode = batch.instansi_kode
+                   and later.entity = batch.entity and later.periode = batch.periode and later.is_current
+                   and later.loaded_at > coalesce(batch.validated_at, batch.extracted_at)))
+            order by 1, 2
+            """,
+            (period,),
+        ).fetchall()
+        facts["batches"] = [
+            dict(zip(("agency", "entity", "status", "received", "loaded", "quarantined", "message", "balanced"), r))
+            for r in rows
+        ]
+        facts["quarantine"] = [
+            dict(zip(("agency", "entity", "rule", "rows"), r))
+            for r in conn.execute(
+                """
+                select b.instansi_kode, b.entity, reason, count(*)
+                from audit.quarantine q
+                join audit.batch b using (batch_id)
+                cross join lateral jsonb_array_elements_text(q.reasons) as reason
+                where b.periode = %s and b.is_current
+                group by 1, 2, 3 order by 1, 2, 4 desc, 3
+                """,
+                (period,),
+            ).fetchall()
+        ]
+        if _exists(conn, "marts.fct_evaluasi_kinerja"):
+            n, mismatched = conn.execute(
+                """select count(*), count(*) filter (where is_predikat_tidak_sesuai)
+                   from marts.fct_evaluasi_kinerja where periode = %s""",
+                (period,),
+            ).fetchone()
+            facts["marts"].append(
+                f"marts.fct_evaluasi_kinerja: {n} evaluations for {period}, "
+                f"{mismatched} with a reported predikat that disagrees with the PermenPANRB 6/2022 matrix"
+            )
+    folder = open_data_dir() / period
+    if folder.exists():
+        facts["published"] = [str(p) for p in sorted(folder.iterdir()) if not p.name.startswith(".")]
+    return facts

@@ -1,0 +1,69 @@
+"""Transformation: dbt builds staging, intermediate, marts and publik in the warehouse.
+
+dbt runs in-process through dbtRunner with the warehouse's connection settings in the
+environment (dbt_project/profiles.yml reads them with env_var()).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from etl import warehouse
+from etl.config import dbt_project_dir
+
+
+class TransformError(RuntimeError):
+    """dbt failed: a model did not build or a test did not pass."""
+
+
+@dataclass
+class DbtOutcome:
+    command: str
+    passed: int
+    failed: int
+    skipped: int
+    failures: list[str]
+
+
+def dbt(*args: str, period: str | None = None) -> DbtOutcome:
+    """Run a dbt command against the warehouse; raises TransformError naming what failed."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(warehouse.dbt_env())
+    project = dbt_project_dir()
+    cli = [
+        *args,
+        "--project-dir", str(project),
+        "--profiles-dir", str(project),
+        "--target-path", str(project / "target"),
+        "--log-path", str(project / "logs"),
+    ]
+    if period:
+        cli += ["--vars", json.dumps({"period": period})]
+    result = dbtRunner().invoke(cli)
+    failures: list[str] = []
+    passed = failed = skipped = 0
+    for item in getattr(result.result, "results", None) or []:
+        status = str(getattr(item, "status", "")).lower()
+        if status in ("success", "pass"):
+            passed += 1
+        elif status in ("skipped",):
+            skipped += 1
+        elif status in ("error", "fail", "runtime error"):
+            failed += 1
+            failures.append(f"{item.node.name}: {(item.message or status).strip().splitlines()[0]}")
+        else:
+            passed += 1  # warn counts as built
+    outcome = DbtOutcome(" ".join(args), passed, failed, skipped, failures)
+    if not result.success:
+        if result.exception is not None:
+            raise TransformError(f"dbt {args[0]} could not run: {result.exception}")
+        raise TransformError(f"dbt {args[0]} failed: " + "; ".join(failures[:5]))
+    return outcome
+
+
+def build(period: str | None = None) -> DbtOutcome:
+    """Seeds, models, snapshots and tests, in dependency order."""
+    return dbt("build", period=period)

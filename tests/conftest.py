@@ -1,0 +1,66 @@
+"""Shared fixtures. Tests talk to a real PostgreSQL: the one named by KINERJA_WAREHOUSE_URL, or
+the embedded default. Each test session works in a database of its own on that server, and in
+temporary folders for sources, landing, open data and Airflow's metadata."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+SESSION_DIR = Path(tempfile.mkdtemp(prefix="kinerja-tests-"))
+
+
+def pytest_configure(config):
+    # before anything imports Airflow, which reads its configuration at import time
+    for name, sub in {
+        "KINERJA_SOURCES_DIR": "sources",
+        "KINERJA_LANDING_DIR": "landing",
+        "KINERJA_OPEN_DATA_DIR": "open-data",
+        "AIRFLOW_HOME": "airflow",
+    }.items():
+        os.environ[name] = str(SESSION_DIR / sub)
+    os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{SESSION_DIR / 'airflow' / 'airflow.db'}"
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+
+
+@pytest.fixture(scope="session")
+def warehouse_url():
+    """A fresh database on the warehouse server, used as KINERJA_WAREHOUSE_URL for the session."""
+    from etl import warehouse
+
+    base = warehouse.url()
+    name = f"kinerja_test_{os.getpid()}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    url = make_conninfo(base, dbname=name)
+    previous = os.environ.get("KINERJA_WAREHOUSE_URL")
+    os.environ["KINERJA_WAREHOUSE_URL"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("KINERJA_WAREHOUSE_URL", None)
+    else:
+        os.environ["KINERJA_WAREHOUSE_URL"] = previous
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def db(warehouse_url):
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="session")
+def demo_world():
+    """The demo world for two months, written once per session into the sources folder."""
+    from etl import synth
+
+    out = Path(os.environ["KINERJA_SOURCES_DIR"])
+    manifest = synth.generate(synth.Settings(out, ("2026-09", "2026-10"), seed=7, employees=80))
+    return out, manifest

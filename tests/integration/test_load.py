@@ -1,0 +1,101 @@
+"""Loading against a real PostgreSQL: balance, idempotency, replacement and atomicity."""
+
+import shutil
+
+import pytest
+
+from etl import pipeline
+
+
+def _counts(db, period):
+    return db.execute(
+        """select entity, status, rows_received, rows_loaded, rows_quarantined from audit.batch
+           where periode = %s and is_current order by entity""",
+        (period,),
+    ).fetchall()
+
+
+def _table_digest(db, table):
+    return db.execute(f"select md5(string_agg(t::text, '|' order by t::text)) from {table} t").fetchone()[0]
+
+
+def test_batches_balance_and_agree_with_the_manifest(db, demo_world):
+    _, manifest = demo_world
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-09")))
+    planted = manifest["agencies"]["PAUH"]["2026-09"]
+    for entity, status, received, loaded, quarantined in _counts(db, "2026-09"):
+        assert status == "loaded"
+        assert received == loaded + quarantined
+        assert received == planted[entity]["rows"]
+        assert quarantined == planted[entity]["rows_quarantined"]
+    by_rule = dict(db.execute(
+        """select reason, count(*) from audit.quarantine q join audit.batch b using (batch_id),
+           jsonb_array_elements_text(q.reasons) reason
+           where b.periode = '2026-09' and b.entity = 'evaluasi_periodik' and b.is_current group by 1"""
+    ).fetchall())
+    assert by_rule == planted["evaluasi_periodik"]["defects"]
+
+
+def test_loading_the_same_delivery_twice_changes_nothing(db, demo_world):
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    before = {t: _table_digest(db, t) for t in ("raw.evaluasi_periodik", "raw.pegawai", "audit.quarantine")}
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    after = {t: _table_digest(db, t) for t in before}
+    assert before == after
+    attempts = db.execute("select max(attempts) from audit.batch where periode = '2026-10'").fetchone()[0]
+    assert attempts == 2
+
+
+def test_a_corrected_redelivery_replaces_the_period_and_keeps_history(db, demo_world, tmp_path):
+    sources, _ = demo_world
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-09")))
+    # the agency sends September again, with one employee fewer
+    original = sources / "PAUH" / "2026-09" / "evaluasi_periodik.csv"
+    backup = tmp_path / "orig.csv"
+    shutil.copy(original, backup)
+    lines = original.read_text().splitlines(keepends=True)
+    original.write_text("".join(lines[:-1]))
+    try:
+        pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-09")))
+        rows = db.execute("select count(*) from raw.evaluasi_periodik where _periode = '2026-09'").fetchone()[0]
+        batches = db.execute(
+            """select count(*), count(*) filter (where is_current) from audit.batch
+               where periode = '2026-09' and entity = 'evaluasi_periodik'"""
+        ).fetchone()
+        current = _counts(db, "2026-09")
+        loaded = next(c for c in current if c[0] == "evaluasi_periodik")[3]
+        assert rows == loaded
+        assert batches == (2, 1)  # both deliveries in the audit history, one current
+    finally:
+        shutil.copy(backup, original)
+
+
+def test_a_failure_inside_the_load_leaves_the_previous_state(db, demo_world, monkeypatch):
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    before = _table_digest(db, "raw.evaluasi_periodik")
+    validated = pipeline.validate(pipeline.extract("PAUH", "2026-10"))
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("crash after COPY")
+
+    monkeypatch.setattr("etl.load.save_validation_results", boom)
+    with pytest.raises(RuntimeError, match="crash after COPY"):
+        pipeline.load(validated)
+    assert _table_digest(db, "raw.evaluasi_periodik") == before
+
+
+def test_an_unreadable_delivery_is_rejected_with_its_reason_and_loads_nothing(db, demo_world, tmp_path, monkeypatch):
+    sources, _ = demo_world
+    broken = tmp_path / "broken"
+    shutil.copytree(sources / "PAUH" / "2026-10", broken / "PAUH" / "2026-10")
+    (broken / "PAUH" / "2026-10" / "pegawai.csv").write_text("nip;nama\n1;2\n")
+    monkeypatch.setenv("KINERJA_SOURCES_DIR", str(broken))
+    validated = pipeline.validate(pipeline.extract("PAUH", "2026-10"))
+    with pytest.raises(pipeline.AgencyBatchFailed, match="pegawai: .*header lacks the columns"):
+        pipeline.load(validated)
+    status, message, loaded = db.execute(
+        """select status, message, rows_loaded from audit.batch
+           where entity = 'pegawai' and periode = '2026-10' and status = 'rejected'"""
+    ).fetchone()
+    assert (status, loaded) == ("rejected", 0)
+    assert "pegawai.csv" in message

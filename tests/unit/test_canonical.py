@@ -1,0 +1,49 @@
+import pandas as pd
+import pytest
+
+from etl.canonical import ENTITIES, entity, normalise_label, to_canonical
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("Di Atas Ekspektasi", "DIATAS"), ("DI ATAS EKSPEKTASI", "DIATAS"), ("Diatas Ekspektasi", "DIATAS"),
+        ("diatas", "DIATAS"), ("SESUAI EKSPEKTASI", "SESUAI"), ("sesuai", "SESUAI"),
+        ("Dibawah Ekspektasi", "DIBAWAH"), (" Di Bawah Ekspektasi ", "DIBAWAH"),
+    ],
+)
+def test_rating_spellings_normalise(raw, code):
+    assert normalise_label("rating", raw) == code
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [("Cukup", "BUTUH_PERBAIKAN"), ("Butuh Perbaikan", "BUTUH_PERBAIKAN"), ("Kurang/Misconduct", "KURANG"),
+     ("Kurang (Misconduct)", "KURANG"), ("Sangat Baik", "SANGAT_BAIK"), ("sangat kurang", "SANGAT_KURANG")],
+)
+def test_predikat_spellings_normalise(raw, code):
+    assert normalise_label("predikat_pegawai", raw) == code
+
+
+def test_unknown_label_is_kept_for_quarantine_and_dash_is_missing():
+    assert normalise_label("rating", "Luar Biasa") == "Luar Biasa"
+    assert normalise_label("rating", "-") is None
+    assert normalise_label("rating", "  ") is None
+
+
+def test_to_canonical_keeps_entity_columns_numbers_rows_and_ignores_extras():
+    frame = pd.DataFrame(
+        {"extra": ["x", "y"], **{c: [" a ", "-"] for c in entity("evaluasi_periodik").columns}}
+    )
+    frame["predikat"] = ["Cukup", ""]
+    out = to_canonical(frame, "evaluasi_periodik", first_row=2)
+    assert list(out.columns) == ["_row", *entity("evaluasi_periodik").columns]
+    assert out["_row"].tolist() == [2, 3]
+    assert out.loc[0, "nip"] == "a"
+    assert pd.isna(out.loc[1, "nip"])
+    assert out.loc[0, "predikat"] == "BUTUH_PERBAIKAN"
+
+
+def test_every_entity_has_its_natural_key_among_its_columns():
+    for spec in ENTITIES.values():
+        assert set(spec.natural_key) <= set(spec.columns), spec.name

@@ -1,0 +1,35 @@
+import pytest
+
+from etl.config import ConfigError, check_period, load_agencies
+
+
+def test_shipped_agencies_file_loads():
+    agencies = load_agencies()
+    assert "PAUH" in {a.kode for a in agencies}
+
+
+def test_unknown_entity_is_refused(tmp_path):
+    path = tmp_path / "agencies.yml"
+    path.write_text("agencies:\n  - {kode: X, kind: canonical_csv, entities: [gaji]}\n")
+    with pytest.raises(ConfigError, match="unknown entities: gaji"):
+        load_agencies(path)
+
+
+def test_missing_setting_is_named(tmp_path):
+    path = tmp_path / "agencies.yml"
+    path.write_text("agencies:\n  - {kode: X, entities: [pegawai]}\n")
+    with pytest.raises(ConfigError, match="kind"):
+        load_agencies(path)
+
+
+def test_agencies_file_from_environment(tmp_path, monkeypatch):
+    path = tmp_path / "other.yml"
+    path.write_text("agencies:\n  - {kode: baru, kind: canonical_csv, entities: [pegawai]}\n")
+    monkeypatch.setenv("KINERJA_AGENCIES", str(path))
+    assert [a.kode for a in load_agencies()] == ["BARU"]
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "2026-1", "26-01", "", "2026-Q1"])
+def test_bad_periods_are_refused(bad):
+    with pytest.raises(ConfigError):
+        check_period(bad)

@@ -1,0 +1,75 @@
+import json
+
+import pandas as pd
+import pytest
+
+from etl.canonical import ENTITIES, to_canonical
+from etl.validate import Tally, load_suite_spec, suite, suite_path, validate_chunk
+
+SUITES = [name for name in ENTITIES if suite_path(name).exists()]
+
+
+@pytest.mark.parametrize("name", SUITES)
+def test_gx_accepts_every_expectation_of_each_suite(name):
+    spec = json.loads(suite_path(name).read_text())
+    assert len(suite(name).expectations) == len(spec["expectations"])
+    assert all(e.get("meta", {}).get("rule") for e in spec["expectations"]), "every rule needs its sentence"
+
+
+def test_the_vertical_slice_has_its_suites():
+    assert {"unit_kerja", "pegawai", "evaluasi_periodik"} <= set(SUITES)
+
+
+def _evaluation(**overrides):
+    row = {
+        "nip": "199001012015031001", "periode": "2026-10", "skp_id": "S1", "regime": "PERMEN6_2022",
+        "rating_hasil_kerja": "Di Atas Ekspektasi", "rating_perilaku_kerja": "Sesuai Ekspektasi", "nilai_skp": "",
+        "nilai_perilaku": "", "predikat": "Baik", "penilai_nip": "198001012005011002",
+        "waktu_dinilai": "2026-11-03T09:00:00+07:00", "is_plt_plh": "false",
+    }
+    row.update(overrides)
+    return row
+
+
+def test_good_rows_pass_and_bad_rows_carry_every_rule_they_broke():
+    rows = [
+        _evaluation(),
+        _evaluation(nip="1.99001E+17", skp_id="S2"),
+        _evaluation(nip="199001012015031003", rating_hasil_kerja="Luar Biasa", waktu_dinilai="kemarin"),
+        _evaluation(nip="199001012015031004", regime="PP30_2019", rating_hasil_kerja="", rating_perilaku_kerja="",
+                    nilai_skp="95", nilai_perilaku="80"),
+        _evaluation(nip="199001012015031005", nilai_skp="100"),
+    ]
+    chunk = to_canonical(pd.DataFrame(rows), "evaluasi_periodik", first_row=2)
+    tally = Tally()
+    outcome = validate_chunk("evaluasi_periodik", chunk, tally)
+    assert outcome.good["_row"].tolist() == [2, 5]
+    reasons = dict(zip(outcome.quarantined["_row"], outcome.quarantined["_reasons"]))
+    assert reasons[3] == ["nip must be exactly 18 digits (not a number in scientific notation)"]
+    assert sorted(reasons[4]) == sorted([
+        "rating_hasil_kerja must be Di Atas, Sesuai or Di Bawah Ekspektasi",
+        "waktu_dinilai must be an ISO 8601 date or timestamp",
+    ])
+    assert reasons[6] == ["nilai_skp must be empty under PERMEN6_2022 (never mix 0-120 scores with ratings)"]
+    failed = {r.rule: r.rows_failed for r in tally.rules.values() if r.rows_failed}
+    assert sum(failed.values()) == 4
+
+
+def test_pppk_nip_is_not_checked_as_a_pns_date():
+    people = pd.DataFrame([
+        {"nip": "199203152023212001", "nama": "A", "status_kepegawaian": "PPPK", "jenis_kelamin": "P",
+         "golongan": "IX", "jabatan_nama": "Guru", "jabatan_kategori": "FUNGSIONAL", "unit_kode": "U",
+         "atasan_nip": "", "aktif": "true"},
+        {"nip": "199203152023212002", "nama": "B", "status_kepegawaian": "PNS", "jenis_kelamin": "P",
+         "golongan": "III/a", "jabatan_nama": "Guru", "jabatan_kategori": "FUNGSIONAL", "unit_kode": "U",
+         "atasan_nip": "", "aktif": "true"},
+    ])
+    outcome = validate_chunk("pegawai", to_canonical(people, "pegawai", 2), Tally())
+    assert outcome.good["_row"].tolist() == [2]  # month 21 is fine for PPPK, not for PNS
+    assert "PNS/CPNS" in outcome.quarantined["_reasons"].iloc[0][0]
+
+
+def test_suite_spec_is_gx_1x_format():
+    spec = load_suite_spec("evaluasi_periodik")
+    assert "name" in spec and "expectation_suite_name" not in spec
+    assert all("type" in e and "expectation_type" not in e for e in spec["expectations"])
