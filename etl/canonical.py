@@ -23,6 +23,9 @@ class Entity:
     # the column that holds the period, or None when the entity is a snapshot "as of" the period
     period_column: str | None
     description: str
+    # how often it is delivered: monthly; "evaluation" (the agency's cycle, monthly or quarterly);
+    # quarterly (survey populations)
+    cadence: str = "monthly"
 
 
 ENTITIES: dict[str, Entity] = {
@@ -54,6 +57,7 @@ ENTITIES: dict[str, Entity] = {
             ("nip", "periode", "skp_id"),
             "periode",
             "one row per employee per evaluated period",
+            "evaluation",
         ),
         Entity(
             "rhk",
@@ -71,6 +75,7 @@ ENTITIES: dict[str, Entity] = {
             ("instansi_kode", "unit_kode", "periode"),
             "periode",
             "the unit's own predikat, set by the level above",
+            "evaluation",
         ),
         Entity(
             "skm_responden",
@@ -89,6 +94,7 @@ ENTITIES: dict[str, Entity] = {
             ("instansi_kode", "unit_layanan_kode", "periode"),
             "periode",
             "service users in the survey period, for the minimum-sample check",
+            "quarterly",
         ),
     )
 }

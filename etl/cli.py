@@ -206,6 +206,9 @@ def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on loc
         os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")
         warehouse.url()
         orchestration.ensure_metadata()
+        # standalone starts its components as `airflow ...`: the venv's commands must be on PATH
+        bin_dir = str(Path(orchestration.airflow_bin()).parent)
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
         console.print(f"Airflow UI: http://localhost:{port}  (Ctrl-C stops it; DAG kinerja_bulanan starts paused)")
         os.execv(orchestration.airflow_bin(), [orchestration.airflow_bin(), "standalone"])
 

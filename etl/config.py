@@ -49,16 +49,44 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class Agency:
-    kode: str
-    nama: str
+class Source:
+    """One source system of a government: its kind, the entities it delivers, its settings."""
+
     kind: str
-    periodicity: str  # monthly | quarterly
     entities: tuple[str, ...]
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
 
+@dataclass(frozen=True)
+class Agency:
+    kode: str
+    nama: str
+    periodicity: str  # monthly | quarterly: how often it evaluates (evaluasi_periodik, predikat_organisasi)
+    sources: tuple[Source, ...]
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        return tuple(e for s in self.sources for e in s.entities)
+
+    def source_for(self, entity: str) -> Source:
+        for source in self.sources:
+            if entity in source.entities:
+                return source
+        raise ConfigError(f"agency {self.kode} has no source for {entity}")
+
+
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _source(kode: str, path: Path, item: dict) -> Source:
+    try:
+        source = Source(kind=str(item["kind"]), entities=tuple(item["entities"]), options=dict(item.get("options") or {}))
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"a source of agency {kode} in {path} lacks the setting {exc}") from None
+    unknown = [e for e in source.entities if e not in ENTITIES]
+    if unknown:
+        raise ConfigError(f"agency {kode} in {path} names unknown entities: {', '.join(unknown)}")
+    return source
 
 
 def load_agencies(path: str | Path | None = None) -> list[Agency]:
@@ -71,23 +99,21 @@ def load_agencies(path: str | Path | None = None) -> list[Agency]:
         raise ConfigError(f"agencies file {path} is not valid YAML: {exc}") from None
     agencies = []
     for i, item in enumerate(document.get("agencies") or [], start=1):
-        try:
-            kode = str(item["kode"]).upper()
-            agency = Agency(
-                kode=kode,
-                nama=str(item.get("nama", kode)),
-                kind=str(item["kind"]),
-                periodicity=str(item.get("periodicity", "monthly")),
-                entities=tuple(item["entities"]),
-                options=dict(item.get("options") or {}),
-            )
-        except (KeyError, TypeError) as exc:
-            raise ConfigError(f"agency #{i} in {path} lacks the setting {exc}") from None
-        unknown = [e for e in agency.entities if e not in ENTITIES]
-        if unknown:
-            raise ConfigError(f"agency {kode} in {path} names unknown entities: {', '.join(unknown)}")
+        if not isinstance(item, dict) or "kode" not in item:
+            raise ConfigError(f"agency #{i} in {path} lacks the setting 'kode'")
+        kode = str(item["kode"]).upper()
+        if not item.get("sources"):
+            raise ConfigError(f"agency {kode} in {path} lacks the setting 'sources'")
+        agency = Agency(
+            kode=kode,
+            nama=str(item.get("nama", kode)),
+            periodicity=str(item.get("periodicity", "monthly")),
+            sources=tuple(_source(kode, path, s) for s in item["sources"]),
+        )
         if agency.periodicity not in ("monthly", "quarterly"):
             raise ConfigError(f"agency {kode} in {path}: periodicity must be monthly or quarterly")
+        if len(set(agency.entities)) != len(agency.entities):
+            raise ConfigError(f"agency {kode} in {path} names an entity under two sources")
         agencies.append(agency)
     if len({a.kode for a in agencies}) != len(agencies):
         raise ConfigError(f"agencies file {path} lists the same kode twice")
@@ -98,3 +124,22 @@ def check_period(period: str) -> str:
     if not PERIOD_RE.match(period or ""):
         raise ConfigError(f"period '{period}' is not of the form YYYY-MM")
     return period
+
+
+def quarter_of(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def due_period(agency: Agency, entity_name: str, month: str) -> str | None:
+    """The period of `entity_name` the agency delivers in `month`, or None if none is due.
+
+    Monthly entities: the month. Evaluations and unit predikat follow the agency's cycle: the month,
+    or 'YYYY-Qn' in the month that ends a quarter. Survey populations: 'YYYY-Qn' at quarter end.
+    """
+    from etl.canonical import entity
+
+    cadence = entity(entity_name).cadence
+    quarterly = cadence == "quarterly" or (cadence == "evaluation" and agency.periodicity == "quarterly")
+    if not quarterly:
+        return month
+    return quarter_of(month) if int(month[5:7]) % 3 == 0 else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl import landing, load as loader, warehouse
-from etl.config import Agency, load_agencies
+from etl.config import Agency, due_period, load_agencies
 from etl.landing import LandedBatch
 from etl.sources import SourceError, connector_for
 
@@ -56,18 +56,21 @@ def _record_received(conn, landed: LandedBatch, seconds: float) -> None:
 
 def extract(agency_kode: str, period: str) -> list[dict]:
     """Land every entity the agency delivers for the period. Returns the landed batches."""
-    source = agency(agency_kode)
-    connector = connector_for(source)
+    government = agency(agency_kode)
     landed: list[LandedBatch] = []
     timings: list[float] = []
     with tempfile.TemporaryDirectory(prefix=f"kinerja-{agency_kode}-") as scratch:
-        for entity in source.entities:
+        for entity in government.entities:
+            due = due_period(government, entity, period)
+            if due is None:  # e.g. a quarterly evaluation outside the quarter's last month
+                continue
+            source, connector = connector_for(government, entity)
             started = time.perf_counter()
-            path = connector.fetch(source, entity, period, Path(scratch))
+            path = connector.fetch(government, source, entity, due, Path(scratch))
             if path is None:
-                raise SourceError(f"{agency_kode} delivered no {entity} for {period}")
+                raise SourceError(f"{agency_kode} delivered no {entity} for {due}")
             landed.append(
-                landing.land(path, agency=agency_kode, entity=entity, period=period, source_kind=source.kind,
+                landing.land(path, agency=agency_kode, entity=entity, period=due, source_kind=source.kind,
                              source_file=str(path))
             )
             timings.append(time.perf_counter() - started)
@@ -101,8 +104,8 @@ def validate(landed_batches: list[dict]) -> list[dict]:
     outcomes = []
     for data in landed_batches:
         batch = LandedBatch.from_dict(data)
-        source = agency(batch.agency)
-        connector = connector_for(source)
+        government = agency(batch.agency)
+        source, connector = connector_for(government, batch.entity)
         started = time.perf_counter()
         work = landing.work_dir(batch.batch_id)
         good_path, bad_path = work / "good.csv", work / "quarantine.csv"
@@ -114,7 +117,7 @@ def validate(landed_batches: list[dict]) -> list[dict]:
                 bad_writer = csv.writer(bad)
                 bad_writer.writerow(["batch_id", "row_number", "source_file", "row_data", "reasons"])
                 header = True
-                for chunk in connector.read(source, batch.entity, Path(batch.path), CHUNK_ROWS):
+                for chunk in connector.read(government, source, batch.entity, Path(batch.path), CHUNK_ROWS):
                     received += len(chunk)
                     outcome = validate_chunk(batch.entity, chunk, tally)
                     rows = outcome.good.copy()

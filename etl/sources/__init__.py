@@ -2,21 +2,26 @@
 
 Each kind provides two functions:
 
-- `fetch(agency, entity, period, scratch) -> Path | None`: get the delivery exactly as the agency
-  sends it (a file in a drop folder, pages from an API, rows from its database), so it can be
-  landed unchanged. None means the agency delivered nothing for that entity and period.
-- `read(agency, entity, path, chunk_rows) -> Iterator[DataFrame]`: map a landed delivery into
-  canonical rows (contracts.md §2), in chunks, every value as text, with the column `_row`
-  holding the row's number in the delivery as a person would count it (header = row 1).
+- `fetch(agency, source, entity, period, scratch) -> Path | None`: get the delivery exactly as the
+  agency sends it (a file in a drop folder, pages from an API, rows from its database), so it can
+  be landed unchanged. `period` is 'YYYY-MM', or 'YYYY-Qn' for a quarterly entity
+  (etl.config.due_period). A file written for the purpose goes into `scratch`. None means the
+  agency delivered nothing for that entity and period. Raise SourceError when it cannot be fetched.
+- `read(agency, source, entity, path, chunk_rows) -> Iterator[DataFrame]`: map a landed delivery
+  into canonical rows (contracts.md §2) with etl.canonical.to_canonical, in chunks of at most
+  `chunk_rows`, every value as text, with the column `_row` holding the row's number in the
+  delivery (for a CSV as a person counts it: header = row 1). Raise SourceError when the
+  delivery cannot be read at all (the batch is then rejected with that message).
 
-The registry maps `kind` in config/agencies.yml to its module.
+`source` is the agency's etl.config.Source for that entity (kind, entities, options from
+config/agencies.yml). The registry maps each `kind` to its module.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from etl.config import Agency, ConfigError
+from etl.config import Agency, ConfigError, Source
 from etl.sources import canonical_csv
 
 
@@ -29,9 +34,10 @@ CONNECTORS: dict[str, ModuleType] = {
 }
 
 
-def connector_for(agency: Agency) -> ModuleType:
+def connector_for(agency: Agency, entity: str) -> tuple[Source, ModuleType]:
+    source = agency.source_for(entity)
     try:
-        return CONNECTORS[agency.kind]
+        return source, CONNECTORS[source.kind]
     except KeyError:
         kinds = ", ".join(sorted(CONNECTORS))
-        raise ConfigError(f"agency {agency.kode}: unknown kind '{agency.kind}' (supported: {kinds})") from None
+        raise ConfigError(f"agency {agency.kode}: unknown kind '{source.kind}' (supported: {kinds})") from None

@@ -1,6 +1,6 @@
 """Canonical CSV drops (contracts.md §2): one UTF-8 CSV per entity per period in a folder.
 
-The folder is `options.path` of the agency, with {sources_dir} and {period} filled in.
+The folder is `options.path` of the source, with {sources_dir}, {agency} and {period} filled in.
 """
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from pathlib import Path
 import pandas as pd
 
 from etl.canonical import entity as entity_def, to_canonical
-from etl.config import Agency, sources_dir
+from etl.config import Agency, Source, sources_dir
 
 
-def _folder(agency: Agency, period: str) -> Path:
-    template = agency.options.get("path", "{sources_dir}/{agency}/{period}")
+def _folder(agency: Agency, source: Source, period: str) -> Path:
+    template = source.options.get("path", "{sources_dir}/{agency}/{period}")
     return Path(template.format(sources_dir=sources_dir(), period=period, agency=agency.kode))
 
 
-def fetch(agency: Agency, entity: str, period: str, scratch: Path) -> Path | None:
-    path = _folder(agency, period) / f"{entity}.csv"
+def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Path) -> Path | None:
+    path = _folder(agency, source, period) / f"{entity}.csv"
     return path if path.exists() else None
 
 
-def read(agency: Agency, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
+def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
     from etl.sources import SourceError
 
     spec = entity_def(entity)

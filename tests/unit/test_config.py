@@ -10,21 +10,21 @@ def test_shipped_agencies_file_loads():
 
 def test_unknown_entity_is_refused(tmp_path):
     path = tmp_path / "agencies.yml"
-    path.write_text("agencies:\n  - {kode: X, kind: canonical_csv, entities: [gaji]}\n")
+    path.write_text("agencies:\n  - {kode: X, sources: [{kind: canonical_csv, entities: [gaji]}]}\n")
     with pytest.raises(ConfigError, match="unknown entities: gaji"):
         load_agencies(path)
 
 
 def test_missing_setting_is_named(tmp_path):
     path = tmp_path / "agencies.yml"
-    path.write_text("agencies:\n  - {kode: X, entities: [pegawai]}\n")
+    path.write_text("agencies:\n  - {kode: X, sources: [{entities: [pegawai]}]}\n")
     with pytest.raises(ConfigError, match="kind"):
         load_agencies(path)
 
 
 def test_agencies_file_from_environment(tmp_path, monkeypatch):
     path = tmp_path / "other.yml"
-    path.write_text("agencies:\n  - {kode: baru, kind: canonical_csv, entities: [pegawai]}\n")
+    path.write_text("agencies:\n  - {kode: baru, sources: [{kind: canonical_csv, entities: [pegawai]}]}\n")
     monkeypatch.setenv("KINERJA_AGENCIES", str(path))
     assert [a.kode for a in load_agencies()] == ["BARU"]
 
@@ -33,3 +33,16 @@ def test_agencies_file_from_environment(tmp_path, monkeypatch):
 def test_bad_periods_are_refused(bad):
     with pytest.raises(ConfigError):
         check_period(bad)
+
+
+def test_quarterly_government_delivers_evaluations_at_quarter_end(tmp_path):
+    from etl.config import due_period
+
+    path = tmp_path / "agencies.yml"
+    path.write_text("agencies:\n  - {kode: Q, periodicity: quarterly, sources: [{kind: canonical_csv, "
+                    "entities: [pegawai, evaluasi_periodik, skm_populasi]}]}\n")
+    (agency,) = load_agencies(path)
+    assert due_period(agency, "pegawai", "2026-08") == "2026-08"
+    assert due_period(agency, "evaluasi_periodik", "2026-08") is None
+    assert due_period(agency, "evaluasi_periodik", "2026-09") == "2026-Q3"
+    assert due_period(agency, "skm_populasi", "2026-12") == "2026-Q4"
