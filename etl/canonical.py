@@ -130,9 +130,17 @@ _PREDIKAT_PEGAWAI = {
     "SANGATKURANG": "SANGAT_KURANG",
 }
 
+_PREDIKAT_ORGANISASI = {
+    "ISTIMEWA": "ISTIMEWA", "BAIK": "BAIK", "BUTUHPERBAIKAN": "BUTUH_PERBAIKAN", "CUKUP": "BUTUH_PERBAIKAN",
+    "KURANG": "KURANG", "SANGATKURANG": "SANGAT_KURANG",
+}
+_JENIS_RHK = {"UTAMA": "UTAMA", "TAMBAHAN": "TAMBAHAN"}
+
 LABELS: dict[str, dict[str, str]] = {
     "rating": _RATING,
     "predikat_pegawai": _PREDIKAT_PEGAWAI,
+    "predikat_organisasi": _PREDIKAT_ORGANISASI,
+    "jenis_rhk": _JENIS_RHK,
 }
 
 
@@ -153,6 +161,8 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
         "rating_perilaku_kerja": "rating",
         "predikat": "predikat_pegawai",
     },
+    "predikat_organisasi": {"predikat_organisasi": "predikat_organisasi"},
+    "rhk": {"jenis_rhk": "jenis_rhk"},
 }
 
 

@@ -83,7 +83,7 @@ def output_to(log_path: Path):
 def synth(
     months: str = typer.Option(None, help="Months to write, e.g. 2026-01..2026-10 (default: January through the latest complete month)."),
     seed: int = typer.Option(2026, help="Random seed: the same seed gives the same bytes."),
-    employees: int = typer.Option(120, help="Employees per government."),
+    employees: int = typer.Option(1000, help="Employees across the five governments."),
     out: Path = typer.Option(None, help="Folder for the agencies' deliveries (default: data/sources)."),
 ):
     """Write the demo world's source data and its manifest of planted defects."""

@@ -62,5 +62,5 @@ def demo_world():
     from etl import synth
 
     out = Path(os.environ["KINERJA_SOURCES_DIR"])
-    manifest = synth.generate(synth.Settings(out, ("2026-09", "2026-10"), seed=7, employees=80))
+    manifest = synth.generate(synth.Settings(out, ("2026-09", "2026-10"), seed=7, employees=400))
     return out, manifest

@@ -22,7 +22,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from etl.config import Agency, ConfigError, Source
-from etl.sources import canonical_csv
+from etl.sources import canonical_csv, mapped_csv
 
 
 class SourceError(RuntimeError):
@@ -31,6 +31,7 @@ class SourceError(RuntimeError):
 
 CONNECTORS: dict[str, ModuleType] = {
     "canonical_csv": canonical_csv,
+    "mapped_csv": mapped_csv,
 }
 
 

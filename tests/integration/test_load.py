@@ -7,11 +7,11 @@ import pytest
 from etl import pipeline
 
 
-def _counts(db, period):
+def _counts(db, period, agency="PAUH"):
     return db.execute(
         """select entity, status, rows_received, rows_loaded, rows_quarantined from audit.batch
-           where periode = %s and is_current order by entity""",
-        (period,),
+           where periode = %s and instansi_kode = %s and is_current order by entity""",
+        (period, agency),
     ).fetchall()
 
 
@@ -31,7 +31,8 @@ def test_batches_balance_and_agree_with_the_manifest(db, demo_world):
     by_rule = dict(db.execute(
         """select reason, count(*) from audit.quarantine q join audit.batch b using (batch_id),
            jsonb_array_elements_text(q.reasons) reason
-           where b.periode = '2026-09' and b.entity = 'evaluasi_periodik' and b.is_current group by 1"""
+           where b.periode = '2026-09' and b.instansi_kode = 'PAUH' and b.entity = 'evaluasi_periodik'
+             and b.is_current group by 1"""
     ).fetchall())
     assert by_rule == planted["evaluasi_periodik"]["defects"]
 
@@ -39,7 +40,7 @@ def test_batches_balance_and_agree_with_the_manifest(db, demo_world):
 def test_loading_the_same_delivery_twice_changes_nothing(db, demo_world):
     pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
     before = {t: _table_digest(db, t) for t in ("raw.evaluasi_periodik", "raw.pegawai", "audit.quarantine")}
-    attempts = "select max(attempts) from audit.batch where periode = '2026-10' and is_current"
+    attempts = "select max(attempts) from audit.batch where periode = '2026-10' and instansi_kode = 'PAUH' and is_current"
     attempts_before = db.execute(attempts).fetchone()[0]
     pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
     after = {t: _table_digest(db, t) for t in before}
@@ -58,10 +59,11 @@ def test_a_corrected_redelivery_replaces_the_period_and_keeps_history(db, demo_w
     original.write_text("".join(lines[:-1]))
     try:
         pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-09")))
-        rows = db.execute("select count(*) from raw.evaluasi_periodik where _periode = '2026-09'").fetchone()[0]
+        rows = db.execute("select count(*) from raw.evaluasi_periodik where _periode = '2026-09' "
+                          "and _instansi_kode = 'PAUH'").fetchone()[0]
         batches = db.execute(
             """select count(*), count(*) filter (where is_current) from audit.batch
-               where periode = '2026-09' and entity = 'evaluasi_periodik'"""
+               where periode = '2026-09' and instansi_kode = 'PAUH' and entity = 'evaluasi_periodik'"""
         ).fetchone()
         current = _counts(db, "2026-09")
         loaded = next(c for c in current if c[0] == "evaluasi_periodik")[3]
@@ -96,7 +98,7 @@ def test_an_unreadable_delivery_is_rejected_with_its_reason_and_loads_nothing(db
         pipeline.load(validated)
     status, message, loaded = db.execute(
         """select status, message, rows_loaded from audit.batch
-           where entity = 'pegawai' and periode = '2026-10' and status = 'rejected'"""
+           where entity = 'pegawai' and periode = '2026-10' and instansi_kode = 'PAUH' and status = 'rejected'"""
     ).fetchone()
     assert (status, loaded) == ("rejected", 0)
     assert "pegawai.csv" in message

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import math
 import re
 
 import pandas as pd
@@ -7,6 +8,7 @@ import pytest
 
 from etl import synth
 from etl.config import ConfigError
+from etl.synth import plant, world
 
 
 def _digest(folder):
@@ -15,10 +17,10 @@ def _digest(folder):
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
-    months = synth.parse_months("2026-01..2026-02")
-    synth.generate(synth.Settings(tmp_path / "a", months, seed=1, employees=50))
-    synth.generate(synth.Settings(tmp_path / "b", months, seed=1, employees=50))
-    synth.generate(synth.Settings(tmp_path / "c", months, seed=2, employees=50))
+    months = synth.parse_months("2026-02..2026-03")
+    synth.generate(synth.Settings(tmp_path / "a", months, seed=1, employees=150))
+    synth.generate(synth.Settings(tmp_path / "b", months, seed=1, employees=150))
+    synth.generate(synth.Settings(tmp_path / "c", months, seed=2, employees=150))
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
     assert _digest(tmp_path / "a") != _digest(tmp_path / "c")
 
@@ -30,24 +32,79 @@ def test_parse_months():
         synth.parse_months("2026-05..2026-01")
 
 
+def test_every_government_delivers_its_entities_on_its_cycle(tmp_path):
+    manifest = synth.generate(synth.Settings(tmp_path, ("2026-08", "2026-09"), seed=3, employees=300))
+    agencies = manifest["agencies"]
+    assert set(agencies) == {"KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR"}
+    assert "evaluasi_periodik" not in agencies["LAMPUNG"]["2026-08"]  # quarterly: only at quarter end
+    assert agencies["LAMPUNG"]["2026-Q3"]["evaluasi_periodik"]["rows"] > 0
+    assert "evaluasi_periodik" in agencies["PAUH"]["2026-08"]
+    assert agencies["PAUH"]["2026-Q3"]["skm_populasi"]["rows"] > 0
+    assert "rhk" not in agencies["WANGGAR"]["2026-09"]
+
+
 def test_manifest_counts_match_the_files(tmp_path):
-    manifest = synth.generate(synth.Settings(tmp_path, ("2026-04",), seed=3, employees=60))
+    manifest = synth.generate(synth.Settings(tmp_path, ("2026-04",), seed=3, employees=600), governments=("PAUH",))
     planted = manifest["agencies"]["PAUH"]["2026-04"]["evaluasi_periodik"]
     frame = pd.read_csv(tmp_path / "PAUH" / "2026-04" / "evaluasi_periodik.csv", dtype=str, keep_default_na=False)
     assert len(frame) == planted["rows"]
     assert planted["rows_quarantined"] == sum(planted["defects"].values())
-    assert (~frame["nip"].str.fullmatch(r"[0-9]{18}")).sum() == planted["defects"][synth.RULE_NIP_FORMAT]
-    assert frame.duplicated(keep=False).sum() == planted["defects"][synth.RULE_UNIQUE]
+    assert (~frame["nip"].str.fullmatch(r"[0-9]{18}")).sum() == planted["defects"].get(plant.RULE["nip"], 0)
+    assert frame.duplicated(keep=False).sum() == planted["defects"].get(plant.RULE["unique_evaluasi"], 0)
+    assert (frame["penilai_nip"] == frame["nip"]).sum() == planted["findings"]["menilai_diri_sendiri"]
     assert json.loads((tmp_path / "manifest.json").read_text()) == manifest
 
 
-def test_nips_are_valid_by_the_suite_rules(tmp_path):
+def test_nips_are_valid_by_the_suite_rules():
     suite = json.loads(open("expectations/pegawai.json").read())
     pattern = {e["kwargs"]["row_condition"]: e["kwargs"]["regex"] for e in suite["expectations"]
                if e["type"] == "expect_column_values_to_match_regex" and "row_condition" in e["kwargs"]}
-    _, people = synth.pauh_roster(synth.Settings(tmp_path, ("2026-01",), seed=5, employees=300))
-    assert people["nip"].is_unique
-    for person in people.itertuples():
-        rule = next(r for cond, r in pattern.items() if f'"{person.status_kepegawaian}"' in cond)
-        assert re.fullmatch(rule, person.nip), (person.status_kepegawaian, person.nip)
-        assert person.jenis_kelamin == ("L" if person.nip[14] == "1" else "P")
+    for government in world.GOVERNMENTS:
+        for index in range(world.opd_count(government, 2000)):
+            people = world.people_of_opd(government, index, 5, 2000)
+            for person in people.itertuples():
+                rule = next(r for cond, r in pattern.items() if f'"{person.status_kepegawaian}"' in cond)
+                assert re.fullmatch(rule, person.nip), (person.status_kepegawaian, person.nip)
+                assert person.jenis_kelamin == ("L" if person.nip[14] == "1" else "P")
+
+
+def _violations(org, counts):
+    """The distribution curve of SE MenPANRB 3/2023 (domain.md §1.5), as a test oracle."""
+    n = sum(counts.values())
+    share = {k: v / n for k, v in counts.items()}
+    sb, b, bp, k, sk = (share.get(x, 0) for x in ("SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG"))
+    if org == "ISTIMEWA":
+        return sb > 0.7
+    if org == "BAIK":
+        return b > 0.7 or bp + k == 0
+    if org == "BUTUH_PERBAIKAN":
+        return bp < 0.6 or sb > 0.1
+    if org == "KURANG":
+        return k < 0.6 or bp < 0.1 or sb > 0.1
+    return sk < 0.6 or bp + k < 0.1 or sb > 0
+
+
+@pytest.mark.parametrize("org", world.ORG_PREDIKAT)
+def test_quotas_keep_every_unit_inside_its_curve(org):
+    for n in range(3, 200):
+        quotas = world.curve_quotas(org, n)
+        assert sum(quotas.values()) == n and min(quotas.values()) >= 0
+        assert not _violations(org, quotas), (org, n, quotas)
+
+
+def test_legacy_scores_fall_in_their_pp30_band():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    for predikat, (low, high) in world.LEGACY_BANDS.items():
+        for _ in range(500):
+            scores = world._legacy_scores(rng, predikat)
+            skp, perilaku = float(scores["nilai_skp"]), float(scores["nilai_perilaku"])
+            assert 0 <= skp <= 120 and 0 <= perilaku <= 100
+            assert low <= 0.7 * skp + 0.3 * perilaku <= high + 0.01
+
+
+def test_krejcie_morgan_matches_the_published_table():
+    table = {10: 10, 15: 14, 100: 80, 150: 108, 500: 217, 1000: 278, 5000: 357, 1000000: 384}
+    assert {n: world.krejcie_morgan(n) for n in table} == table
+    assert math.isclose(world.krejcie_morgan(20000), 377)

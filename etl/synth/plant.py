@@ -1,0 +1,193 @@
+"""What the demo world plants on purpose, and the manifest that counts it.
+
+Findings are things an auditor must see in the marts; the rows stay valid and load. Defects are
+what real deliveries carry (domain.md §8); each planted defect breaks exactly one rule of the
+entity's suite in expectations/, named here by that rule's sentence, so that quarantine counts
+per rule can be checked against the manifest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+from etl.synth.world import MATRIX, PAIRS_FOR, period_end
+
+# rules of expectations/*.json that planted defects break (one each)
+RULE = {
+    "nip": "nip must be exactly 18 digits (not a number in scientific notation)",
+    "hasil_set": "rating_hasil_kerja must be Di Atas, Sesuai or Di Bawah Ekspektasi",
+    "perilaku_required": "rating_perilaku_kerja is required under PERMEN6_2022",
+    "nilai_skp_required": "nilai_skp is required under PP30_2019",
+    "nilai_skp_range": "nilai_skp must be a number from 0 to 120",
+    "unique_evaluasi": "nip + periode + skp_id must be unique within a delivery",
+    "jenis_rhk": "jenis_rhk must be UTAMA or TAMBAHAN",
+    "skm_answer": "{unsur} must be an answer from 1 to 4",
+}
+
+DEFECT_RATE = 0.01
+FINDING_RATE = 0.01
+# how far after the end of the period a rating is late (the mart's default threshold is 30 days)
+LATE_DAYS = (40, 75)
+EARLY_DAYS = (2, 10)
+
+
+class Tally:
+    """Counts per agency, period and entity: rows, quarantined rows, defects by rule, findings."""
+
+    def __init__(self) -> None:
+        self.data: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: {
+            "rows": 0, "rows_quarantined": 0, "defects": Counter(), "findings": Counter()})))
+
+    def rows(self, agency: str, period: str, entity: str, n: int) -> None:
+        self.data[agency][period][entity]["rows"] += n
+
+    def defect(self, agency: str, period: str, entity: str, rule: str, rows: int = 1) -> None:
+        cell = self.data[agency][period][entity]
+        cell["defects"][rule] += rows
+        cell["rows_quarantined"] += rows
+
+    def finding(self, agency: str, period: str, entity: str, name: str, n: int = 1) -> None:
+        self.data[agency][period][entity]["findings"][name] += n
+
+    def to_dict(self) -> dict:
+        return {
+            agency: {
+                period: {
+                    entity: {"rows": c["rows"], "rows_quarantined": c["rows_quarantined"],
+                             "defects": dict(sorted(c["defects"].items())),
+                             "findings": dict(sorted(c["findings"].items()))}
+                    for entity, c in sorted(entities.items())
+                }
+                for period, entities in sorted(periods.items())
+            }
+            for agency, periods in sorted(self.data.items())
+        }
+
+
+def _count(rng: np.random.Generator, n: int, rate: float) -> int:
+    """A deterministic count near n*rate (at least 1 for any block of 20 rows or more, sometimes)."""
+    expected = n * rate
+    return int(expected) + (1 if rng.random() < expected - int(expected) else 0)
+
+
+def _pick(rng: np.random.Generator, free: list[int], k: int) -> list[int]:
+    k = min(k, len(free))
+    chosen = sorted(int(i) for i in rng.choice(free, size=k, replace=False)) if k else []
+    for i in chosen:
+        free.remove(i)
+    return chosen
+
+
+def evaluation_findings(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
+                        first_block: bool, curve_breaker: bool) -> pd.DataFrame:
+    """Plant what auditors look for. Modifies and returns the frame."""
+    frame = frame.copy()
+    free = list(frame.index[frame["x_role"] == "staff"])
+    new_regime = frame["regime"].iloc[0] == "PERMEN6_2022"
+    end = period_end(period)
+    if curve_breaker and new_regime:
+        # a unit that breaks its curve: every staff member rated Baik, and one lenient rater among them
+        lenient = frame.loc[frame["x_role"] == "head_unit", "nip"].head(1).tolist()
+        for i in list(frame.index[frame["x_role"] == "staff"]):
+            if lenient and frame.at[i, "penilai_nip"] == lenient[0]:
+                frame.loc[i, ["rating_hasil_kerja", "rating_perilaku_kerja", "predikat"]] = \
+                    ["DIATAS", "DIATAS", "SANGAT_BAIK"]
+            else:
+                frame.loc[i, ["rating_hasil_kerja", "rating_perilaku_kerja", "predikat"]] = \
+                    ["SESUAI", "SESUAI", "BAIK"]
+        tally.finding(agency, period, "evaluasi_periodik", "unit_melanggar_kurva")
+        if lenient:
+            tally.finding(agency, period, "evaluasi_periodik", "penilai_lunak")
+        free = []  # keep the planted unit otherwise clean
+    if new_regime:
+        for i in _pick(rng, free, _count(rng, len(frame), FINDING_RATE)):
+            right = frame.at[i, "predikat"]
+            frame.at[i, "predikat"] = "BAIK" if right != "BAIK" else "SANGAT_BAIK"
+            tally.finding(agency, period, "evaluasi_periodik", "predikat_tidak_sesuai_matriks")
+    for i in _pick(rng, free, _count(rng, len(frame), FINDING_RATE)):
+        rated = end + pd.Timedelta(days=int(rng.integers(*LATE_DAYS)), hours=10)
+        frame.at[i, "waktu_dinilai"] = f"{rated:%Y-%m-%dT%H:%M:%S}+07:00"
+        tally.finding(agency, period, "evaluasi_periodik", "dinilai_terlambat")
+    for i in _pick(rng, free, _count(rng, len(frame), FINDING_RATE / 2)):
+        rated = end - pd.Timedelta(days=int(rng.integers(*EARLY_DAYS)), hours=-9)
+        frame.at[i, "waktu_dinilai"] = f"{rated:%Y-%m-%dT%H:%M:%S}+07:00"
+        tally.finding(agency, period, "evaluasi_periodik", "dinilai_sebelum_periode_berakhir")
+    if first_block:
+        for i in _pick(rng, free, 1):
+            frame.at[i, "penilai_nip"] = frame.at[i, "nip"]
+            tally.finding(agency, period, "evaluasi_periodik", "menilai_diri_sendiri")
+    frame.attrs["free"] = free
+    return frame
+
+
+def evaluation_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str,
+                       period: str) -> pd.DataFrame:
+    """Plant defects that real exports have; each breaks one rule. Returns the frame (rows may be added)."""
+    free = list(frame.attrs.get("free", frame.index))
+    frame = frame.copy()
+    new_regime = frame["regime"].iloc[0] == "PERMEN6_2022"
+    n = len(frame)
+
+    def plant(rule: str, k: int, column: str, value) -> None:
+        for i in _pick(rng, free, k):
+            frame.at[i, column] = value(frame.at[i, column]) if callable(value) else value
+            tally.defect(agency, period, "evaluasi_periodik", RULE[rule])
+
+    plant("nip", _count(rng, n, DEFECT_RATE), "nip", lambda nip: f"{float(nip):.5E}")  # Excel's 1.97411E+17
+    if new_regime:
+        plant("hasil_set", _count(rng, n, DEFECT_RATE / 2), "rating_hasil_kerja", "Luar Biasa")
+        plant("perilaku_required", _count(rng, n, DEFECT_RATE / 2), "rating_perilaku_kerja", "")
+    else:
+        plant("nilai_skp_required", _count(rng, n, DEFECT_RATE / 2), "nilai_skp", "")
+        plant("nilai_skp_range", _count(rng, n, DEFECT_RATE / 2), "nilai_skp", "135.00")
+    duplicated = _pick(rng, free, _count(rng, n, DEFECT_RATE / 2))
+    if duplicated:
+        tally.defect(agency, period, "evaluasi_periodik", RULE["unique_evaluasi"], 2 * len(duplicated))
+        frame = pd.concat([frame, frame.loc[duplicated]], ignore_index=True)
+    return frame
+
+
+# valid printed spellings that normalise: label drift that must NOT be quarantined
+PRINTED = {
+    "DIATAS": ["Di Atas Ekspektasi", "DI ATAS EKSPEKTASI", "Diatas Ekspektasi", "diatas"],
+    "SESUAI": ["Sesuai Ekspektasi", "SESUAI EKSPEKTASI", "sesuai"],
+    "DIBAWAH": ["Di Bawah Ekspektasi", "DI BAWAH EKSPEKTASI", "Dibawah Ekspektasi"],
+    "SANGAT_BAIK": ["Sangat Baik"], "BAIK": ["Baik"], "BUTUH_PERBAIKAN": ["Butuh Perbaikan", "Cukup"],
+    "KURANG": ["Kurang/Misconduct", "Kurang (Misconduct)", "Kurang"], "SANGAT_KURANG": ["Sangat Kurang"],
+    "CUKUP": ["Cukup"],
+}
+
+
+def label_drift(frame: pd.DataFrame, rng: np.random.Generator, rate: float = 0.1) -> pd.DataFrame:
+    """Spell labels as real applications print them (only for canonical CSV drops kept by hand)."""
+    frame = frame.copy()
+    for column in ("rating_hasil_kerja", "rating_perilaku_kerja", "predikat"):
+        mask = rng.random(len(frame)) < rate
+        frame.loc[mask, column] = [
+            PRINTED[v][int(rng.integers(0, len(PRINTED[v])))] if v in PRINTED else v
+            for v in frame.loc[mask, column]
+        ]
+    return frame
+
+
+def rhk_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str):
+    for i in _pick(rng, list(frame.index), _count(rng, len(frame), DEFECT_RATE / 4)):
+        frame.at[i, "jenis_rhk"] = "POKOK"
+        tally.defect(agency, period, "rhk", RULE["jenis_rhk"])
+    return frame
+
+
+def skm_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
+                unsur: list[str]):
+    for i in _pick(rng, list(frame.index), _count(rng, len(frame), DEFECT_RATE / 2)):
+        column = unsur[int(rng.integers(0, len(unsur)))]
+        frame.at[i, column] = "5"
+        tally.defect(agency, period, "skm_responden", RULE["skm_answer"].format(unsur=column))
+    return frame
+
+
+__all__ = ["MATRIX", "PAIRS_FOR", "RULE", "Tally", "evaluation_defects", "evaluation_findings", "label_drift",
+           "rhk_defects", "skm_defects"]

@@ -1,0 +1,475 @@
+"""The demo world's governments, people and records, as canonical frames.
+
+Everything is derived from (seed, government, OPD block, period) through its own random stream,
+so a block can be regenerated for any month without keeping the roster in memory: memory grows
+with the size of one OPD, not with the number of employees.
+
+What the world holds for each government and period, per canonical entity (contracts.md §2):
+units (a tree: the government's root, its OPDs, their bidang and service units), employees with
+valid NIPs (PNS/CPNS and PPPK forms, domain.md §3) and supervisors, periodic evaluations whose
+predikat follow quotas within the distribution curve of the unit's own predikat (domain.md §1.5),
+RHK lines with targets and realisation, the units' predikat, and SKM responses with populations.
+
+Findings an auditor must see and defects real data has are planted by etl.synth.plant, not here.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from etl.canonical import entity as entity_def
+
+MATRIX = {  # PermenPANRB 6/2022 (domain.md §1.3): (hasil, perilaku) -> predikat
+    ("DIATAS", "DIATAS"): "SANGAT_BAIK", ("DIATAS", "SESUAI"): "BAIK", ("DIATAS", "DIBAWAH"): "KURANG",
+    ("SESUAI", "DIATAS"): "BAIK", ("SESUAI", "SESUAI"): "BAIK", ("SESUAI", "DIBAWAH"): "KURANG",
+    ("DIBAWAH", "DIATAS"): "BUTUH_PERBAIKAN", ("DIBAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
+    ("DIBAWAH", "DIBAWAH"): "SANGAT_KURANG",
+}
+PAIRS_FOR: dict[str, list[tuple[str, str]]] = {}
+for _pair, _predikat in MATRIX.items():
+    PAIRS_FOR.setdefault(_predikat, []).append(_pair)
+
+# PP 30/2019 (domain.md §1.9): nilai = 70% SKP + 30% perilaku; bands on that value
+PP30_WEIGHTS = (0.7, 0.3)
+
+GIVEN = ["Andi", "Budi", "Citra", "Dewi", "Eka", "Fajar", "Gita", "Hendra", "Indah", "Joko", "Kartika", "Lestari",
+         "Maya", "Nanda", "Oktavia", "Putri", "Rahmat", "Sari", "Taufik", "Utami", "Vivi", "Wahyu", "Yusuf", "Zainal",
+         "Rina", "Syafril", "Yuliani", "Afrizal", "Nofri", "Desmawati", "Yohanes", "Marthen", "Agustina", "Petrus",
+         "Ketut", "Made", "Siti", "Nur", "Ahmad", "Rizky"]
+FAMILY = ["Saputra", "Wulandari", "Hidayat", "Rahmawati", "Putra", "Sari", "Nasution", "Siregar", "Chaniago",
+          "Piliang", "Tanjung", "Koto", "Sikumbang", "Harahap", "Rumbiak", "Wanggai", "Kambu", "Yoku", "Sembiring",
+          "Pratama", "Kurniawan", "Lubis", "Simanjuntak", "Batubara", "Hutapea", "Wijaya", "Setiawan", "Gultom"]
+GOLONGAN_PNS = ["II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c"]
+GOLONGAN_PPPK = ["V", "VII", "IX", "X", "XI"]
+JENIS_LAYANAN = {
+    "KTP": "Perekaman KTP-el", "KK": "Kartu Keluarga", "AKTA": "Akta Kelahiran", "IZIN": "Perizinan Berusaha",
+    "KES": "Pelayanan Kesehatan", "PAJAK": "Pajak Daerah", "SURAT": "Surat Keterangan",
+}
+PENDIDIKAN = ["SD", "SMP", "SMA", "D3", "S1", "S2"]
+PEKERJAAN = ["PNS", "TNI/Polri", "Swasta", "Wiraswasta", "Pelajar/Mahasiswa", "Petani", "Lainnya"]
+UNSUR = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
+
+# the distribution of a unit's own predikat (set by the level above)
+ORG_PREDIKAT = ["ISTIMEWA", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG"]
+ORG_PREDIKAT_P = [0.12, 0.70, 0.12, 0.05, 0.01]
+
+
+@dataclass(frozen=True)
+class Government:
+    kode: str
+    nama: str
+    jenis: str
+    periodicity: str  # monthly | quarterly (its evaluation cycle)
+    regime: str  # PERMEN6_2022 | PP30_2019
+    share: float  # of --employees
+    opds: tuple[str, ...]
+    services: tuple[str, ...]  # kinds of service unit under OPDs (puskesmas, kelurahan, ...)
+
+
+GOVERNMENTS: tuple[Government, ...] = (
+    Government("KEPAHIANG", "Pemerintah Kabupaten Kepahiang", "kabupaten", "monthly", "PERMEN6_2022", 0.25,
+               ("Dinas Kependudukan dan Pencatatan Sipil", "Dinas Kesehatan", "Dinas Pendidikan",
+                "Badan Kepegawaian dan Pengembangan SDM", "Dinas Penanaman Modal dan PTSP", "Kecamatan Kepahiang",
+                "Badan Keuangan Daerah", "Dinas Sosial"),
+               ("Puskesmas", "Kelurahan", "Loket Pelayanan")),
+    Government("PAUH", "Kecamatan Pauh", "kecamatan", "monthly", "PERMEN6_2022", 0.06,
+               ("Sekretariat Kecamatan", "Seksi Pemerintahan", "Seksi Pelayanan Umum dan Kependudukan",
+                "Seksi Ketenteraman dan Ketertiban Umum"),
+               ("Kelurahan",)),
+    Government("LAMPUNG", "Pemerintah Provinsi Lampung", "provinsi", "quarterly", "PERMEN6_2022", 0.34,
+               ("Dinas Pendidikan dan Kebudayaan", "Dinas Kesehatan", "Badan Pendapatan Daerah",
+                "Badan Kepegawaian Daerah", "Dinas Penanaman Modal dan PTSP", "Dinas Perhubungan",
+                "Dinas Sosial", "Inspektorat", "Dinas Pekerjaan Umum dan Penataan Ruang", "RSUD Abdul Moeloek"),
+               ("UPTD Pelayanan", "Samsat", "Sekolah")),
+    Government("JAMBI", "Pemerintah Kota Jambi", "kota", "monthly", "PERMEN6_2022", 0.21,
+               ("Dinas Kependudukan dan Pencatatan Sipil", "Dinas Kesehatan", "Dinas Pendidikan",
+                "Badan Kepegawaian dan Pengembangan SDM", "Dinas Perhubungan", "Kecamatan Kota Baru"),
+               ("Puskesmas", "Kelurahan")),
+    Government("WANGGAR", "Pemerintah Distrik Wanggar", "distrik", "monthly", "PP30_2019", 0.14,
+               ("Sekretariat Distrik", "Seksi Pemerintahan Kampung", "Seksi Pelayanan Umum",
+                "Puskesmas Distrik"),
+               ("Kampung",)),
+)
+GOVERNMENT = {g.kode: g for g in GOVERNMENTS}
+
+PERSON_COLUMNS = list(entity_def("pegawai").columns)
+
+
+def rng_for(seed: int, *parts: object) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32("|".join(map(str, parts)).encode())])
+
+
+def employees_of(government: Government, total: int) -> int:
+    return max(12, round(total * government.share))
+
+
+def opd_count(government: Government, total: int) -> int:
+    """OPDs grow with size: the named ones first, then numbered ones, about 60-2,000 staff each."""
+    n = employees_of(government, total)
+    return max(2, min(len(government.opds), math.ceil(n / 25))) if n <= 2000 * len(government.opds) \
+        else math.ceil(n / 2000)
+
+
+def opd_name(government: Government, index: int) -> str:
+    if index < len(government.opds):
+        return government.opds[index]
+    base = government.opds[index % len(government.opds)]
+    return f"{base} Wilayah {index // len(government.opds) + 1}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    kode: str
+    nama: str
+    induk: str | None
+    layanan: bool
+    jenis_layanan: str | None = None
+
+
+def units_of_opd(government: Government, index: int, seed: int, total: int) -> list[Unit]:
+    """An OPD and its bidang and service units (a stable tree for the whole demo world)."""
+    rng = rng_for(seed, government.kode, "opd-units", index)
+    root = government.kode
+    code = f"{root}.OPD{index + 1:03d}"
+    staff = _opd_sizes(government, seed, total)[index]
+    n_bidang = int(np.clip(staff // 12, 1, 6))
+    n_service = int(np.clip(staff // 30, 1, 8)) if (index == 0 or rng.random() < 0.8) else 0
+    units = [Unit(code, opd_name(government, index), root, False)]
+    for b in range(n_bidang):
+        units.append(Unit(f"{code}.B{b + 1}", f"Bidang {b + 1} {opd_name(government, index)}", code, False))
+    kinds = list(JENIS_LAYANAN)
+    for s in range(n_service):
+        kind = government.services[s % len(government.services)]
+        units.append(Unit(f"{code}.L{s + 1}", f"{kind} {s + 1} {opd_name(government, index)}", code, True,
+                          kinds[int(rng.integers(0, len(kinds)))]))
+    return units
+
+
+@lru_cache(maxsize=64)
+def _opd_sizes(government: Government, seed: int, total: int) -> tuple[int, ...]:
+    """Staff per OPD (the government's head and its secretariat count in OPD 0)."""
+    n = employees_of(government, total)
+    k = opd_count(government, total)
+    weights = rng_for(seed, government.kode, "opd-sizes").uniform(0.6, 1.4, size=k)
+    sizes = np.maximum(3, np.floor(weights / weights.sum() * n)).astype(int)
+    sizes[0] += max(0, n - int(sizes.sum()))
+    return tuple(int(s) for s in sizes)
+
+
+def root_unit(government: Government) -> Unit:
+    return Unit(government.kode, government.nama, None, False)
+
+
+def all_units(government: Government, seed: int, total: int) -> Iterator[list[Unit]]:
+    yield [root_unit(government)]
+    for index in range(opd_count(government, total)):
+        yield units_of_opd(government, index, seed, total)
+
+
+def _nip(rng: np.random.Generator, status: str, taken: set[str], salt: int) -> str:
+    birth = pd.Timestamp("1966-01-01") + pd.Timedelta(days=int(rng.integers(0, 365 * 34)))
+    gender = str(int(rng.integers(1, 3)))
+    if status in ("PPPK", "PPPK_PARUH_WAKTU"):
+        code = "21" if status == "PPPK" else "24"  # domain.md §3.2: not a month
+        middle = f"{int(rng.integers(2021, 2026))}{code}"
+    else:
+        start_year = min(2024, birth.year + int(rng.integers(20, 32)))
+        middle = f"{start_year}{int(rng.integers(1, 13)):02d}"
+    stem = f"{birth:%Y%m%d}{middle}{gender}"
+    urut = 1 + salt % 7  # different OPDs rarely collide; the sequence grows on a collision
+    while f"{stem}{urut:03d}" in taken:
+        urut += 1
+    nip = f"{stem}{urut:03d}"
+    taken.add(nip)
+    return nip
+
+
+def head_of_government_nip(government: Government, seed: int) -> str:
+    rng = rng_for(seed, government.kode, "head")
+    return _nip(rng, "PNS", set(), 0)
+
+
+def external_rater_nip(government: Government, seed: int) -> str:
+    """The rater of the government's own head (outside its roster, e.g. the level above)."""
+    rng = rng_for(seed, government.kode, "external-rater")
+    return _nip(rng, "PNS", set(), 3)
+
+
+def people_of_opd(government: Government, index: int, seed: int, total: int) -> pd.DataFrame:
+    """The OPD's employees as a canonical `pegawai` frame plus helper columns (x_role, _base_unit)."""
+    rng = rng_for(seed, government.kode, "opd-people", index)
+    units = units_of_opd(government, index, seed, total)
+    opd, bidang, services = units[0], [u for u in units if ".B" in u.kode], [u for u in units if u.layanan]
+    size = _opd_sizes(government, seed, total)[index]
+    taken: set[str] = set()
+    rows = []
+    head_gov = head_of_government_nip(government, seed)
+    if index == 0:  # the government's head sits in OPD 0's roster
+        rows.append(_person(rng, head_gov, "PNS", government.kode, "", "Kepala / Sekretaris", "JPT_PRATAMA",
+                            "head_government", golongan="IV/c"))
+        taken.add(head_gov)
+    head_opd = _nip(rng, "PNS", taken, index)
+    rows.append(_person(rng, head_opd, "PNS", opd.kode, head_gov, f"Kepala {opd.nama}",
+                        "ADMINISTRATOR" if government.jenis in ("kecamatan", "distrik") else "JPT_PRATAMA",
+                        "head_opd", golongan="IV/b"))
+    leaders = {}
+    for unit in bidang + services:
+        nip = _nip(rng, "PNS", taken, index)
+        leaders[unit.kode] = nip
+        rows.append(_person(rng, nip, "PNS", unit.kode, head_opd, f"Kepala {unit.nama.split(' ')[0]}",
+                            "PENGAWAS" if ".L" in unit.kode else "ADMINISTRATOR", "head_unit",
+                            golongan=GOLONGAN_PNS[int(rng.integers(6, 9))]))
+    members = bidang + services
+    while len(rows) < size + (1 if index == 0 else 0):
+        unit = members[int(rng.integers(0, len(members)))]
+        roll = rng.random()
+        status = "PPPK" if roll < 0.18 else "PPPK_PARUH_WAKTU" if roll < 0.21 else "CPNS" if roll < 0.25 else "PNS"
+        nip = _nip(rng, status, taken, index)
+        kategori = "FUNGSIONAL" if rng.random() < 0.35 else "PELAKSANA"
+        rows.append(_person(rng, nip, status, unit.kode, leaders[unit.kode],
+                            "Analis Kebijakan" if kategori == "FUNGSIONAL" else "Pengadministrasi Perkantoran",
+                            kategori, "staff"))
+    frame = pd.DataFrame(rows)
+    frame["x_opd"] = index
+    return frame
+
+
+def _person(rng, nip, status, unit, atasan, jabatan, kategori, role, golongan=None) -> dict:
+    pppk = status.startswith("PPPK")
+    return {
+        "nip": nip,
+        "nama": f"{GIVEN[int(rng.integers(0, len(GIVEN)))]} {FAMILY[int(rng.integers(0, len(FAMILY)))]}",
+        "status_kepegawaian": status,
+        "jenis_kelamin": "L" if nip[14] == "1" else "P",
+        "golongan": golongan or (GOLONGAN_PPPK[int(rng.integers(0, len(GOLONGAN_PPPK)))] if pppk
+                                 else GOLONGAN_PNS[int(rng.integers(0, 8))]),
+        "jabatan_nama": jabatan,
+        "jabatan_kategori": kategori,
+        "unit_kode": unit,
+        "atasan_nip": atasan,
+        "aktif": "true",
+        "x_role": role,
+    }
+
+
+def month_index(period: str) -> int:
+    return int(period[:4]) * 12 + int(period[5:7]) - 1
+
+
+def as_of(people: pd.DataFrame, government: Government, month: str, seed: int, total: int) -> pd.DataFrame:
+    """The roster in `month`: about 1% of staff move to another unit of their OPD each month (mutasi)."""
+    if people.empty:
+        return people
+    index = int(people["x_opd"].iloc[0])
+    units = [u.kode for u in units_of_opd(government, index, seed, total) if u.kode.count(".") == 2]
+    heads = people[people["x_role"] == "head_unit"].set_index("unit_kode")["nip"]
+    out = people.copy()
+    staff = out["x_role"] == "staff"
+    # each staff member has a month in the demo year when they move (or never)
+    move = np.array([zlib.crc32(f"{seed}|mutasi|{n}".encode()) % 100 for n in out["nip"]])
+    moved = staff & (move < (month_index(month) % 12) + 1) & (len(units) > 1)
+    if moved.any():
+        target = [units[(units.index(u) + 1) % len(units)] for u in out.loc[moved, "unit_kode"]]
+        out.loc[moved, "unit_kode"] = target
+        out.loc[moved, "atasan_nip"] = [heads.get(t, "") for t in target]
+    return out
+
+
+def org_predikat(unit: str, period: str, seed: int) -> str:
+    rng = rng_for(seed, "org-predikat", unit, period)
+    return ORG_PREDIKAT[int(rng.choice(len(ORG_PREDIKAT), p=ORG_PREDIKAT_P))]
+
+
+def curve_quotas(org: str, n: int) -> dict[str, int]:
+    """How many of n staff get each predikat, inside the curve of the unit's predikat (domain.md §1.5),
+    with margin so that no rounding convention turns a compliant unit into a violation."""
+    q = dict.fromkeys(PAIRS_FOR, 0)
+    if n <= 0:
+        return q
+    if org == "ISTIMEWA":  # most Sangat Baik, at most 70%
+        q["SANGAT_BAIK"] = math.floor(0.69 * n)
+        q["BAIK"] = n - q["SANGAT_BAIK"]
+    elif org == "BAIK":  # most Baik, at most 70%; some Butuh Perbaikan/Kurang; the rest SB or SK
+        low = max(1, math.ceil(0.2 * n))
+        q["KURANG"] = low // 3
+        q["BUTUH_PERBAIKAN"] = low - q["KURANG"]
+        q["SANGAT_BAIK"] = math.floor(0.15 * n)
+        q["BAIK"] = n - low - q["SANGAT_BAIK"]
+        over = q["BAIK"] - math.floor(0.65 * n)  # small units: keep Baik well under 70%
+        if over > 0:
+            q["BAIK"] -= over
+            q["BUTUH_PERBAIKAN"] += over
+    elif org == "BUTUH_PERBAIKAN":  # at least 60% Butuh Perbaikan, Sangat Baik at most 10%
+        q["BUTUH_PERBAIKAN"] = math.ceil(0.7 * n)
+        q["BAIK"] = n - q["BUTUH_PERBAIKAN"]
+    elif org == "KURANG":  # at least 60% Kurang, at least 10% Butuh Perbaikan
+        q["KURANG"] = math.ceil(0.65 * n)
+        q["BUTUH_PERBAIKAN"] = min(n - q["KURANG"], max(1, math.ceil(0.15 * n)))
+        q["BAIK"] = n - q["KURANG"] - q["BUTUH_PERBAIKAN"]
+    else:  # SANGAT_KURANG: at least 60% Sangat Kurang, at least 10% Kurang/Butuh Perbaikan, no Sangat Baik
+        q["SANGAT_KURANG"] = math.ceil(0.65 * n)
+        q["KURANG"] = min(n - q["SANGAT_KURANG"], max(1, math.ceil(0.15 * n)))
+        q["BAIK"] = n - q["SANGAT_KURANG"] - q["KURANG"]
+    return q
+
+
+# the head of the evaluated unit: its achievement is the unit's (domain.md §1.4)
+HEAD_PAIR = {"ISTIMEWA": ("DIATAS", "SESUAI"), "BAIK": ("SESUAI", "SESUAI"), "BUTUH_PERBAIKAN": ("DIBAWAH", "SESUAI"),
+             "KURANG": ("DIBAWAH", "SESUAI"), "SANGAT_KURANG": ("DIBAWAH", "DIBAWAH")}
+
+
+def evaluations(government: Government, roster: pd.DataFrame, period: str, seed: int) -> pd.DataFrame:
+    """Clean periodic evaluations of one OPD's roster for `period` (YYYY-MM or YYYY-Qn).
+
+    The OPD is the evaluated unit: its predikat (set by the level above) fixes quotas of staff
+    predikat inside the distribution curve, and its head's rating hasil kerja equals the unit's
+    achievement. The government's own head is rated outside any OPD curve. Helper columns:
+    _unit (the OPD), _org (its predikat), x_role."""
+    index = int(roster["x_opd"].iloc[0])
+    rng = rng_for(seed, government.kode, "evaluasi", index, period)
+    opd = f"{government.kode}.OPD{index + 1:03d}"
+    org = org_predikat(opd, period, seed)
+    end = period_end(period)
+    year = period[:4]
+    rows = []
+    group = roster[roster["x_role"] != "head_government"]
+    quotas = curve_quotas(org, len(group))
+    head_pair = HEAD_PAIR[org]
+    quotas[MATRIX[head_pair]] -= 1
+    assigned = [p for p, k in quotas.items() for _ in range(k)]
+    order = iter(rng.permutation(len(assigned)))
+    for person in group.itertuples(index=False):
+        if person.x_role == "head_opd":
+            hasil, perilaku = head_pair
+        else:
+            pairs = PAIRS_FOR[assigned[next(order)]]
+            hasil, perilaku = pairs[int(rng.integers(0, len(pairs)))]
+        rows.append(_evaluation(government, person, period, year, end, rng, hasil, perilaku, opd, org))
+    for person in roster[roster["x_role"] == "head_government"].itertuples(index=False):
+        hasil, perilaku = ("SESUAI", "SESUAI")
+        person = person._replace(atasan_nip=external_rater_nip(government, seed))
+        rows.append(_evaluation(government, person, period, year, end, rng, hasil, perilaku, government.kode, None))
+    return pd.DataFrame(rows)
+
+
+def period_end(period: str) -> pd.Timestamp:
+    if "Q" in period:
+        month = int(period[-1]) * 3
+        return pd.Timestamp(year=int(period[:4]), month=month, day=1) + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(year=int(period[:4]), month=int(period[5:7]), day=1) + pd.offsets.MonthEnd(0)
+
+
+def _evaluation(government, person, period, year, end, rng, hasil, perilaku, unit, org) -> dict:
+    rated = end + pd.Timedelta(days=int(rng.integers(1, 10)), hours=int(rng.integers(8, 16)),
+                               minutes=int(rng.integers(0, 60)))
+    row = {
+        "nip": person.nip, "periode": period, "skp_id": f"SKP-{government.kode}-{year}-{person.nip[-9:]}",
+        "regime": government.regime, "rating_hasil_kerja": hasil, "rating_perilaku_kerja": perilaku,
+        "nilai_skp": "", "nilai_perilaku": "", "predikat": MATRIX[(hasil, perilaku)],
+        "penilai_nip": person.atasan_nip, "waktu_dinilai": f"{rated:%Y-%m-%dT%H:%M:%S}+07:00",
+        "is_plt_plh": "false", "x_unit": unit, "x_org": org, "x_role": person.x_role,
+    }
+    if government.regime == "PP30_2019":
+        row.update(_legacy_scores(rng, MATRIX[(hasil, perilaku)]))
+        row["rating_hasil_kerja"] = row["rating_perilaku_kerja"] = ""
+    return row
+
+
+# PP 30/2019 bands (domain.md §1.9): SB 110-120 (+ new idea), B 90-120, C 70-<90, K 50-<70, SK <50
+# (with 70/30 weights the combined value cannot exceed 0.7*120 + 0.3*100 = 114)
+LEGACY_BANDS = {"SANGAT_BAIK": (110, 113.5), "BAIK": (90, 108), "BUTUH_PERBAIKAN": (70, 89), "KURANG": (50, 69),
+                "SANGAT_KURANG": (30, 49)}
+
+
+def _legacy_scores(rng, predikat: str) -> dict:
+    """Numeric PP 30/2019 scores whose weighted value falls in the band of `predikat`."""
+    low, high = LEGACY_BANDS[predikat]
+    target = float(rng.uniform(low + 0.2, high))
+    perilaku = float(np.clip(target + rng.normal(0, 4), 30, 100))
+    skp = (target - PP30_WEIGHTS[1] * perilaku) / PP30_WEIGHTS[0]
+    if skp > 120:  # not reachable with this perilaku: the SKP at its ceiling, perilaku makes up the rest
+        skp = 119.5
+        perilaku = (target - PP30_WEIGHTS[0] * skp) / PP30_WEIGHTS[1]
+    label = {"BUTUH_PERBAIKAN": "CUKUP"}.get(predikat, predikat)
+    return {"nilai_skp": f"{skp:.2f}", "nilai_perilaku": f"{perilaku:.2f}", "predikat": label}
+
+
+RHK_TEMPLATES = [
+    ("Terlaksananya pelayanan administrasi kependudukan", "Jumlah dokumen yang diterbitkan", "dokumen", 40, 200),
+    ("Tersusunnya laporan kinerja unit", "Jumlah laporan yang disusun", "laporan", 1, 4),
+    ("Meningkatnya kepuasan masyarakat", "Persentase pengaduan yang ditindaklanjuti", "persen", 80, 100),
+    ("Terkelolanya arsip dan surat-menyurat", "Jumlah surat yang diproses", "surat", 20, 120),
+    ("Terlaksananya pembinaan teknis", "Jumlah kegiatan pembinaan", "kegiatan", 1, 6),
+]
+
+
+def rhk_lines(government: Government, roster: pd.DataFrame, month: str, seed: int) -> pd.DataFrame:
+    """3-5 RHK lines per employee with the month's target and realisation (some not yet reported)."""
+    rng = rng_for(seed, government.kode, "rhk", int(roster["x_opd"].iloc[0]), month)
+    year = month[:4]
+    rows = []
+    for person in roster.itertuples(index=False):
+        person_rng = rng_for(seed, "rhk-lines", person.nip)
+        lines = 3 + int(person_rng.integers(0, 3))
+        for i in range(lines):
+            uraian, indikator, satuan, low, high = RHK_TEMPLATES[int(person_rng.integers(0, len(RHK_TEMPLATES)))]
+            target = int(person_rng.integers(low, high + 1))
+            achieved = rng.normal(1.0, 0.15)
+            realisasi = "" if rng.random() < 0.03 else f"{max(0.0, target * achieved):.2f}"
+            rows.append({
+                "nip": person.nip, "skp_id": f"SKP-{government.kode}-{year}-{person.nip[-9:]}", "tahun": year,
+                "periode": month, "rhk_kode": f"RHK-{i + 1}", "rhk_uraian": uraian,
+                "jenis_rhk": "UTAMA" if i < 2 else "TAMBAHAN", "indikator": indikator, "target": str(target),
+                "satuan": satuan, "realisasi": realisasi,
+            })
+    return pd.DataFrame(rows, columns=list(entity_def("rhk").columns))
+
+
+def survey_population(unit: Unit, quarter: str, seed: int) -> int:
+    rng = rng_for(seed, "skm-populasi", unit.kode, quarter)
+    return int(rng.integers(150, 3000))
+
+
+def krejcie_morgan(population: int) -> int:
+    """Minimum sample (Krejcie & Morgan 1970; domain.md §2.6), the formula rounded to the nearest integer."""
+    chi2, p, d = 3.841, 0.5, 0.05
+    return round(chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p)))
+
+
+def survey_responses(government: Government, unit: Unit, month: str, seed: int) -> pd.DataFrame:
+    """A month of SKM responses for a service unit: about a third of the quarter's minimum sample,
+    more or less (some units fall short), with a unit-specific level of satisfaction."""
+    quarter = f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+    population = survey_population(unit, quarter, seed)
+    unit_rng = rng_for(seed, "skm-quality", unit.kode)
+    quality = float(unit_rng.uniform(2.4, 3.8))  # the unit's mean answer: IKM from about 60 to 95
+    coverage = float(unit_rng.uniform(0.8, 1.4))
+    rng = rng_for(seed, "skm", unit.kode, month)
+    n = max(3, round(krejcie_morgan(population) * coverage / 3 + rng.integers(-3, 4)))
+    start = pd.Timestamp(f"{month}-01")
+    days = (start + pd.offsets.MonthEnd(0)).day
+    answers = np.clip(np.rint(rng.normal(quality, 0.6, size=(n, len(UNSUR)))), 1, 4).astype(int)
+    blank = rng.random(size=(n, len(UNSUR))) < 0.01  # an unanswered question now and then
+    rows = []
+    for i in range(n):
+        row = {
+            "responden_id": f"{unit.kode}-{month}-{i + 1:05d}", "instansi_kode": government.kode,
+            "unit_layanan_kode": unit.kode, "jenis_layanan": JENIS_LAYANAN[unit.jenis_layanan or "SURAT"],
+            "tanggal": f"{start + pd.Timedelta(days=int(rng.integers(0, days))):%Y-%m-%d}",
+            "usia": str(int(rng.integers(17, 75))), "jenis_kelamin": "L" if rng.random() < 0.5 else "P",
+            "pendidikan": PENDIDIKAN[int(rng.integers(0, len(PENDIDIKAN)))],
+            "pekerjaan": PEKERJAAN[int(rng.integers(0, len(PEKERJAAN)))],
+            "saran": "" if rng.random() < 0.7 else ("Pelayanan cepat, terima kasih" if rng.random() < 0.5
+                                                     else "Antrian terlalu lama, mohon ditambah petugas"),
+        }
+        for j, unsur in enumerate(UNSUR):
+            row[unsur] = "" if blank[i, j] else str(answers[i, j])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(entity_def("skm_responden").columns))
