@@ -36,5 +36,6 @@ summary: $(STAMP)
 	$(BIN)/kinerja summary
 
 clean:
+	-[ -x $(BIN)/kinerja ] && $(BIN)/kinerja simulator stop
 	-[ -x $(BIN)/kinerja ] && $(BIN)/kinerja warehouse stop
 	rm -rf .kinerja data open-data dbt_project/target dbt_project/logs

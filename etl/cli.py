@@ -20,6 +20,9 @@ app = typer.Typer(
 )
 warehouse_app = typer.Typer(help="The warehouse: where it is, and stopping the embedded one.", no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
+simulator_app = typer.Typer(help="The agencies' API simulator (SIASN-style) on loopback, for the demo world.",
+                            no_args_is_help=True)
+app.add_typer(simulator_app, name="simulator")
 console = Console()
 
 
@@ -79,6 +82,31 @@ def output_to(log_path: Path):
             os.close(saved[1])
 
 
+def loopback_api_port() -> int | None:
+    """The port of an API source on this machine (the demo's simulator), if the agencies file has one."""
+    from urllib.parse import urlsplit
+
+    from etl.config import load_agencies
+
+    if os.environ.get("KINERJA_SIASN_ORIGIN"):
+        return None  # somebody else serves it
+    for agency in load_agencies():
+        for source in agency.sources:
+            url = urlsplit(str(source.options.get("base_url", "")))
+            if source.kind == "siasn_api" and url.hostname in ("127.0.0.1", "localhost"):
+                return url.port or 80
+    return None
+
+
+def ensure_simulator() -> None:
+    """Start the agency simulator (detached, reused by later commands) when a source needs it."""
+    from etl.sources import simulator
+
+    port = loopback_api_port()
+    if port is not None:
+        simulator.start_process(port=port)
+
+
 @app.command()
 def synth(
     months: str = typer.Option(None, help="Months to write, e.g. 2026-01..2026-10 (default: January through the latest complete month)."),
@@ -110,8 +138,9 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
 
     with clear_errors():
         period = check_period(period or latest_complete_month())
-        with console.status("starting the warehouse…"):
+        with console.status("starting the warehouse and the agency simulator…"):
             warehouse.url()
+            ensure_simulator()
         log = home() / "logs" / f"run-{period}.log"
         with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
             with output_to(log):
@@ -196,6 +225,36 @@ def warehouse_stop():
         console.print("embedded warehouse stopped" if warehouse.stop() else "the embedded warehouse was not running")
 
 
+@simulator_app.command("start")
+def simulator_start(port: int = typer.Option(None, help="Port (default: the one in the agencies file, else 8765).")):
+    """Serve the demo world's agency APIs on 127.0.0.1 (stays up until `kinerja simulator stop`)."""
+    from etl.sources import simulator
+
+    with clear_errors():
+        url = simulator.start_process(port=port or loopback_api_port() or 8765)
+        console.print(f"agency simulator: {url}")
+
+
+@simulator_app.command("stop")
+def simulator_stop():
+    """Stop the agency simulator."""
+    from etl.sources import simulator
+
+    with clear_errors():
+        console.print("agency simulator stopped" if simulator.stop_process() else "the agency simulator was not running")
+
+
+@simulator_app.command("status")
+def simulator_status():
+    """Whether the agency simulator runs, and where."""
+    from etl.sources import simulator
+
+    with clear_errors():
+        info = simulator.running()
+        console.print(f"running at {info['url']} serving {info['dataDir']} (pid {info['pid']})" if info
+                      else "not running")
+
+
 @app.command()
 def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on localhost.")):
     """Start Airflow's own UI, scheduler and workers on localhost over this project's DAGs and metadata."""
@@ -205,6 +264,7 @@ def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on loc
         os.environ["KINERJA_AIRFLOW_PORT"] = str(port)
         os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")
         warehouse.url()
+        ensure_simulator()
         orchestration.ensure_metadata()
         # standalone starts its components as `airflow ...`: the venv's commands must be on PATH
         bin_dir = str(Path(orchestration.airflow_bin()).parent)

@@ -69,9 +69,12 @@ def extract(agency_kode: str, period: str) -> list[dict]:
             path = connector.fetch(government, source, entity, due, Path(scratch))
             if path is None:
                 raise SourceError(f"{agency_kode} delivered no {entity} for {due}")
+            # where it came from: the file as delivered, or the connector's own description (an API URL)
+            described = getattr(connector, "origin", None)
+            came_from = described(government, source, entity, due) if described else str(path)
             landed.append(
                 landing.land(path, agency=agency_kode, entity=entity, period=due, source_kind=source.kind,
-                             source_file=str(path))
+                             source_file=came_from)
             )
             timings.append(time.perf_counter() - started)
     with warehouse.transaction() as conn:

@@ -57,10 +57,31 @@ def db(warehouse_url):
 
 
 @pytest.fixture(scope="session")
-def demo_world():
-    """The demo world for two months, written once per session into the sources folder."""
+def app_databases(warehouse_url):
+    """JAMBI's application databases for this session, on the warehouse's server."""
+    from etl.sources.app_db import server_url
+
+    names = {"KINERJA_JAMBI_EKINERJA_URL": f"jambi_ekinerja_{os.getpid()}",
+             "KINERJA_JAMBI_SKM_URL": f"jambi_skm_{os.getpid()}"}
+    for variable, name in names.items():
+        os.environ[variable] = server_url(name).render_as_string(hide_password=False)
+    yield names
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        for variable, name in names.items():
+            os.environ.pop(variable, None)
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def demo_world(app_databases):
+    """The demo world for two months, written once per session into the sources folder (JAMBI into
+    its application databases), with the agency simulator serving LAMPUNG's API on a free port."""
     from etl import synth
+    from etl.sources.simulator import start_background
 
     out = Path(os.environ["KINERJA_SOURCES_DIR"])
     manifest = synth.generate(synth.Settings(out, ("2026-09", "2026-10"), seed=7, employees=400))
-    return out, manifest
+    with start_background(out, port=0) as simulator:
+        os.environ["KINERJA_SIASN_ORIGIN"] = simulator.url
+        yield out, manifest
+    os.environ.pop("KINERJA_SIASN_ORIGIN", None)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from etl.config import Agency, ConfigError, Source
-from etl.sources import canonical_csv, mapped_csv
+from etl.sources import app_db, canonical_csv, ekinerja_xlsx, mapped_csv, siasn_api, skm_forms_csv
 
 
 class SourceError(RuntimeError):
@@ -30,8 +30,12 @@ class SourceError(RuntimeError):
 
 
 CONNECTORS: dict[str, ModuleType] = {
+    "app_db": app_db,
     "canonical_csv": canonical_csv,
+    "ekinerja_xlsx": ekinerja_xlsx,
     "mapped_csv": mapped_csv,
+    "siasn_api": siasn_api,
+    "skm_forms_csv": skm_forms_csv,
 }
 
 

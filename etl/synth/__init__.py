@@ -26,14 +26,16 @@ from etl.synth.world import GOVERNMENTS, Government
 
 # the demo world's source systems (contracts.md §1): government -> writer module -> entities
 DEMO_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
-    "KEPAHIANG": {"canonical_csv": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
-                                    "skm_responden", "skm_populasi")},
+    "KEPAHIANG": {"ekinerja_xlsx": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi"),
+                  "skm_forms": ("skm_responden",),
+                  "canonical_csv": ("skm_populasi",)},
     "PAUH": {"canonical_csv": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
                                "skm_responden", "skm_populasi")},
-    "LAMPUNG": {"canonical_csv": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
-                                  "skm_responden", "skm_populasi")},
-    "JAMBI": {"canonical_csv": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
-                                "skm_responden", "skm_populasi")},
+    "LAMPUNG": {"siasn_api": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
+                              "skm_responden", "skm_populasi")},
+    "JAMBI": {"app_db": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
+                         "skm_responden"),
+              "canonical_csv": ("skm_populasi",)},
     "WANGGAR": {"legacy_csv": ("unit_kerja", "pegawai", "evaluasi_periodik"),
                 "canonical_csv": ("skm_responden", "skm_populasi")},
 }
@@ -69,6 +71,20 @@ def parse_months(text: str) -> tuple[str, ...]:
 
 def writer(kind: str):
     return importlib.import_module(f"etl.synth.writers.{kind}")
+
+
+def writer_options(kind: str, kode: str, entity: str) -> dict:
+    """Settings a writer shares with its connector: an application database is written where the
+    agencies file says the connector reads it (url_env, url or database of that source)."""
+    if kind != "app_db":
+        return {}
+    from etl.config import load_agencies
+    from etl.sources.app_db import url_for
+
+    for agency in load_agencies():
+        if agency.kode == kode and entity in agency.entities and agency.source_for(entity).kind == kind:
+            return {"url": url_for(agency, agency.source_for(entity), entity)}
+    return {}
 
 
 class World:
@@ -174,7 +190,8 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
         source = World(government, settings, tally)
         for month in settings.months:
             for kind, entity, period, chunks in source.deliveries(month):
-                writer(kind).write(out, government.kode, entity, period, chunks())
+                writer(kind).write(out, government.kode, entity, period, chunks(),
+                                   **writer_options(kind, government.kode, entity))
             if progress:
                 progress(f"{government.kode} {month}")
     manifest = {

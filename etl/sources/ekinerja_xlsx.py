@@ -1,0 +1,474 @@
+"""BKN e-Kinerja Excel exports (.xlsx), as a Pemda downloads them from kinerja.bkn.go.id.
+
+domain.md §4.2 and §8.10: cell A1 holds a title with the year, A2 "Instansi : …", more title and
+filter rows follow, and the header row sits somewhere in the first ~20 rows (often row 8). Labels
+are printed lowercase snake names (`nip`, `hasil_kerja`, `hasil_akhir`, …), values as e-Kinerja
+prints them ("DI ATAS EKSPEKTASI", "Butuh Perbaikan", "Oktober 2026", "Ya"), '-' for empty.
+
+The connector finds the header row by its labels (never by a fixed row number), maps labels to
+canonical columns with COLUMNS, turns cells into text as Excel shows them and hands the rows to
+etl.canonical.to_canonical. It reads with openpyxl in read-only (streaming) mode, so memory does
+not grow with the number of rows. `_row` is the row number Excel shows.
+
+A cell keeps its defect: a NIP that Excel turned into a number is read as Excel shows it
+(1.97411E+17, or its 15 significant digits) so the NIP rule quarantines it; a label it cannot map
+stays as printed.
+
+Options of the source (config/agencies.yml), all optional:
+
+  path                folder template, default "{sources_dir}/{agency}/{period}"
+  files               {entity: file name} over FILES
+  sheet               sheet name (default: the workbook's active sheet)
+  header_search_rows  how many rows to search for the header row (default 20)
+  columns             {entity: {printed label: canonical column}} merged over COLUMNS; a label
+                      mapped to null is dropped. Another government's slightly different export
+                      is a change here, not in code.
+  values              {canonical column: {printed value: canonical code}}: more printed spellings
+  fill                {entity: {canonical column: value}} for columns the export does not print
+                      (default: regime PERMEN6_2022 for evaluasi_periodik)
+  timezone            offset given to date-times, which Excel stores without one (default "+07:00")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import pandas as pd
+
+from etl.canonical import ENTITIES, LABEL_COLUMNS, to_canonical
+from etl.config import Agency, ConfigError, Source, sources_dir
+
+# --------------------------------------------------------------------------- the mapping
+# file name of each report in the drop folder
+FILES: dict[str, str] = {
+    "unit_kerja": "data_unor.xlsx",
+    "pegawai": "data_pegawai.xlsx",
+    "evaluasi_periodik": "laporan_penilaian_skp.xlsx",
+    "rhk": "laporan_skp.xlsx",
+    "predikat_organisasi": "predikat_kinerja_organisasi.xlsx",
+}
+
+# printed header label -> canonical column (labels are compared lowercase, runs of other
+# characters as '_', so "Hasil Kerja" and "hasil_kerja" are the same label)
+COLUMNS: dict[str, dict[str, str]] = {
+    "unit_kerja": {
+        "instansi_id": "instansi_kode",
+        "unor_id": "unit_kode",
+        "nama_unor": "unit_nama",
+        "unor_induk_id": "induk_unit_kode",
+        "unit_pelayanan": "is_unit_layanan",
+    },
+    "pegawai": {
+        "nip": "nip",
+        "nama": "nama",
+        "jenis_pegawai": "status_kepegawaian",
+        "jenis_kelamin": "jenis_kelamin",
+        "golru": "golongan",
+        "jabatan": "jabatan_nama",
+        "jenis_jabatan": "jabatan_kategori",
+        "unor_id": "unit_kode",
+        "pegawai_atasan_nip": "atasan_nip",
+        "status_aktif": "aktif",
+    },
+    "evaluasi_periodik": {
+        "nip": "nip",
+        "periode_penilaian": "periode",
+        "skp_id": "skp_id",
+        "hasil_kerja": "rating_hasil_kerja",
+        "perilaku_kerja": "rating_perilaku_kerja",
+        "hasil_akhir": "predikat",
+        "pegawai_atasan_nip": "penilai_nip",
+        "waktu_dinilai": "waktu_dinilai",
+        "is_plt_plh_pjb": "is_plt_plh",
+        "is_skp_plt_plh_pjb": "is_plt_plh",
+    },
+    "rhk": {
+        "nip": "nip",
+        "skp_id": "skp_id",
+        "tahun_skp": "tahun",
+        "periode_realisasi": "periode",
+        "kode_rhk": "rhk_kode",
+        "rencana_hasil_kerja": "rhk_uraian",
+        "jenis_rhk": "jenis_rhk",
+        "indikator_kinerja": "indikator",
+        "target": "target",
+        "satuan": "satuan",
+        "realisasi": "realisasi",
+    },
+    "predikat_organisasi": {
+        "instansi_id": "instansi_kode",
+        "unor_id": "unit_kode",
+        "periode_penilaian": "periode",
+        "predikat_kinerja_organisasi": "predikat_organisasi",
+    },
+}
+
+# canonical columns e-Kinerja does not print (it only knows PermenPANRB 6/2022)
+FILL: dict[str, dict[str, str]] = {"evaluasi_periodik": {"regime": "PERMEN6_2022"}}
+
+_YA = {"true": ["Ya", "Y", "true", "1"], "false": ["Tidak", "false", "0"]}
+# canonical code -> the spellings e-Kinerja prints, for columns that etl.canonical does not
+# normalise itself (a column etl.canonical.LABEL_COLUMNS covers is left to it)
+VALUES: dict[str, dict[str, list[str]]] = {
+    "is_plt_plh": _YA,
+    "is_unit_layanan": _YA,
+    "aktif": {"true": ["Aktif", *_YA["true"]], "false": ["Tidak Aktif", *_YA["false"]]},
+    "jenis_kelamin": {"L": ["Laki-laki"], "P": ["Perempuan"]},
+    "status_kepegawaian": {"CPNS": ["CPNS"], "PNS": ["PNS"], "PPPK": ["PPPK"],
+                           "PPPK_PARUH_WAKTU": ["PPPK Paruh Waktu"]},
+    "jabatan_kategori": {"JPT_UTAMA": ["JPT Utama"], "JPT_MADYA": ["JPT Madya"], "JPT_PRATAMA": ["JPT Pratama"],
+                         "ADMINISTRATOR": ["Administrator"], "PENGAWAS": ["Pengawas"],
+                         "FUNGSIONAL": ["Fungsional"], "PELAKSANA": ["Pelaksana"]},
+    "jenis_rhk": {"UTAMA": ["Utama"], "TAMBAHAN": ["Tambahan"]},
+    # domain.md §1.4 and §7: "Cukup" is the older name of Butuh Perbaikan
+    "predikat_organisasi": {"ISTIMEWA": ["Istimewa"], "BAIK": ["Baik"],
+                            "BUTUH_PERBAIKAN": ["Butuh Perbaikan", "Cukup"], "KURANG": ["Kurang"],
+                            "SANGAT_KURANG": ["Sangat Kurang"]},
+}
+
+NIP_COLUMNS = frozenset({"nip", "atasan_nip", "penilai_nip"})
+DATETIME_COLUMNS = frozenset({"waktu_dinilai"})
+PERIOD_COLUMNS = frozenset({"periode"})
+
+MONTHS = ["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+          "oktober", "november", "desember"]
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+DEFAULT_HEADER_SEARCH_ROWS = 20
+DEFAULT_TIMEZONE = "+07:00"  # WIB; Excel date-times carry no time zone
+
+# what openpyxl raises on a file that is not a (whole) xlsx workbook
+_BROKEN = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, zlib.error, ParseError, OSError,
+           ValueError, TypeError, IndexError)
+
+
+# --------------------------------------------------------------------------- helpers
+def label_key(label: object) -> str:
+    """A printed header label compared loosely: 'Hasil Kerja ' == 'hasil_kerja'."""
+    return re.sub(r"[^a-z0-9]+", "_", str(label).strip().lower()).strip("_")
+
+
+def _value_key(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+def _folder(agency: Agency, source: Source, period: str) -> Path:
+    template = source.options.get("path", "{sources_dir}/{agency}/{period}")
+    return Path(template.format(sources_dir=sources_dir(), period=period, agency=agency.kode))
+
+
+def file_name(source: Source, entity: str) -> str:
+    name = (source.options.get("files") or {}).get(entity) or FILES.get(entity)
+    if not name:
+        raise ConfigError(f"e-Kinerja exports: no file name for entity '{entity}' (set options.files)")
+    return name
+
+
+def column_map(source: Source, entity: str) -> dict[str, str]:
+    """Label key -> canonical column for `entity`: COLUMNS with the source's options over it."""
+    mapping = {label_key(k): v for k, v in COLUMNS.get(entity, {}).items()}
+    for label, column in ((source.options.get("columns") or {}).get(entity) or {}).items():
+        if column is None:
+            mapping.pop(label_key(label), None)
+        else:
+            mapping[label_key(label)] = str(column)
+    if not mapping:
+        raise ConfigError(f"e-Kinerja exports: no column mapping for entity '{entity}' (set options.columns)")
+    unknown = sorted({c for c in mapping.values() if c not in ENTITIES[entity].columns})
+    if unknown:
+        raise ConfigError(f"e-Kinerja exports: the mapping for {entity} names unknown columns {', '.join(unknown)}")
+    return mapping
+
+
+def _value_maps(source: Source, entity: str) -> dict[str, dict[str, str]]:
+    """canonical column -> {value key: canonical code}, for the entity's columns that the
+    canonical module does not normalise itself."""
+    handled = LABEL_COLUMNS.get(entity, {})
+    maps: dict[str, dict[str, str]] = {}
+    for column in ENTITIES[entity].columns:
+        if column in handled:
+            continue
+        printed = VALUES.get(column, {})
+        extra = (source.options.get("values") or {}).get(column) or {}
+        if not printed and not extra:
+            continue
+        inverse: dict[str, str] = {}
+        for code, spellings in printed.items():
+            inverse[_value_key(code)] = code
+            for spelling in spellings:
+                inverse[_value_key(spelling)] = code
+        for spelling, code in extra.items():
+            inverse[_value_key(str(spelling))] = str(code)
+        maps[column] = inverse
+    return maps
+
+
+def excel_general(value: float | int) -> str:
+    """A number as Excel's General format shows it in a cell (11 characters at most)."""
+    if isinstance(value, int) and len(str(abs(value))) <= 11:
+        return str(value)
+    number = float(value)
+    if not math.isfinite(number):
+        return str(number)
+    if number.is_integer() and abs(number) < 1e11:
+        return str(int(number))
+    if abs(number) >= 1e11 or abs(number) < 1e-9:
+        digits = 5 if number >= 0 else 4
+        mantissa, exponent = f"{number:.{digits}E}".split("E")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}E{exponent}"
+    text = f"{number:.10g}"
+    return text if "e" not in text else excel_general(float(text))
+
+
+def excel_display(value: float | int, number_format: str | None) -> str:
+    """A number as Excel shows it under the cell's number format: General, scientific or '0'."""
+    fmt = (number_format or "General").strip()
+    scientific = re.fullmatch(r"0(?:\.(0+))?E\+0+", fmt, re.IGNORECASE)
+    if scientific:
+        return f"{float(value):.{len(scientific.group(1) or '')}E}"
+    if fmt in ("0", "#0", "#"):
+        # Excel keeps 15 significant digits: the last digits of an 18-digit NIP become zeros
+        return str(int(Decimal(f"{float(value):.15g}"))) if math.isfinite(float(value)) else str(value)
+    return excel_general(value)
+
+
+def _number_text(value: float | int, number_format: str | None = None) -> str:
+    """A number outside the NIP columns as canonical text: with the decimals its number format
+    shows ('0.00', '#,##0.00': 105.30, never a thousands separator), else in full."""
+    fixed = re.fullmatch(r"[#,]*0(?:\.(0+))?", (number_format or "").strip())
+    if fixed and math.isfinite(value):
+        return f"{value:.{len(fixed.group(1) or '')}f}"
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def parse_periode(text: str) -> str:
+    """'Oktober 2026' -> '2026-10', 'Triwulan III 2026' -> '2026-Q3'; anything else unchanged."""
+    words = text.strip().split()
+    if len(words) == 2 and words[1].isdigit() and len(words[1]) == 4:
+        month = words[0].lower()
+        if month in MONTHS:
+            return f"{words[1]}-{MONTHS.index(month) + 1:02d}"
+    if len(words) == 3 and words[0].lower() == "triwulan" and words[2].isdigit() and len(words[2]) == 4:
+        quarter = ROMAN.get(words[1].upper()) or (int(words[1]) if words[1] in ("1", "2", "3", "4") else None)
+        if quarter:
+            return f"{words[2]}-Q{quarter}"
+    return text
+
+
+class _Cells:
+    """Turns the cells of one column into text, by the kind of canonical column."""
+
+    def __init__(self, column: str, values: dict[str, str] | None, timezone: str, epoch: dt.datetime):
+        self.column = column
+        self.values = values
+        self.timezone = timezone
+        self.epoch = epoch
+
+    def __call__(self, cell) -> str:
+        value = cell.value
+        if value is None:
+            return ""
+        column = self.column
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (dt.datetime, dt.date)):
+            text = self._moment(value, cell)
+        elif isinstance(value, dt.time):
+            text = value.isoformat()
+        elif isinstance(value, (int, float)):
+            if column in NIP_COLUMNS:
+                text = excel_display(value, getattr(cell, "number_format", None))
+            elif column in DATETIME_COLUMNS:
+                from openpyxl.utils.datetime import from_excel
+
+                try:
+                    moment = from_excel(value, self.epoch)
+                except (OverflowError, ValueError):
+                    moment = None
+                if moment is None:
+                    text = _number_text(value, getattr(cell, "number_format", None))
+                else:  # an Excel serial date: a whole number is a day, a fraction a time of day
+                    text = self._moment(moment.date() if float(value).is_integer() else moment, cell)
+            else:
+                text = _number_text(value, getattr(cell, "number_format", None))
+        else:
+            text = str(value)
+            if column in PERIOD_COLUMNS:
+                text = parse_periode(text)
+        if self.values is not None and text.strip() not in ("", "-"):
+            text = self.values.get(_value_key(text), text)
+        return text
+
+    def _moment(self, value: dt.date | dt.datetime, cell) -> str:
+        if self.column in PERIOD_COLUMNS:
+            return f"{value:%Y-%m}"
+        if isinstance(value, dt.datetime):
+            if value.microsecond:
+                value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+            fmt = (getattr(cell, "number_format", None) or "").lower()
+            if value.time() == dt.time(0) and "h" not in fmt:  # a date cell, not a date-time
+                return f"{value:%Y-%m-%d}"
+            text = f"{value:%Y-%m-%dT%H:%M:%S}"
+            return text + self.timezone if self.column in DATETIME_COLUMNS else text
+        return f"{value:%Y-%m-%d}"
+
+
+# --------------------------------------------------------------------------- the connector
+def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Path) -> Path | None:
+    path = _folder(agency, source, period) / file_name(source, entity)
+    return path if path.exists() else None
+
+
+def _open(path: Path, source: Source):
+    """The file handle, the workbook (read-only, streaming) and its sheet; SourceError naming the
+    file when it is no workbook."""
+    from etl.sources import SourceError
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not zipfile.is_zipfile(path):
+        try:
+            with open(path, "rb") as probe:
+                head = probe.read(512).lstrip().lower()
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot be opened ({exc})") from None
+        hint = " (it looks like an HTML page saved as .xlsx)" if head.startswith((b"<!doctype", b"<html")) else ""
+        raise SourceError(f"{path}: not a valid .xlsx workbook (not a zip archive){hint}")
+    handle = open(path, "rb")
+    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except (InvalidFileException, *_BROKEN) as exc:
+        handle.close()
+        raise SourceError(f"{path}: not a valid .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    sheet_name = source.options.get("sheet")
+    try:
+        sheet = workbook[sheet_name] if sheet_name else (workbook.active or workbook.worksheets[0])
+    except (KeyError, IndexError):
+        workbook.close()
+        handle.close()
+        raise SourceError(f"{path}: the workbook has no sheet '{sheet_name or 'at all'}'") from None
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # a wrong <dimension> must not cut rows or columns off
+    return handle, workbook, sheet
+
+
+def _rows(sheet, path: Path) -> Iterator[tuple[int, tuple]]:
+    """(Excel row number, cells) for every row, streaming; SourceError when the file breaks off."""
+    from etl.sources import SourceError
+
+    iterator = sheet.iter_rows()
+    number = 0
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except _BROKEN as exc:
+            raise SourceError(f"{path}: the workbook is damaged after row {number} "
+                              f"({type(exc).__name__}: {exc})") from None
+        number += 1
+        yield number, row
+
+
+def _find_header(buffered: list[tuple[int, tuple]], mapping: dict[str, str], required: set[str],
+                 path: Path, search: int, entity: str) -> tuple[int, dict[int, str]]:
+    """The header row (the one among the first `search` rows with the most known labels) and
+    its positions: column index -> canonical column."""
+    from etl.sources import SourceError
+
+    best_row, best = 0, {}
+    for number, cells in buffered:
+        found = {}
+        for index, cell in enumerate(cells):
+            if isinstance(cell.value, str) and label_key(cell.value) in mapping:
+                found[index] = label_key(cell.value)
+        if len(found) > len(best):
+            best_row, best = number, found
+    wanted = sorted({label for label, column in mapping.items() if column in required})
+    threshold = min(len(required), max(2, math.ceil(len(required) / 2)))
+    if len({mapping[k] for k in best.values()}) < threshold:
+        raise SourceError(f"{path}: no header row found in the first {search} rows for {entity} "
+                          f"(expected labels such as {', '.join(wanted[:6])})")
+    positions: dict[int, str] = {}
+    taken: dict[str, str] = {}
+    for index, key in best.items():
+        column = mapping[key]
+        if column in taken:
+            raise SourceError(f"{path}: header row {best_row} has two columns for {column}: "
+                              f"'{taken[column]}' and '{key}'")
+        taken[column] = key
+        positions[index] = column
+    missing = sorted(required - set(positions.values()))
+    if missing:
+        labels = [f"{'/'.join(sorted(k for k, c in mapping.items() if c == m))} ({m})" for m in missing]
+        raise SourceError(f"{path}: header row {best_row} lacks the required columns {', '.join(labels)}")
+    return best_row, positions
+
+
+def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
+    path = Path(path)
+    mapping = column_map(source, entity)
+    fill = {**FILL.get(entity, {}), **((source.options.get("fill") or {}).get(entity) or {})}
+    required = set(mapping.values())
+    search = int(source.options.get("header_search_rows", DEFAULT_HEADER_SEARCH_ROWS))
+    timezone = str(source.options.get("timezone", DEFAULT_TIMEZONE))
+    value_maps = _value_maps(source, entity)
+
+    handle, workbook, sheet = _open(path, source)
+    try:
+        rows = _rows(sheet, path)
+        buffered = []
+        for number, cells in rows:
+            buffered.append((number, cells))
+            if number >= search:
+                break
+        header_row, positions = _find_header(buffered, mapping, required, path, search, entity)
+        columns = list(positions.values())
+        readers = [(index, _Cells(column, value_maps.get(column), timezone, workbook.epoch))
+                   for index, column in positions.items()]
+
+        def body() -> Iterator[tuple[int, tuple]]:
+            yield from (item for item in buffered if item[0] > header_row)
+            yield from rows
+
+        batch: list[list[str]] = []
+        numbers: list[int] = []
+        for number, cells in body():
+            if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells):
+                continue  # a blank row is no record
+            width = len(cells)
+            batch.append([convert(cells[index]) if index < width else "" for index, convert in readers])
+            numbers.append(number)
+            if len(batch) >= chunk_rows:
+                yield _chunk(batch, numbers, columns, fill, entity)
+                batch, numbers = [], []
+        if batch:
+            yield _chunk(batch, numbers, columns, fill, entity)
+    finally:
+        workbook.close()
+        handle.close()
+
+
+def _chunk(batch: list[list[str]], numbers: list[int], columns: list[str], fill: dict, entity: str) -> pd.DataFrame:
+    frame = pd.DataFrame(batch, columns=columns, dtype="string")
+    for column, value in fill.items():
+        if column not in frame:
+            frame[column] = value
+    out = to_canonical(frame, entity, numbers[0])
+    out["_row"] = numbers  # Excel's row numbers (title rows, header and blank rows skipped)
+    return out
