@@ -92,20 +92,28 @@ def run_period(period: str):
     return dag.test(logical_date=logical, run_conf={"period": period})
 
 
-def failed_tasks(dag_run) -> list[tuple[str, str | None]]:
-    """(task id with map index, one-line error) for each failed task of a run."""
-    from airflow.utils.session import create_session
-    from airflow.models.taskinstance import TaskInstance
+def failed_tasks(dag_run) -> list[tuple[str, str]]:
+    """(task id with its agency, state) for each failed or upstream-failed task of a run.
 
-    failed = []
+    A mapped task's agency is the element of `configured_agencies`' list at its map index: the
+    list the mapping expanded over (a task that failed before rendering its name has none)."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
     with create_session() as session:
         rows = (
             session.query(TaskInstance)
             .filter(TaskInstance.dag_id == dag_run.dag_id, TaskInstance.run_id == dag_run.run_id)
             .all()
         )
+        expanded = session.scalars(XComModel.get_many(run_id=dag_run.run_id, dag_ids=dag_run.dag_id,
+                                                      task_ids="configured_agencies", key="return_value")).first()
+        agencies = (XComModel.deserialize_value(expanded) if expanded is not None else None) or []
+        failed = []
         for ti in rows:
-            if str(ti.state) in ("failed", "TaskInstanceState.FAILED", "upstream_failed"):
-                name = ti.task_id + (f"[{ti.rendered_map_index or ti.map_index}]" if ti.map_index >= 0 else "")
-                failed.append((name, str(ti.state)))
-    return failed
+            state = str(ti.state.value if hasattr(ti.state, "value") else ti.state)
+            if state in ("failed", "upstream_failed"):
+                name = agencies[ti.map_index] if 0 <= ti.map_index < len(agencies) else ti.map_index
+                failed.append((ti.task_id + (f"[{name}]" if ti.map_index >= 0 else ""), state))
+    return sorted(failed)
