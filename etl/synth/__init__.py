@@ -124,7 +124,8 @@ class World:
         breaker = baik[int(rng.integers(0, len(baik)))] if baik and len(self.opds) > 1 else None
         drift = self.g.kode in LABEL_DRIFT
         for index in self.opds:
-            frame = world.evaluations(self.g, self._roster(index, month), period, self.s.seed)
+            frame = world.evaluations(self.g, self._roster(index, month), period, self.s.seed,
+                                      self.s.employees)
             frame = plant.evaluation_findings(frame, rng, self.tally, self.g.kode, period, index == 0,
                                               index == breaker)
             frame = plant.evaluation_defects(frame, rng, self.tally, self.g.kode, period)

@@ -173,8 +173,18 @@ def all_units(government: Government, seed: int, total: int) -> Iterator[list[Un
         yield units_of_opd(government, index, seed, total)
 
 
-def _nip(rng: np.random.Generator, status: str, taken: set[str], salt: int) -> str:
-    birth = pd.Timestamp("1966-01-01") + pd.Timedelta(days=int(rng.integers(0, 365 * 34)))
+BIRTH_DAYS = 365 * 34  # birth dates from 1966-01-01 on
+
+
+def _nip(rng: np.random.Generator, status: str, taken: set[str], residue: int, classes: int) -> str:
+    """A valid NIP (domain.md §3.1-3.2), unique within the government by construction: its birth
+    date's day number falls in the residue class `residue` mod `classes` (one class per OPD, one
+    for people outside the roster), so NIPs of different OPDs can never meet, whatever the size;
+    within an OPD the sequence number grows on a collision, as BKN does."""
+    if classes > BIRTH_DAYS:
+        raise ValueError(f"{classes} OPDs are more than the {BIRTH_DAYS} birth dates that keep NIPs apart")
+    day = int(rng.integers(0, (BIRTH_DAYS - residue + classes - 1) // classes)) * classes + residue
+    birth = pd.Timestamp("1966-01-01") + pd.Timedelta(days=day)
     gender = str(int(rng.integers(1, 3)))
     if status in ("PPPK", "PPPK_PARUH_WAKTU"):
         code = "21" if status == "PPPK" else "24"  # domain.md §3.2: not a month
@@ -183,7 +193,7 @@ def _nip(rng: np.random.Generator, status: str, taken: set[str], salt: int) -> s
         start_year = min(2024, birth.year + int(rng.integers(20, 32)))
         middle = f"{start_year}{int(rng.integers(1, 13)):02d}"
     stem = f"{birth:%Y%m%d}{middle}{gender}"
-    urut = 1 + salt % 7  # different OPDs rarely collide; the sequence grows on a collision
+    urut = 1
     while f"{stem}{urut:03d}" in taken:
         urut += 1
     nip = f"{stem}{urut:03d}"
@@ -191,15 +201,21 @@ def _nip(rng: np.random.Generator, status: str, taken: set[str], salt: int) -> s
     return nip
 
 
-def head_of_government_nip(government: Government, seed: int) -> str:
+def nip_classes(government: Government, total: int) -> int:
+    """Residue classes of birth dates: one per OPD, and the last for people outside the roster."""
+    return opd_count(government, total) + 1
+
+
+def head_of_government_nip(government: Government, seed: int, total: int) -> str:
     rng = rng_for(seed, government.kode, "head")
-    return _nip(rng, "PNS", set(), 0)
+    return _nip(rng, "PNS", set(), 0, nip_classes(government, total))  # in OPD 0's roster and class
 
 
-def external_rater_nip(government: Government, seed: int) -> str:
+def external_rater_nip(government: Government, seed: int, total: int) -> str:
     """The rater of the government's own head (outside its roster, e.g. the level above)."""
     rng = rng_for(seed, government.kode, "external-rater")
-    return _nip(rng, "PNS", set(), 3)
+    classes = nip_classes(government, total)
+    return _nip(rng, "PNS", set(), classes - 1, classes)
 
 
 def people_of_opd(government: Government, index: int, seed: int, total: int) -> pd.DataFrame:
@@ -209,19 +225,20 @@ def people_of_opd(government: Government, index: int, seed: int, total: int) -> 
     opd, bidang, services = units[0], [u for u in units if ".B" in u.kode], [u for u in units if u.layanan]
     size = _opd_sizes(government, seed, total)[index]
     taken: set[str] = set()
+    classes = nip_classes(government, total)
     rows = []
-    head_gov = head_of_government_nip(government, seed)
+    head_gov = head_of_government_nip(government, seed, total)
     if index == 0:  # the government's head sits in OPD 0's roster
         rows.append(_person(rng, head_gov, "PNS", government.kode, "", "Kepala / Sekretaris", "JPT_PRATAMA",
                             "head_government", golongan="IV/c"))
         taken.add(head_gov)
-    head_opd = _nip(rng, "PNS", taken, index)
+    head_opd = _nip(rng, "PNS", taken, index, classes)
     rows.append(_person(rng, head_opd, "PNS", opd.kode, head_gov, f"Kepala {opd.nama}",
                         "ADMINISTRATOR" if government.jenis in ("kecamatan", "distrik") else "JPT_PRATAMA",
                         "head_opd", golongan="IV/b"))
     leaders = {}
     for unit in bidang + services:
-        nip = _nip(rng, "PNS", taken, index)
+        nip = _nip(rng, "PNS", taken, index, classes)
         leaders[unit.kode] = nip
         rows.append(_person(rng, nip, "PNS", unit.kode, head_opd, f"Kepala {unit.nama.split(' ')[0]}",
                             "PENGAWAS" if ".L" in unit.kode else "ADMINISTRATOR", "head_unit",
@@ -231,7 +248,7 @@ def people_of_opd(government: Government, index: int, seed: int, total: int) -> 
         unit = members[int(rng.integers(0, len(members)))]
         roll = rng.random()
         status = "PPPK" if roll < 0.18 else "PPPK_PARUH_WAKTU" if roll < 0.21 else "CPNS" if roll < 0.25 else "PNS"
-        nip = _nip(rng, status, taken, index)
+        nip = _nip(rng, status, taken, index, classes)
         kategori = "FUNGSIONAL" if rng.random() < 0.35 else "PELAKSANA"
         rows.append(_person(rng, nip, status, unit.kode, leaders[unit.kode],
                             "Analis Kebijakan" if kategori == "FUNGSIONAL" else "Pengadministrasi Perkantoran",
@@ -325,7 +342,7 @@ HEAD_PAIR = {"ISTIMEWA": ("DIATAS", "SESUAI"), "BAIK": ("SESUAI", "SESUAI"), "BU
              "KURANG": ("DIBAWAH", "SESUAI"), "SANGAT_KURANG": ("DIBAWAH", "DIBAWAH")}
 
 
-def evaluations(government: Government, roster: pd.DataFrame, period: str, seed: int) -> pd.DataFrame:
+def evaluations(government: Government, roster: pd.DataFrame, period: str, seed: int, total: int) -> pd.DataFrame:
     """Clean periodic evaluations of one OPD's roster for `period` (YYYY-MM or YYYY-Qn).
 
     The OPD is the evaluated unit: its predikat (set by the level above) fixes quotas of staff
@@ -354,7 +371,7 @@ def evaluations(government: Government, roster: pd.DataFrame, period: str, seed:
         rows.append(_evaluation(government, person, period, year, end, rng, hasil, perilaku, opd, org))
     for person in roster[roster["x_role"] == "head_government"].itertuples(index=False):
         hasil, perilaku = ("SESUAI", "SESUAI")
-        person = person._replace(atasan_nip=external_rater_nip(government, seed))
+        person = person._replace(atasan_nip=external_rater_nip(government, seed, total))
         rows.append(_evaluation(government, person, period, year, end, rng, hasil, perilaku, government.kode, None))
     return pd.DataFrame(rows)
 

@@ -108,3 +108,48 @@ def test_krejcie_morgan_matches_the_published_table():
     table = {10: 10, 15: 14, 100: 80, 150: 108, 500: 217, 1000: 278, 5000: 357, 1000000: 384}
     assert {n: world.krejcie_morgan(n) for n in table} == table
     assert math.isclose(world.krejcie_morgan(20000), 377)
+
+
+NATIONAL = 4_500_000
+
+
+def test_nips_stay_unique_across_opds_at_national_size():
+    """OPDs are generated one at a time, so no set of all NIPs exists: each OPD's birth dates fall in a
+    residue class of its own, and the head of government and the external rater cannot meet anyone."""
+    lampung = next(g for g in world.GOVERNMENTS if g.kode == "LAMPUNG")
+    opds = world.opd_count(lampung, NATIONAL)
+    assert opds > 700  # about 1.5 million employees in OPDs of about 2,000
+    sample = [0, 1, 2, opds // 2, opds // 2 + 1, opds - 1]
+    nips = pd.concat([world.people_of_opd(lampung, i, 9, NATIONAL)["nip"] for i in sample], ignore_index=True)
+    nips = pd.concat([nips, pd.Series([world.external_rater_nip(lampung, 9, NATIONAL)])], ignore_index=True)
+    assert nips.is_unique
+    assert world.head_of_government_nip(lampung, 9, NATIONAL) in set(world.people_of_opd(lampung, 0, 9, NATIONAL)["nip"])
+
+
+def test_generation_streams_opd_by_opd_at_national_size(tmp_path):
+    """Memory follows the largest OPD (about 2,000 staff), not --employees: taking the first chunks
+    of a 4.5-million world costs a process what a world a tenth of its size costs."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, resource, sys\n"
+        "from pathlib import Path\n"
+        "from etl import synth\n"
+        "from etl.synth import plant, world\n"
+        "lampung = next(g for g in world.GOVERNMENTS if g.kode == 'LAMPUNG')\n"
+        "source = synth.World(lampung, synth.Settings(Path(sys.argv[2]), ('2026-09',), seed=9,\n"
+        "                     employees=int(sys.argv[1])), plant.Tally())\n"
+        "sizes = [len(next(getattr(source, e)('2026-09'))) for e in ('pegawai', 'evaluasi_periodik', 'rhk')]\n"
+        "print(json.dumps([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, sizes]))\n"
+    )
+
+    def peak(employees):
+        done = subprocess.run([sys.executable, "-c", probe, str(employees), str(tmp_path)], check=True,
+                              capture_output=True, text=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    tenth, _ = peak(NATIONAL // 10)
+    national, sizes = peak(NATIONAL)
+    assert max(sizes) <= 2_001 * 6  # an OPD's roster, or its RHK lines (at most 6 per person)
+    assert national < 1.15 * tenth, (tenth, national)  # kB of resident memory at its peak
