@@ -74,13 +74,13 @@ def app_databases(warehouse_url):
 
 @pytest.fixture(scope="session")
 def demo_world(app_databases):
-    """The demo world for two months, written once per session into the sources folder (JAMBI into
+    """The demo world for three months, written once per session into the sources folder (JAMBI into
     its application databases), with the agency simulator serving LAMPUNG's API on a free port."""
     from etl import synth
     from etl.sources.simulator import start_background
 
     out = Path(os.environ["KINERJA_SOURCES_DIR"])
-    manifest = synth.generate(synth.Settings(out, ("2026-09", "2026-10"), seed=7, employees=400))
+    manifest = synth.generate(synth.Settings(out, ("2026-08", "2026-09", "2026-10"), seed=7, employees=400))
     with start_background(out, port=0) as simulator:
         os.environ["KINERJA_SIASN_ORIGIN"] = simulator.url
         yield out, manifest
