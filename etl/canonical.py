@@ -144,6 +144,23 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII")
+_GOLONGAN_PNS = re.compile(r"^(IV|III|II|I|[1-4])[/.\-]?([A-E])$")
+
+
+def normalise_golongan(text: str) -> str:
+    """'III/a', 'III.a', 'III-a', '3A', 'Penata Muda, III/a', 'Gol. III/a' -> 'III/a'; 'ix' -> 'IX'
+    (PPPK, domain.md §3.3). A spelling it cannot read is returned unchanged (and quarantined)."""
+    core = text.rsplit(",", 1)[-1].upper()
+    core = re.sub(r"^\s*GOL(ONGAN)?\.?\s*", "", core.strip())
+    core = re.sub(r"\s+", "", core)
+    match = _GOLONGAN_PNS.match(core)
+    if match:
+        ruang = match[1] if not match[1].isdigit() else _ROMAN[int(match[1]) - 1]
+        return f"{ruang}/{match[2].lower()}"
+    return core if core in _ROMAN else text
+
+
 def normalise_label(vocabulary: str, value: str | None) -> str | None:
     """Canonical code for `value` in `vocabulary`, the value unchanged if unknown, None if empty."""
     if value is None:
@@ -151,6 +168,8 @@ def normalise_label(vocabulary: str, value: str | None) -> str | None:
     text = str(value).strip()
     if text in ("", "-"):
         return None
+    if vocabulary == "golongan":
+        return normalise_golongan(text)
     return LABELS[vocabulary].get(_key(text), text)
 
 
@@ -163,6 +182,7 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
     },
     "predikat_organisasi": {"predikat_organisasi": "predikat_organisasi"},
     "rhk": {"jenis_rhk": "jenis_rhk"},
+    "pegawai": {"golongan": "golongan"},
 }
 
 

@@ -57,12 +57,20 @@ class Source:
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
 
+# batch gate: a delivery with fewer rows than this share of the same entity's previous period is
+# refused whole (a roster cut in half is a broken export, not half the staff leaving)
+DEFAULT_MIN_SHARE_OF_PREVIOUS = {"unit_kerja": 0.5, "pegawai": 0.5, "evaluasi_periodik": 0.5, "rhk": 0.5}
+
+
 @dataclass(frozen=True)
 class Agency:
     kode: str
     nama: str
     periodicity: str  # monthly | quarterly: how often it evaluates (evaluasi_periodik, predikat_organisasi)
     sources: tuple[Source, ...]
+    # entity -> least share of the previous period's rows a delivery must have (gates.min_share_of_previous)
+    min_share_of_previous: dict = field(default_factory=lambda: dict(DEFAULT_MIN_SHARE_OF_PREVIOUS),
+                                        hash=False, compare=False)
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -89,6 +97,46 @@ def _source(kode: str, path: Path, item: dict) -> Source:
     return source
 
 
+def _shares(gates, base: dict, path: Path, where: str) -> dict:
+    """`gates.min_share_of_previous` ({entity: share from 0 to 1, or null to switch the gate off})
+    over `base`."""
+    shares = (gates or {}).get("min_share_of_previous") or {}
+    if not isinstance(shares, dict):
+        raise ConfigError(f"{where} in {path}: min_share_of_previous must map entities to shares")
+    for entity_name, share in shares.items():
+        if entity_name not in ENTITIES:
+            raise ConfigError(f"{where} in {path} names an unknown entity: {entity_name}")
+        if share is None:
+            base.pop(entity_name, None)
+        elif not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise ConfigError(f"{where} in {path}: the share for {entity_name} must be from 0 to 1")
+        else:
+            base[entity_name] = float(share)
+    return base
+
+
+def find_agency(kode: str) -> Agency:
+    for item in load_agencies():
+        if item.kode == kode:
+            return item
+    raise ConfigError(f"agency {kode} is not in the agencies file")
+
+
+def previous_period(period: str) -> str:
+    """The period before a month (YYYY-MM) or a quarter (YYYY-Qn)."""
+    year = int(period[:4])
+    if "Q" in period:
+        quarter = int(period[-1])
+        return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
+    month = int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def month_of(period: str) -> str:
+    """The month a period's delivery is due in: the month itself, or a quarter's last month."""
+    return f"{period[:4]}-{int(period[-1]) * 3:02d}" if "Q" in period else period[:7]
+
+
 def load_agencies(path: str | Path | None = None) -> list[Agency]:
     path = Path(path or os.environ.get("KINERJA_AGENCIES") or PROJECT_DIR / "config" / "agencies.yml")
     try:
@@ -97,6 +145,7 @@ def load_agencies(path: str | Path | None = None) -> list[Agency]:
         raise ConfigError(f"agencies file {path} does not exist") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"agencies file {path} is not valid YAML: {exc}") from None
+    defaults = _shares(document.get("gates"), dict(DEFAULT_MIN_SHARE_OF_PREVIOUS), path, "gates")
     agencies = []
     for i, item in enumerate(document.get("agencies") or [], start=1):
         if not isinstance(item, dict) or "kode" not in item:
@@ -109,6 +158,7 @@ def load_agencies(path: str | Path | None = None) -> list[Agency]:
             nama=str(item.get("nama", kode)),
             periodicity=str(item.get("periodicity", "monthly")),
             sources=tuple(_source(kode, path, s) for s in item["sources"]),
+            min_share_of_previous=_shares(item.get("gates"), dict(defaults), path, f"gates of agency {kode}"),
         )
         if agency.periodicity not in ("monthly", "quarterly"):
             raise ConfigError(f"agency {kode} in {path}: periodicity must be monthly or quarterly")

@@ -1,8 +1,9 @@
 """The stages of one agency's monthly delivery, as the DAG's tasks call them.
 
 extract   fetch each entity's delivery from the agency's source and land it unchanged
-validate  map the landed file to canonical rows, run the suite chunk by chunk, split good rows
-          from quarantine (files in the landing store's work area)
+validate  map the landed file to canonical rows, run the suite and the reference rules chunk by
+          chunk, split good rows from quarantine (files in the landing store's work area), and
+          refuse whole batches that fail a gate (etl.validate.delivery)
 load      COPY the good rows into raw and record quarantine, rule counts and the batch's
           balance in audit, one transaction per batch
 
@@ -11,31 +12,21 @@ Only small dicts travel between the stages, so each may run in another process o
 
 from __future__ import annotations
 
-import csv
-import json
-import os
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from etl import landing, load as loader, warehouse
-from etl.config import Agency, due_period, load_agencies
+from etl.config import Agency, due_period, find_agency
 from etl.landing import LandedBatch
 from etl.sources import SourceError, connector_for
-
-CHUNK_ROWS = int(os.environ.get("KINERJA_CHUNK_ROWS", "200000"))
-
 
 class AgencyBatchFailed(RuntimeError):
     """At least one of an agency's batches was rejected; the others were loaded."""
 
 
 def agency(kode: str) -> Agency:
-    for item in load_agencies():
-        if item.kode == kode:
-            return item
-    raise KeyError(f"agency {kode} is not in the agencies file")
+    return find_agency(kode)
 
 
 def _record_received(conn, landed: LandedBatch, seconds: float) -> None:
@@ -84,75 +75,12 @@ def extract(agency_kode: str, period: str) -> list[dict]:
     return [b.to_dict() for b in landed]
 
 
-@dataclass
-class Validated:
-    batch: dict
-    status: str  # validated | rejected
-    rows_received: int
-    rows_quarantined: int
-    good_file: str | None
-    quarantine_file: str | None
-    results: list[dict]
-    message: str | None
-    seconds: float
-
-    def to_dict(self) -> dict:
-        return self.__dict__.copy()
-
-
 def validate(landed_batches: list[dict]) -> list[dict]:
-    """Validate each landed batch; a batch that cannot be read is rejected, the others go on."""
-    from etl.validate import SuiteError, Tally, validate_chunk
+    """Validate one agency's landed batches (etl.validate.delivery); a batch that fails a gate is
+    rejected with its reason, the others go on."""
+    from etl.validate.delivery import validate_batches
 
-    outcomes = []
-    for data in landed_batches:
-        batch = LandedBatch.from_dict(data)
-        government = agency(batch.agency)
-        source, connector = connector_for(government, batch.entity)
-        started = time.perf_counter()
-        work = landing.work_dir(batch.batch_id)
-        good_path, bad_path = work / "good.csv", work / "quarantine.csv"
-        tally = Tally()
-        received = quarantined = 0
-        try:
-            with open(good_path, "w", newline="", encoding="utf-8") as good, \
-                 open(bad_path, "w", newline="", encoding="utf-8") as bad:
-                bad_writer = csv.writer(bad)
-                bad_writer.writerow(["batch_id", "row_number", "source_file", "row_data", "reasons"])
-                header = True
-                for chunk in connector.read(government, source, batch.entity, Path(batch.path), CHUNK_ROWS):
-                    received += len(chunk)
-                    outcome = validate_chunk(batch.entity, chunk, tally)
-                    rows = outcome.good.copy()
-                    rows.insert(0, "_periode", batch.period)
-                    rows.insert(0, "_instansi_kode", batch.agency)
-                    rows.insert(0, "_batch_id", batch.batch_id)
-                    rows[loader.raw_columns(batch.entity)].to_csv(good, index=False, header=header)
-                    header = False
-                    columns = [c for c in chunk.columns if not c.startswith("_")]
-                    for record in outcome.quarantined.to_dict("records"):
-                        payload = {c: (None if _missing(record[c]) else record[c]) for c in columns}
-                        bad_writer.writerow([batch.batch_id, record["_row"], batch.source_file,
-                                             json.dumps(payload, ensure_ascii=False),
-                                             json.dumps(record["_reasons"], ensure_ascii=False)])
-                    quarantined += len(outcome.quarantined)
-                if header:  # no chunk at all: not even a header row could be read
-                    raise SourceError(f"{batch.source_file}: the file holds no rows")
-            outcome = Validated(data, "validated", received, quarantined, str(good_path), str(bad_path),
-                                [r.__dict__ | {"column_name": r.column} for r in tally.rules.values()], None,
-                                time.perf_counter() - started)
-        except (SourceError, SuiteError) as exc:
-            outcome = Validated(data, "rejected", received, 0, None, None, [], str(exc),
-                                time.perf_counter() - started)
-        outcomes.append(outcome.to_dict())
-    return outcomes
-
-
-def _missing(value) -> bool:
-    try:
-        return value is None or value != value or str(value) == "<NA>"
-    except (TypeError, ValueError):
-        return False
+    return validate_batches(landed_batches)
 
 
 def load(validated_batches: list[dict]) -> list[dict]:
@@ -164,10 +92,11 @@ def load(validated_batches: list[dict]) -> list[dict]:
         with warehouse.transaction() as conn:
             if item["status"] == "rejected":
                 conn.execute(
-                    """update audit.batch set status = 'rejected', message = %s, rows_received = %s,
+                    """update audit.batch set status = 'rejected', gate = %s, message = %s, rows_received = %s,
                        rows_loaded = 0, rows_quarantined = 0, validated_at = now(), validate_seconds = %s
                        where batch_id = %s""",
-                    (item["message"], item["rows_received"], round(item["seconds"], 3), batch.batch_id),
+                    (item.get("gate") or "unreadable", item["message"], item["rows_received"],
+                     round(item["seconds"], 3), batch.batch_id),
                 )
                 rejected.append(f"{batch.entity}: {item['message']}")
                 summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
@@ -175,7 +104,7 @@ def load(validated_batches: list[dict]) -> list[dict]:
             loaded, quarantined = _load_one(conn, batch, item)
             seconds = time.perf_counter() - started
             conn.execute(
-                """update audit.batch set status = 'loaded', message = null, rows_received = %s, rows_loaded = %s,
+                """update audit.batch set status = 'loaded', gate = null, message = null, rows_received = %s, rows_loaded = %s,
                        rows_quarantined = %s, validated_at = now(), validate_seconds = %s, loaded_at = now(),
                        load_seconds = %s
                    where batch_id = %s""",

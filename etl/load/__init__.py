@@ -56,6 +56,8 @@ def ddl() -> list[str]:
             )
         )
         """,
+        # the batch gate that refused it: unreadable | header | empty | volume | reference | suite
+        "alter table audit.batch add column if not exists gate text",
         "create index if not exists batch_scope on audit.batch (instansi_kode, entity, periode)",
         """
         create table if not exists audit.quarantine (

@@ -26,7 +26,22 @@ from etl.sources import app_db, canonical_csv, ekinerja_xlsx, mapped_csv, siasn_
 
 
 class SourceError(RuntimeError):
-    """A delivery could not be fetched, or cannot be read at all."""
+    """A delivery could not be fetched, or cannot be read at all. `gate` names the batch gate it
+    fails in the audit record: unreadable (encoding, format, a damaged file), header, empty."""
+
+    gate = "unreadable"
+
+
+class HeaderError(SourceError):
+    """The delivery's header does not have the columns its format needs."""
+
+    gate = "header"
+
+
+class EmptyDeliveryError(SourceError):
+    """The delivery holds no header, or a header and no rows."""
+
+    gate = "empty"
 
 
 CONNECTORS: dict[str, ModuleType] = {

@@ -410,7 +410,9 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
             yield _to_canonical(chunk, entity, columns, codes, next_row)
             next_row += len(chunk)
     except pd.errors.EmptyDataError:
-        raise SourceError(f"{path}: the file is empty (no header row)") from None
+        from etl.sources import EmptyDeliveryError
+
+        raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise SourceError(f"{path}: cannot be read as UTF-8 CSV: {exc}") from None
 

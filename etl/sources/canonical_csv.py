@@ -25,7 +25,7 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
+    from etl.sources import EmptyDeliveryError, HeaderError, SourceError
 
     spec = entity_def(entity)
     try:
@@ -45,13 +45,13 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
             if first:
                 missing = [c for c in spec.columns if c not in chunk.columns]
                 if missing:
-                    raise SourceError(f"{path}: header lacks the columns {', '.join(missing)}")
+                    raise HeaderError(f"{path}: header lacks the columns {', '.join(missing)}")
                 first = False
             yield to_canonical(chunk, entity, next_row)
             next_row += len(chunk)
         if first:
-            raise SourceError(f"{path}: the file is empty (no header row)")
+            raise EmptyDeliveryError(f"{path}: the file is empty (no header row)")
     except pd.errors.EmptyDataError:
-        raise SourceError(f"{path}: the file is empty (no header row)") from None
+        raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise SourceError(f"{path}: cannot be read as UTF-8 CSV: {exc}") from None

@@ -389,7 +389,7 @@ def _find_header(buffered: list[tuple[int, tuple]], mapping: dict[str, str], req
                  path: Path, search: int, entity: str) -> tuple[int, dict[int, str]]:
     """The header row (the one among the first `search` rows with the most known labels) and
     its positions: column index -> canonical column."""
-    from etl.sources import SourceError
+    from etl.sources import HeaderError as SourceError
 
     best_row, best = 0, {}
     for number, cells in buffered:

@@ -70,7 +70,7 @@ def _converter(options: dict):
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
+    from etl.sources import EmptyDeliveryError, HeaderError, SourceError
 
     options = source.options
     mapping = (options.get("columns") or {}).get(entity)
@@ -90,14 +90,14 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
             if first:
                 missing = [c for c in mapping if c not in chunk.columns]
                 if missing:
-                    raise SourceError(f"{path}: header lacks the columns {', '.join(missing)}")
+                    raise HeaderError(f"{path}: header lacks the columns {', '.join(missing)}")
                 first = False
             renamed = chunk.loc[:, list(mapping)].rename(columns=mapping)
             yield to_canonical(convert(renamed), entity, next_row)
             next_row += len(chunk)
         if first:
-            raise SourceError(f"{path}: the file holds no rows")
+            raise EmptyDeliveryError(f"{path}: the file holds no rows")
     except pd.errors.EmptyDataError:
-        raise SourceError(f"{path}: the file is empty (no header row)") from None
+        raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
     except (UnicodeDecodeError, LookupError, pd.errors.ParserError) as exc:
         raise SourceError(f"{path}: cannot be read as {encoding} CSV: {exc}") from None

@@ -140,7 +140,7 @@ def answer_maps(source: Source) -> dict[str, dict[str, str]]:
 def map_headers(headers: list[str], patterns: dict[str, re.Pattern], path: Path) -> dict[str, str]:
     """Header text -> canonical column, by meaning. SourceError when a header matches two
     meanings, two headers match one, or a required question is missing."""
-    from etl.sources import SourceError
+    from etl.sources import HeaderError as SourceError
 
     found: dict[str, str] = {}
     for header in headers:
@@ -176,7 +176,7 @@ def parse_timestamp(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
+    from etl.sources import EmptyDeliveryError, SourceError
 
     path = Path(path)
     patterns = question_patterns(source)
@@ -193,9 +193,9 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
             yield _canonical(chunk, mapping, answers, formats, agency.kode, next_row)
             next_row += len(chunk)
         if mapping is None:
-            raise SourceError(f"{path}: the file is empty (no header row)")
+            raise EmptyDeliveryError(f"{path}: the file is empty (no header row)")
     except pd.errors.EmptyDataError:
-        raise SourceError(f"{path}: the file is empty (no header row)") from None
+        raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise SourceError(f"{path}: cannot be read as a CSV export of a form: {exc}") from None
 

@@ -113,8 +113,10 @@ class World:
                                 for u in units])
 
     def pegawai(self, period: str) -> Iterator[pd.DataFrame]:
+        rng = world.rng_for(self.s.seed, self.g.kode, "plant-pegawai", period)
+        outsider = world.external_rater_nip(self.g, self.s.seed, self.s.employees)
         for index in self.opds:
-            yield self._roster(index, period)
+            yield plant.pegawai_defects(self._roster(index, period), rng, self.tally, self.g.kode, period, outsider)
 
     def evaluasi_periodik(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-evaluasi", period)
@@ -153,9 +155,11 @@ class World:
 
     def skm_responden(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-skm", period)
+        # an application database with a foreign key to its service units cannot hold an unknown one
+        unknown_units = "skm_responden" not in DEMO_SOURCES[self.g.kode].get("app_db", ())
         for unit in self._service_units():
             answers = world.survey_responses(self.g, unit, period, self.s.seed)
-            yield plant.skm_defects(answers, rng, self.tally, self.g.kode, period, world.UNSUR)
+            yield plant.skm_defects(answers, rng, self.tally, self.g.kode, period, world.UNSUR, unknown_units)
 
     def skm_populasi(self, period: str) -> Iterator[pd.DataFrame]:
         yield pd.DataFrame([{"instansi_kode": self.g.kode, "unit_layanan_kode": u.kode, "periode": period,

@@ -25,6 +25,9 @@ RULE = {
     "unique_evaluasi": "nip + periode + skp_id must be unique within a delivery",
     "jenis_rhk": "jenis_rhk must be UTAMA or TAMBAHAN",
     "skm_answer": "{unsur} must be an answer from 1 to 4",
+    "unit_unknown": "unit_kode must be a unit of the delivered unit_kerja",
+    "atasan_unknown": "atasan_nip must be an employee of the same delivery",
+    "skm_unit_unknown": "unit_layanan_kode must be a service unit of the delivered unit_kerja",
 }
 
 DEFECT_RATE = 0.01
@@ -180,14 +183,34 @@ def rhk_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, age
     return frame
 
 
+def pegawai_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
+                    outsider_nip: str) -> pd.DataFrame:
+    """Rosters out of step with the rest of the delivery (domain.md §8): an employee in a unit the
+    unit list does not have, and a supervisor who is not on the roster (moved away, not updated)."""
+    frame = frame.copy()
+    free = list(frame.index[frame["x_role"] == "staff"])
+    for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE / 4)):
+        frame.at[i, "unit_kode"] = f"{frame.at[i, 'unit_kode']}.LAMA"  # a unit dissolved last year
+        tally.defect(agency, period, "pegawai", RULE["unit_unknown"])
+    for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE / 4)):
+        frame.at[i, "atasan_nip"] = outsider_nip
+        tally.defect(agency, period, "pegawai", RULE["atasan_unknown"])
+    return frame
+
+
 def skm_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
-                unsur: list[str]):
-    for i in _pick(rng, list(frame.index), _count(rng, len(frame), DEFECT_RATE / 2)):
+                unsur: list[str], unknown_units: bool = True):
+    free = list(frame.index)
+    for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE / 2)):
         column = unsur[int(rng.integers(0, len(unsur)))]
         frame.at[i, column] = "5"
         tally.defect(agency, period, "skm_responden", RULE["skm_answer"].format(unsur=column))
+    if unknown_units:  # a service point the unit list does not know (an application with a foreign key cannot)
+        for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE / 4)):
+            frame.at[i, "unit_layanan_kode"] = f"{frame.at[i, 'unit_layanan_kode']}-KELILING"
+            tally.defect(agency, period, "skm_responden", RULE["skm_unit_unknown"])
     return frame
 
 
 __all__ = ["MATRIX", "PAIRS_FOR", "RULE", "Tally", "evaluation_defects", "evaluation_findings", "label_drift",
-           "rhk_defects", "skm_defects"]
+           "pegawai_defects", "rhk_defects", "skm_defects"]

@@ -108,10 +108,19 @@ def rule_of(config) -> str:
     return f"{config.type} on {kwargs.get('column') or kwargs.get('column_list')}"
 
 
-def validate_chunk(entity: str, chunk: pd.DataFrame, tally: Tally) -> ChunkOutcome:
-    """Run the entity's suite on one chunk; split good rows from quarantined ones."""
+@dataclass
+class ChunkCheck:
+    """What a suite found in one chunk: the rules each failing row broke, and per-rule counts."""
+
+    reasons: dict[int, list[str]]
+    results: list[RuleResult]
+
+
+def check_chunk(entity: str, chunk: pd.DataFrame) -> ChunkCheck:
+    """Run the entity's GX suite on one chunk (a worker process may run it: only the chunk goes in,
+    only row numbers and counts come out)."""
     if chunk.empty:
-        return ChunkOutcome(chunk, chunk.assign(_reasons=pd.Series(dtype=object)))
+        return ChunkCheck({}, [])
     _, batch_definition = _context()
     gx_suite = suite(entity)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": chunk})
@@ -124,6 +133,7 @@ def validate_chunk(entity: str, chunk: pd.DataFrame, tally: Tally) -> ChunkOutco
         },
     )
     reasons: dict[int, list[str]] = {}
+    results = []
     for item in result.results:
         config = item.expectation_config
         rule = rule_of(config)
@@ -134,16 +144,30 @@ def validate_chunk(entity: str, chunk: pd.DataFrame, tally: Tally) -> ChunkOutco
         failed = [int(row["_row"]) for row in res.get("unexpected_index_list") or []]
         for row in failed:
             reasons.setdefault(row, []).append(rule)
-        tally.add(
-            RuleResult(
-                rule=rule,
-                expectation=config.type,
-                column=config.kwargs.get("column") or ",".join(config.kwargs.get("column_list") or []) or None,
-                rows_evaluated=int(res.get("element_count") or len(chunk)),
-                rows_failed=len(set(failed)),
-            )
-        )
-    bad_mask = chunk["_row"].isin(reasons.keys())
+        results.append(RuleResult(
+            rule=rule,
+            expectation=config.type,
+            column=config.kwargs.get("column") or ",".join(config.kwargs.get("column_list") or []) or None,
+            rows_evaluated=int(res.get("element_count") or len(chunk)),
+            rows_failed=len(set(failed)),
+        ))
+    return ChunkCheck(reasons, results)
+
+
+def split(chunk: pd.DataFrame, reasons: dict[int, list[str]]) -> ChunkOutcome:
+    """Good rows, and the failing rows with a `_reasons` column (every rule each broke)."""
+    bad_mask = chunk["_row"].isin(list(reasons))
     quarantined = chunk[bad_mask].copy()
     quarantined["_reasons"] = quarantined["_row"].map(reasons)
     return ChunkOutcome(chunk[~bad_mask], quarantined)
+
+
+def validate_chunk(entity: str, chunk: pd.DataFrame, tally: Tally) -> ChunkOutcome:
+    """Run the entity's suite on one chunk; split good rows from quarantined ones (GX rules only;
+    the reference rules need the whole delivery: etl.validate.delivery)."""
+    if chunk.empty:
+        return ChunkOutcome(chunk, chunk.assign(_reasons=pd.Series(dtype=object)))
+    checked = check_chunk(entity, chunk)
+    for result in checked.results:
+        tally.add(result)
+    return split(chunk, checked.reasons)

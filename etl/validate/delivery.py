@@ -1,0 +1,284 @@
+"""One agency's delivery for a month, validated batch by batch.
+
+The batches go in the order their references need (units before the employees in them, the
+roster before its evaluations and RHK lines). For each batch:
+
+  read    the connector maps the landed file into canonical chunks (memory follows the chunk)
+  check   the entity's GX suite per chunk, in worker processes when the delivery spans several
+          chunks; then its reference rules (etl.validate.references) against the keys of the
+          deliveries they point at
+  split   good rows to good.csv, each failing row with every rule it broke to quarantine.csv
+  gates   a batch is refused whole, with the reason the audit record keeps, when it cannot be read
+          (gate unreadable), its header lacks columns (header), it holds no rows (empty), it has
+          far fewer rows than the period before (volume), or a delivery it points at was refused
+          (reference)
+
+Only small dicts come back, so validate may run in another process or on another machine than
+extract and load: the landed file and the work files are on the landing store.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import pandas as pd
+
+from etl import landing, warehouse
+from etl.config import Agency, find_agency, month_of, previous_period
+from etl.landing import LandedBatch
+from etl.load import raw_columns
+from etl.sources import EmptyDeliveryError, SourceError, connector_for
+from etl.validate import ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, load_suite_spec, split
+from etl.validate.references import KeyCollector, Reference, describe, failing, references_of
+
+CHUNK_ROWS = int(os.environ.get("KINERJA_CHUNK_ROWS", "200000"))
+
+
+def default_workers() -> int:
+    """Processes that run GX on the chunks of one large delivery (KINERJA_VALIDATE_WORKERS)."""
+    return max(1, int(os.environ.get("KINERJA_VALIDATE_WORKERS", min(2, os.cpu_count() or 1))))
+
+
+class GateFailure(Exception):
+    def __init__(self, gate: str, message: str):
+        super().__init__(message)
+        self.gate = gate
+
+
+@dataclass
+class Validated:
+    batch: dict
+    status: str  # validated | rejected
+    rows_received: int
+    rows_quarantined: int
+    good_file: str | None
+    quarantine_file: str | None
+    results: list[dict]
+    message: str | None
+    gate: str | None
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+class ChunkChecker:
+    """Runs GX on a stream of chunks, in order. A delivery of one chunk is checked in this process;
+    a larger one in a pool of worker processes forked from this one (GX already imported), with
+    at most `workers + 1` chunks in flight so memory stays bounded."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = default_workers() if workers is None else workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> ChunkChecker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _pool_for(self, entity: str) -> ProcessPoolExecutor:
+        from etl.validate import _context, suite
+
+        _context()
+        suite(entity)  # build before forking: the workers inherit GX and the suite
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+        return self._pool
+
+    def run(self, entity: str, items: Iterator[tuple[pd.DataFrame, dict]]
+            ) -> Iterator[tuple[pd.DataFrame, dict, ChunkCheck]]:
+        first = next(items, None)
+        if first is None:
+            return
+        second = next(items, None)
+        if second is None or self.workers < 2:
+            for chunk, extra in chain([first], [second] if second is not None else [], items):
+                yield chunk, extra, check_chunk(entity, chunk)
+            return
+        pool = self._pool_for(entity)
+        pending: deque = deque()
+        for chunk, extra in chain([first, second], items):
+            pending.append((chunk, extra, pool.submit(check_chunk, entity, chunk)))
+            while len(pending) > self.workers:
+                chunk_done, extra_done, future = pending.popleft()
+                yield chunk_done, extra_done, future.result()
+        while pending:
+            chunk_done, extra_done, future = pending.popleft()
+            yield chunk_done, extra_done, future.result()
+
+
+def _order(batches: list[LandedBatch], specs: dict[str, dict]) -> list[LandedBatch]:
+    """Batches in an order where every referenced entity comes before the entities pointing at it."""
+    present = {b.entity for b in batches}
+    needs = {e: {r.entity for r in references_of(specs[e]) if r.entity and r.entity != e and r.entity in present}
+             for e in present}
+    done: list[str] = []
+    while len(done) < len(present):
+        ready = [b.entity for b in batches if b.entity not in done and needs[b.entity] <= set(done)]
+        if not ready:
+            raise SuiteError(f"the references of {', '.join(sorted(present - set(done)))} form a cycle")
+        done.append(ready[0])
+    return sorted(batches, key=lambda b: done.index(b.entity))
+
+
+def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows: int | None = None) -> list[dict]:
+    """Validate one agency's landed batches of a month; returns one outcome dict per batch, in the
+    order given."""
+    batches = [LandedBatch.from_dict(d) for d in landed]
+    if not batches:
+        return []
+    government = find_agency(batches[0].agency)
+    specs = {b.entity: load_suite_spec(b.entity) for b in batches}
+    wanted = {r.target for b in batches for r in references_of(specs[b.entity]) if r.entity}
+    keys: dict[tuple, KeyCollector] = {}
+    refused: dict[str, str] = {}
+    outcomes: dict[str, Validated] = {}
+    with ChunkChecker(workers) as checker:
+        for batch in _order(batches, specs):
+            outcome = _validate_one(government, batch, references_of(specs[batch.entity]), wanted, keys, refused,
+                                    checker, chunk_rows or CHUNK_ROWS)
+            if outcome.status == "rejected":
+                refused[batch.entity] = outcome.message
+            outcomes[batch.batch_id] = outcome
+    return [outcomes[b.batch_id].to_dict() for b in batches]
+
+
+def _active_references(government: Agency, batch: LandedBatch, references: list[Reference],
+                       keys: dict, refused: dict[str, str]) -> tuple[list[Reference], list[RuleResult]]:
+    """The references this batch can be checked against; a missing or refused target refuses it."""
+    active, unchecked = [], []
+    for ref in references:
+        if ref.equals or ref.entity == batch.entity:
+            active.append(ref)
+        elif ref.entity not in government.entities:
+            unchecked.append(RuleResult(ref.rule, f"reference (not checked: {government.kode} delivers no {ref.entity})",
+                                        ref.column))
+        elif ref.entity in refused:
+            raise GateFailure("reference", f"{batch.entity} points at {ref.entity}, which was refused in this "
+                                           f"delivery ({refused[ref.entity]}); it is checked when {ref.entity} "
+                                           "is delivered again")
+        elif ref.target not in keys:
+            raise GateFailure("reference", f"{batch.entity} points at {ref.entity}, but this delivery of "
+                                           f"{government.kode} has no {ref.entity} for {month_of(batch.period)}")
+        else:
+            active.append(ref)
+    return active, unchecked
+
+
+def _validate_one(government: Agency, batch: LandedBatch, references: list[Reference], wanted: set, keys: dict,
+                  refused: dict[str, str], checker: ChunkChecker, chunk_rows: int) -> Validated:
+    source, connector = connector_for(government, batch.entity)
+    started = time.perf_counter()
+    work = landing.work_dir(batch.batch_id)
+    good_path, bad_path = work / "good.csv", work / "quarantine.csv"
+    own_keys = [t for t in wanted if t[0] == batch.entity]
+    tally = Tally()
+    received = quarantined = 0
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        return connector.read(government, source, batch.entity, Path(batch.path), chunk_rows)
+
+    def collect(chunk: pd.DataFrame) -> None:
+        for target in own_keys:
+            keys.setdefault(target, KeyCollector()).add(chunk, target[1], target[2])
+
+    try:
+        active, unchecked = _active_references(government, batch, references, keys, refused)
+        for result in unchecked:
+            tally.add(result)
+        self_referencing = any(r.entity == batch.entity for r in active)
+        if self_referencing:  # its own keys are needed before its first row is checked
+            for chunk in chunks():
+                collect(chunk)
+
+        def checked_by_reference() -> Iterator[tuple[pd.DataFrame, dict]]:
+            nonlocal received
+            for chunk in chunks():
+                received += len(chunk)
+                if not self_referencing:
+                    collect(chunk)
+                reasons: dict[int, list[str]] = {}
+                for ref in active:
+                    mask = failing(ref, chunk, keys.get(ref.target), batch.agency, batch.period)
+                    rows = chunk.loc[mask, "_row"].tolist()
+                    for row in rows:
+                        reasons.setdefault(int(row), []).append(ref.rule)
+                    tally.add(RuleResult(ref.rule, f"reference ({describe(ref)})", ref.column, len(chunk), len(rows)))
+                yield chunk, reasons
+
+        with open(good_path, "w", newline="", encoding="utf-8") as good, \
+             open(bad_path, "w", newline="", encoding="utf-8") as bad:
+            bad_writer = csv.writer(bad)
+            bad_writer.writerow(["batch_id", "row_number", "source_file", "row_data", "reasons"])
+            header = True
+            for chunk, extra, check in checker.run(batch.entity, checked_by_reference()):
+                for result in check.results:
+                    tally.add(result)
+                reasons = check.reasons
+                for row, rules in extra.items():
+                    reasons.setdefault(row, []).extend(rules)
+                outcome = split(chunk, reasons)
+                rows = outcome.good.copy()
+                rows.insert(0, "_periode", batch.period)
+                rows.insert(0, "_instansi_kode", batch.agency)
+                rows.insert(0, "_batch_id", batch.batch_id)
+                rows[raw_columns(batch.entity)].to_csv(good, index=False, header=header)
+                header = False
+                columns = [c for c in chunk.columns if not c.startswith("_")]
+                for record in outcome.quarantined.to_dict("records"):
+                    payload = {c: (None if _missing(record[c]) else record[c]) for c in columns}
+                    bad_writer.writerow([batch.batch_id, record["_row"], batch.source_file,
+                                         json.dumps(payload, ensure_ascii=False),
+                                         json.dumps(record["_reasons"], ensure_ascii=False)])
+                quarantined += len(outcome.quarantined)
+            if received == 0:
+                raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
+        _volume_gate(government, batch, received)
+    except (SourceError, SuiteError, GateFailure) as exc:
+        gate = getattr(exc, "gate", "suite")
+        return Validated(batch.to_dict(), "rejected", received, 0, None, None, [], str(exc), gate,
+                         time.perf_counter() - started)
+    return Validated(batch.to_dict(), "validated", received, quarantined, str(good_path), str(bad_path),
+                     [r.__dict__ | {"column_name": r.column} for r in tally.rules.values()], None, None,
+                     time.perf_counter() - started)
+
+
+def _volume_gate(government: Agency, batch: LandedBatch, received: int) -> None:
+    """Refuse a delivery with far fewer rows than the same entity's previous period."""
+    share = government.min_share_of_previous.get(batch.entity)
+    if share is None:
+        return
+    previous = previous_period(batch.period)
+    with warehouse.connect() as conn:
+        row = conn.execute(
+            """select rows_received from audit.batch where instansi_kode = %s and entity = %s and periode = %s
+               and is_current and status = 'loaded'""",
+            (batch.agency, batch.entity, previous),
+        ).fetchone()
+    if row and row[0] and received < share * row[0]:
+        raise GateFailure(
+            "volume",
+            f"{batch.entity} for {batch.period} has {received} rows, fewer than {share:.0%} of the {row[0]} of "
+            f"{previous}: an export cut short? Deliver it complete, or, if the drop is real, lower "
+            f"gates.min_share_of_previous.{batch.entity} for {government.kode} in the agencies file",
+        )
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or value != value or str(value) == "<NA>"
+    except (TypeError, ValueError):
+        return False
