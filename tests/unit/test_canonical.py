@@ -47,3 +47,17 @@ def test_to_canonical_keeps_entity_columns_numbers_rows_and_ignores_extras():
 def test_every_entity_has_its_natural_key_among_its_columns():
     for spec in ENTITIES.values():
         assert set(spec.natural_key) <= set(spec.columns), spec.name
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("III/a", "III/a"), ("III.a", "III/a"), ("III-a", "III/a"), ("3A", "III/a"), ("3a", "III/a"),
+    ("Penata Muda, III/a", "III/a"), ("Gol. IV/e", "IV/e"), ("IV/E", "IV/e"), ("II / b", "II/b"),
+    ("ix", "IX"), ("XVII", "XVII"),
+])
+def test_golongan_spellings_normalise(raw, code):
+    assert normalise_label("golongan", raw) == code
+
+
+@pytest.mark.parametrize("raw", ["XVIII", "5A", "Juru", "III/f"])
+def test_unknown_golongan_is_kept_for_quarantine(raw):
+    assert normalise_label("golongan", raw) == raw

@@ -46,3 +46,29 @@ def test_quarterly_government_delivers_evaluations_at_quarter_end(tmp_path):
     assert due_period(agency, "evaluasi_periodik", "2026-08") is None
     assert due_period(agency, "evaluasi_periodik", "2026-09") == "2026-Q3"
     assert due_period(agency, "skm_populasi", "2026-12") == "2026-Q4"
+
+
+def test_periods_before_and_their_month():
+    from etl.config import month_of, previous_period
+
+    assert previous_period("2026-01") == "2025-12" and previous_period("2026-10") == "2026-09"
+    assert previous_period("2026-Q1") == "2025-Q4" and previous_period("2026-Q3") == "2026-Q2"
+    assert month_of("2026-Q3") == "2026-09" and month_of("2026-10") == "2026-10"
+
+
+def test_volume_gate_shares_come_from_the_file(tmp_path):
+    from etl.config import DEFAULT_MIN_SHARE_OF_PREVIOUS, ConfigError, load_agencies
+
+    path = tmp_path / "agencies.yml"
+    path.write_text(
+        "gates:\n  min_share_of_previous: {pegawai: 0.8, skm_responden: 0.2}\n"
+        "agencies:\n"
+        "  - kode: A\n    sources: [{kind: canonical_csv, entities: [pegawai]}]\n"
+        "  - kode: B\n    gates: {min_share_of_previous: {pegawai: null}}\n"
+        "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n")
+    a, b = load_agencies(path)
+    assert a.min_share_of_previous == DEFAULT_MIN_SHARE_OF_PREVIOUS | {"pegawai": 0.8, "skm_responden": 0.2}
+    assert "pegawai" not in b.min_share_of_previous and b.min_share_of_previous["skm_responden"] == 0.2
+    path.write_text("gates:\n  min_share_of_previous: {pegawai: 2}\nagencies: []\n")
+    with pytest.raises(ConfigError, match="from 0 to 1"):
+        load_agencies(path)

@@ -73,3 +73,49 @@ def test_suite_spec_is_gx_1x_format():
     spec = load_suite_spec("evaluasi_periodik")
     assert "name" in spec and "expectation_suite_name" not in spec
     assert all("type" in e and "expectation_type" not in e for e in spec["expectations"])
+
+
+# --------------------------------------------------------------------------- reference rules
+from etl.validate.references import KeyCollector, Reference, failing, references_of  # noqa: E402
+
+
+@pytest.mark.parametrize("name", SUITES)
+def test_every_reference_names_real_entities_and_columns(name):
+    for ref in references_of(load_suite_spec(name)):
+        assert ref.column in ENTITIES[name].columns, ref
+        assert ref.rule
+        if ref.entity:
+            assert ref.key in ENTITIES[ref.entity].columns, ref
+            assert all(c in ENTITIES[ref.entity].columns for c, _ in ref.key_where), ref
+
+
+def test_a_reference_checks_well_formed_values_against_the_keys():
+    units = pd.DataFrame({"unit_kode": ["A", "A.1", "A.2"], "is_unit_layanan": ["false", "true", "false"]})
+    keys, service = KeyCollector(), KeyCollector()
+    keys.add(units, "unit_kode", ())
+    service.add(units, "unit_kode", (("is_unit_layanan", "true"),))
+    chunk = pd.DataFrame({"unit_kode": ["A.1", "A.9", None, "A.2"], "nip": ["1" * 18, "x", "2" * 18, None]})
+    in_units = Reference("unit_kode", "r", entity="unit_kerja", key="unit_kode")
+    assert failing(in_units, chunk, keys, "PAUH", "2026-10").tolist() == [False, True, False, False]
+    in_service = Reference("unit_kode", "r", entity="unit_kerja", key="unit_kode",
+                           key_where=(("is_unit_layanan", "true"),))
+    assert failing(in_service, chunk, service, "PAUH", "2026-10").tolist() == [False, True, False, True]
+    roster = KeyCollector()
+    roster.add(pd.DataFrame({"nip": ["1" * 18]}), "nip", ())
+    well_formed = Reference("nip", "r", entity="pegawai", key="nip", applies_to="^[0-9]{18}$")
+    assert failing(well_formed, chunk, roster, "PAUH", "2026-10").tolist() == [False, False, True, False]
+
+
+def test_equals_checks_the_delivering_government_and_period():
+    chunk = pd.DataFrame({"instansi_kode": ["PAUH", "JAMBI", None], "periode": ["2026-10", "2026-10", "2026-09"]})
+    agency = Reference("instansi_kode", "r", equals="agency")
+    period = Reference("periode", "r", equals="period")
+    assert failing(agency, chunk, None, "PAUH", "2026-10").tolist() == [False, True, False]
+    assert failing(period, chunk, None, "PAUH", "2026-10").tolist() == [False, False, True]
+
+
+def test_a_reference_needs_a_target():
+    with pytest.raises(ValueError, match="needs entity and key"):
+        Reference.from_spec({"column": "unit_kode", "rule": "r"})
+    with pytest.raises(ValueError, match="equals must be"):
+        Reference.from_spec({"column": "unit_kode", "rule": "r", "equals": "month"})

@@ -1,0 +1,146 @@
+"""Batch gates and reference rules against a real PostgreSQL, on copies of PAUH's demo delivery."""
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+
+from etl import pipeline
+from etl.validate.delivery import validate_batches
+
+
+@pytest.fixture
+def delivery(demo_world, tmp_path, monkeypatch):
+    """A private copy of PAUH's deliveries that a test may break."""
+    sources, _ = demo_world
+    copy = tmp_path / "sources"
+    shutil.copytree(sources / "PAUH", copy / "PAUH")
+    monkeypatch.setenv("KINERJA_SOURCES_DIR", str(copy))
+    return copy / "PAUH"
+
+
+def _rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write(path, rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _batches(db, period):
+    """entity -> (status, gate, received, loaded, quarantined) of the latest delivery of the period."""
+    return {e: (s, g, r, l, q) for e, s, g, r, l, q in db.execute(
+        """select entity, status, gate, rows_received, rows_loaded, rows_quarantined from audit.batch
+           where instansi_kode = 'PAUH' and periode = %s and extracted_at = (
+               select max(extracted_at) from audit.batch b2 where b2.instansi_kode = 'PAUH'
+               and b2.periode = %s and b2.entity = audit.batch.entity)""", (period, period)).fetchall()}
+
+
+def test_a_roster_cut_in_half_is_refused_with_what_points_at_it(db, delivery):
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-09")))
+    before = db.execute("select count(*) from raw.pegawai where _instansi_kode = 'PAUH' and _periode = '2026-10'"
+                        ).fetchone()[0]
+    roster = delivery / "2026-10" / "pegawai.csv"
+    rows = _rows(roster)
+    _write(roster, rows[: len(rows) * 2 // 5])
+    with pytest.raises(pipeline.AgencyBatchFailed, match="fewer than 50%"):
+        pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    batches = _batches(db, "2026-10")
+    assert batches["pegawai"][:2] == ("rejected", "volume")
+    assert batches["evaluasi_periodik"][:2] == ("rejected", "reference")
+    assert batches["rhk"][:2] == ("rejected", "reference")
+    assert batches["unit_kerja"][:2] == ("loaded", None)
+    message = db.execute("select message from audit.batch where gate = 'volume' and instansi_kode = 'PAUH'"
+                         ).fetchone()[0]
+    assert f"has {len(rows) * 2 // 5} rows" in message and "gates.min_share_of_previous.pegawai" in message
+    after = db.execute("select count(*) from raw.pegawai where _instansi_kode = 'PAUH' and _periode = '2026-10'"
+                       ).fetchone()[0]
+    assert after == before  # nothing of the refused roster was loaded
+
+
+def test_a_header_without_rows_is_refused_as_empty(db, delivery):
+    target = delivery / "2026-10" / "predikat_organisasi.csv"
+    target.write_text(target.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(pipeline.AgencyBatchFailed, match="predikat_organisasi: .*holds no rows"):
+        pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    assert _batches(db, "2026-10")["predikat_organisasi"][:2] == ("rejected", "empty")
+
+
+def test_a_header_that_does_not_match_is_refused(db, delivery):
+    target = delivery / "2026-10" / "unit_kerja.csv"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("unit_nama", "nama_unit", 1), encoding="utf-8")
+    with pytest.raises(pipeline.AgencyBatchFailed, match="unit_kerja: .*header lacks the columns unit_nama"):
+        pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    batches = _batches(db, "2026-10")
+    assert batches["unit_kerja"][:2] == ("rejected", "header")
+    # everything that points at the units waits for them
+    assert {e for e, b in batches.items() if b[1] == "reference"} == {
+        "pegawai", "predikat_organisasi", "skm_responden", "evaluasi_periodik", "rhk"}
+
+
+def test_references_quarantine_rows_that_point_nowhere(db, delivery):
+    month = delivery / "2026-10"
+    pegawai = _rows(month / "pegawai.csv")
+    staff = [i for i, r in enumerate(pegawai) if r["atasan_nip"]]
+    pegawai[staff[0]]["unit_kode"] = "PAUH.TIDAK.ADA"
+    pegawai[staff[1]]["atasan_nip"] = "198001012005011001"  # well formed, on nobody's roster
+    pegawai[staff[2]]["atasan_nip"] = "1.98001E+17"  # malformed: its own rule, not the reference
+    _write(month / "pegawai.csv", pegawai)
+    evaluasi = _rows(month / "evaluasi_periodik.csv")
+    clean = [i for i, r in enumerate(evaluasi) if r["nip"].isdigit() and len(r["nip"]) == 18]
+    evaluasi[clean[0]]["nip"] = "197001012000011001"
+    evaluasi[clean[1]]["periode"] = "2026-09"
+    _write(month / "evaluasi_periodik.csv", evaluasi)
+    skm = _rows(month / "skm_responden.csv")
+    skm[0]["instansi_kode"] = "KEPAHIANG"
+    _write(month / "skm_responden.csv", skm)
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+
+    def reasons(entity, row):
+        found = db.execute(
+            """select q.reasons from audit.quarantine q join audit.batch b using (batch_id)
+               where b.instansi_kode = 'PAUH' and b.periode = '2026-10' and b.entity = %s and b.is_current
+               and q.row_number = %s""", (entity, row + 2)).fetchone()
+        return found[0] if found else None
+
+    assert reasons("pegawai", staff[0]) == ["unit_kode must be a unit of the delivered unit_kerja"]
+    assert reasons("pegawai", staff[1]) == ["atasan_nip must be an employee of the same delivery"]
+    assert reasons("pegawai", staff[2]) == ["atasan_nip, when given, must be exactly 18 digits"]
+    assert reasons("evaluasi_periodik", clean[0]) == ["nip must be an employee of the delivered pegawai"]
+    assert reasons("evaluasi_periodik", clean[1]) == ["periode must be the period delivered"]
+    assert reasons("skm_responden", 0) == ["instansi_kode must be the government that delivered the file"]
+    results = dict(db.execute(
+        """select v.rule, v.rows_failed from audit.validation_result v join audit.batch b using (batch_id)
+           where b.instansi_kode = 'PAUH' and b.periode = '2026-10' and b.entity = 'pegawai' and b.is_current"""
+    ).fetchall())
+    assert results["unit_kode must be a unit of the delivered unit_kerja"] >= 1
+    assert results["atasan_nip must be an employee of the same delivery"] >= 1
+
+
+def test_workers_and_chunk_size_do_not_change_the_outcome(delivery, warehouse_url):
+    landed = pipeline.extract("PAUH", "2026-10")
+    outcomes = {}
+    for workers, chunk_rows in ((1, 100_000), (1, 37), (2, 37)):
+        result = validate_batches(landed, workers=workers, chunk_rows=chunk_rows)
+        files = {o["batch"]["entity"]: (open(o["good_file"]).read(), open(o["quarantine_file"]).read())
+                 for o in result}
+        summary = {o["batch"]["entity"]: (o["status"], o["rows_received"], o["rows_quarantined"],
+                                          json.dumps(sorted(o["results"], key=lambda r: r["rule"])))
+                   for o in result}
+        outcomes[(workers, chunk_rows)] = summary, _without_headers(files)
+    first = outcomes[(1, 100_000)]
+    assert all(o == first for o in outcomes.values())
+    assert any(q for _, q in first[1].values())  # the delivery does have quarantined rows
+
+
+def _without_headers(files):
+    """Good rows are written with one header; compare the rows, whatever the chunking."""
+    return {e: ("".join(sorted(good.splitlines(keepends=True)[1:])), bad) for e, (good, bad) in files.items()}
