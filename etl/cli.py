@@ -175,8 +175,22 @@ def summary(period: str = typer.Option(None, help="Month, YYYY-MM (default: the 
         show_summary(check_period(period or latest_complete_month()))
 
 
+@app.command("report")
+def report_command(
+    period: str = typer.Option(None, help="Month, YYYY-MM (default: the latest complete month)."),
+    out: Path = typer.Option(None, help="Folder for index.html (default: .kinerja/reports/validation/<period>)."),
+):
+    """Write the month's validation report (static HTML): every batch, its rules, its quarantined rows."""
+    from etl.config import check_period
+    from etl.validate import report as validation_report
+
+    with clear_errors():
+        typer.echo(validation_report.render(check_period(period or latest_complete_month()), out))
+
+
 def show_summary(period: str) -> None:
     from etl import report
+    from etl.validate import report as validation_report
 
     facts = report.period_summary(period)
     table = Table(title=f"Batches for {period}", show_lines=False)
@@ -203,6 +217,10 @@ def show_summary(period: str) -> None:
         console.print(line)
     for path in facts["published"]:
         console.print(f"published: {path}")
+    try:
+        console.print(f"validation report: {validation_report.render(period)}", soft_wrap=True, markup=False)
+    except OSError as exc:
+        console.print(f"[red]validation report not written:[/] {exc}", soft_wrap=True)
 
 
 @warehouse_app.command("url")
