@@ -195,6 +195,9 @@ def to_canonical(frame: pd.DataFrame, entity_name: str, first_row: int) -> pd.Da
         values = frame[column].astype("string").str.strip() if column in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
         out[column] = values.mask(values.isin(["", "-"]))
     for column, vocabulary in LABEL_COLUMNS.get(entity_name, {}).items():
-        out[column] = out[column].map(lambda v, voc=vocabulary: normalise_label(voc, v) if isinstance(v, str) else None).astype("string")
+        # a delivery spells a label a handful of ways: normalise each distinct spelling once
+        values = out[column]
+        spellings = {v: normalise_label(vocabulary, v) for v in values.dropna().unique()}
+        out[column] = values.map(spellings).astype("string")
     out.insert(0, "_row", range(first_row, first_row + len(out)))
     return out.reset_index(drop=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl.config import expectations_dir
@@ -82,19 +83,28 @@ def _context():
 
 
 @lru_cache(maxsize=None)
-def suite(entity: str):
-    """The GX suite for an entity. Raises if GX dropped any expectation of the file."""
+def suite(entity: str, part: str = "all"):
+    """The GX suite for an entity: all its expectations, or the `compiled` ones (etl.validate.engine
+    checks them and GX judges a sample) or the `leftover` ones (GX checks them in full). Raises if
+    GX dropped any expectation of the file."""
     from great_expectations.core import ExpectationSuite
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     spec = load_suite_spec(entity)
+    wanted = list(range(len(spec["expectations"])))
+    if part != "all":
+        from etl.validate.engine import compile_suite
+
+        checks, leftover = compile_suite(spec)
+        wanted = [c.index for c in checks] if part == "compiled" else leftover
     context, _ = _context()
-    configs = [ExpectationConfiguration(**e) for e in spec["expectations"]]
-    built = ExpectationSuite(name=spec["name"], expectations=configs, meta=spec.get("meta"))
+    configs = [ExpectationConfiguration(**spec["expectations"][i]) for i in wanted]
+    name = spec["name"] if part == "all" else f"{spec['name']}__{part}"
+    built = ExpectationSuite(name=name, expectations=configs, meta=spec.get("meta"))
     # GX logs and silently drops an invalid expectation: refuse to run with fewer rules
-    if len(built.expectations) != len(spec["expectations"]):
+    if len(built.expectations) != len(configs):
         raise SuiteError(
-            f"suite {suite_path(entity)} has {len(spec['expectations'])} expectations "
+            f"suite {suite_path(entity)} has {len(configs)} expectations "
             f"but GX accepted {len(built.expectations)}"
         )
     return context.suites.add_or_update(built)
@@ -116,13 +126,14 @@ class ChunkCheck:
     results: list[RuleResult]
 
 
-def check_chunk(entity: str, chunk: pd.DataFrame) -> ChunkCheck:
-    """Run the entity's GX suite on one chunk (a worker process may run it: only the chunk goes in,
-    only row numbers and counts come out)."""
+def check_chunk(entity: str, chunk: pd.DataFrame, part: str = "all") -> ChunkCheck:
+    """Run the entity's GX suite (or a part of it, see `suite`) on every row of one chunk."""
     if chunk.empty:
         return ChunkCheck({}, [])
     _, batch_definition = _context()
-    gx_suite = suite(entity)
+    gx_suite = suite(entity, part)
+    if not gx_suite.expectations:
+        return ChunkCheck({}, [])
     batch = batch_definition.get_batch(batch_parameters={"dataframe": chunk})
     result = batch.validate(
         gx_suite,
@@ -148,10 +159,99 @@ def check_chunk(entity: str, chunk: pd.DataFrame) -> ChunkCheck:
             rule=rule,
             expectation=config.type,
             column=config.kwargs.get("column") or ",".join(config.kwargs.get("column_list") or []) or None,
-            rows_evaluated=int(res.get("element_count") or len(chunk)),
+            rows_evaluated=int(len(chunk) if res.get("element_count") is None else res["element_count"]),
             rows_failed=len(set(failed)),
         ))
     return ChunkCheck(reasons, results)
+
+
+@lru_cache(maxsize=None)
+def _compiled(entity: str):
+    from etl.validate.engine import compile_suite
+
+    spec = load_suite_spec(entity)
+    checks, leftover = compile_suite(spec)
+    rules = [spec["expectations"][c.index]["meta"]["rule"] for c in checks]
+    return checks, leftover, rules
+
+
+JUDGED_FAILING_ROWS = 100_000  # failing rows per batch that GX re-validates (an even spread beyond)
+
+
+def fast_check(entity: str, chunk: pd.DataFrame) -> tuple[ChunkCheck, pd.DataFrame]:
+    """The suite on one chunk the fast way (etl.validate.engine): the compiled checks find the
+    failing rows of the whole chunk; expectations that do not compile are run by GX in full. Also
+    returns the rows GX must judge: every failing row and a spread of the others (see `judge`)."""
+    from etl.validate.engine import sample_positions
+
+    if chunk.empty:
+        return ChunkCheck({}, []), chunk
+    checks, leftover, rules = _compiled(entity)
+    expectations = load_suite_spec(entity)["expectations"]
+    row_numbers = chunk["_row"].to_numpy()
+    reasons: dict[int, list[str]] = {}
+    results = []
+    failing_any = np.zeros(len(chunk), dtype=bool)
+    for check, rule in zip(checks, rules):
+        mask, evaluated = check.failing(chunk)
+        failing_any |= mask
+        for row in row_numbers[mask].tolist():
+            reasons.setdefault(row, []).append(rule)
+        kwargs = expectations[check.index]["kwargs"]
+        column = kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or None
+        results.append(RuleResult(rule, check.type, column, evaluated, int(mask.sum())))
+    if leftover:
+        full = check_chunk(entity, chunk, "leftover")
+        for row, broken in full.reasons.items():
+            reasons.setdefault(row, []).extend(broken)
+        results.extend(full.results)
+    sample = chunk.iloc[sample_positions(failing_any)] if checks else chunk.iloc[:0]
+    return ChunkCheck(reasons, results), sample
+
+
+def judge(entity: str, samples: list[pd.DataFrame]) -> int:
+    """GX validates the rows the compiled checks judged, and must agree with them on every rule of
+    every row; returns the rows judged. Raises SuiteError on any difference: the batch is then
+    refused rather than validated differently from its suite.
+
+    Uniqueness rules are judged on rows that keep every member of each duplicate group they found
+    (all failing rows are in the sample), so within the sample they mean what they meant in the
+    chunk; with more than JUDGED_FAILING_ROWS failing rows an even spread of them is judged."""
+    checks, _, rules = _compiled(entity)
+    if not checks or not samples:
+        return 0
+    sample = pd.concat(samples, ignore_index=True)
+    if len(sample) > JUDGED_FAILING_ROWS:
+        keep = np.unique(np.linspace(0, len(sample) - 1, num=JUDGED_FAILING_ROWS, dtype=int))
+        sample = sample.iloc[keep].reset_index(drop=True)
+        unique_rules = {r for c, r in zip(checks, rules) if c.type.endswith("_to_be_unique")}
+    else:
+        unique_rules = set()
+    verdict = check_chunk(entity, sample, "compiled")
+    by_gx: dict[str, set[int]] = {}
+    for row, broken in verdict.reasons.items():
+        for rule in broken:
+            by_gx.setdefault(rule, set()).add(row)
+    rows = sample["_row"].to_numpy()
+    for check, rule in zip(checks, rules):
+        if rule in unique_rules:  # a thinned sample no longer holds whole duplicate groups
+            continue
+        mask, _ = check.failing(sample)
+        ours = set(rows[mask].tolist())
+        theirs = by_gx.get(rule, set())
+        if ours != theirs:
+            differ = sorted(ours ^ theirs)[:10]
+            raise SuiteError(f"the vectorised check and Great Expectations disagree on '{rule}' for rows "
+                             f"{', '.join(map(str, differ))}: a fault in etl/validate/engine.py, so the batch "
+                             "is refused rather than validated differently from its suite")
+    return len(sample)
+
+
+def judged_check(entity: str, chunk: pd.DataFrame) -> ChunkCheck:
+    """`fast_check` and `judge` on one chunk."""
+    checked, sample = fast_check(entity, chunk)
+    judge(entity, [sample])
+    return checked
 
 
 def split(chunk: pd.DataFrame, reasons: dict[int, list[str]]) -> ChunkOutcome:

@@ -4,8 +4,8 @@ The batches go in the order their references need (units before the employees in
 roster before its evaluations and RHK lines). For each batch:
 
   read    the connector maps the landed file into canonical chunks (memory follows the chunk)
-  check   the entity's GX suite per chunk, in worker processes when the delivery spans several
-          chunks; then its reference rules (etl.validate.references) against the keys of the
+  check   the entity's suite per chunk (vectorised checks judged by GX: etl.validate.engine), in
+          worker processes when the delivery spans several chunks; then its reference rules (etl.validate.references) against the keys of the
           deliveries they point at
   split   good rows to good.csv, each failing row with every rule it broke to quarantine.csv
   gates   a batch is refused whole, with the reason the audit record keeps, when it cannot be read
@@ -38,7 +38,7 @@ from etl.config import Agency, find_agency, month_of, previous_period
 from etl.landing import LandedBatch
 from etl.load import raw_columns
 from etl.sources import EmptyDeliveryError, SourceError, connector_for
-from etl.validate import ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, load_suite_spec, split
+from etl.validate import ChunkCheck, RuleResult, SuiteError, Tally, fast_check, judge, load_suite_spec, split
 from etl.validate.references import KeyCollector, Reference, describe, failing, references_of
 
 CHUNK_ROWS = int(os.environ.get("KINERJA_CHUNK_ROWS", "200000"))
@@ -73,7 +73,8 @@ class Validated:
 
 
 class ChunkChecker:
-    """Runs GX on a stream of chunks, in order. A delivery of one chunk is checked in this process;
+    """Runs the suite (etl.validate.fast_check) on a stream of chunks, in order. A delivery of
+    one chunk is checked in this process;
     a larger one in a pool of worker processes forked from this one (GX already imported), with
     at most `workers + 1` chunks in flight so memory stays bounded."""
 
@@ -90,28 +91,30 @@ class ChunkChecker:
             self._pool = None
 
     def _pool_for(self, entity: str) -> ProcessPoolExecutor:
-        from etl.validate import _context, suite
+        from etl.validate import _compiled, _context, suite
 
         _context()
-        suite(entity)  # build before forking: the workers inherit GX and the suite
+        _compiled(entity)
+        suite(entity, "compiled")  # build before forking: the workers inherit GX and the suites
+        suite(entity, "leftover")
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
         return self._pool
 
     def run(self, entity: str, items: Iterator[tuple[pd.DataFrame, dict]]
-            ) -> Iterator[tuple[pd.DataFrame, dict, ChunkCheck]]:
+            ) -> Iterator[tuple[pd.DataFrame, dict, tuple[ChunkCheck, pd.DataFrame]]]:
         first = next(items, None)
         if first is None:
             return
         second = next(items, None)
         if second is None or self.workers < 2:
             for chunk, extra in chain([first], [second] if second is not None else [], items):
-                yield chunk, extra, check_chunk(entity, chunk)
+                yield chunk, extra, fast_check(entity, chunk)
             return
         pool = self._pool_for(entity)
         pending: deque = deque()
         for chunk, extra in chain([first, second], items):
-            pending.append((chunk, extra, pool.submit(check_chunk, entity, chunk)))
+            pending.append((chunk, extra, pool.submit(fast_check, entity, chunk)))
             while len(pending) > self.workers:
                 chunk_done, extra_done, future = pending.popleft()
                 yield chunk_done, extra_done, future.result()
@@ -167,11 +170,13 @@ def _active_references(government: Agency, batch: LandedBatch, references: list[
             unchecked.append(RuleResult(ref.rule, f"reference (not checked: {government.kode} delivers no {ref.entity})",
                                         ref.column))
         elif ref.entity in refused:
-            raise GateFailure("reference", f"{batch.entity} points at {ref.entity}, which was refused in this "
+            raise GateFailure("reference", f"{batch.source_file}: {batch.entity} points at {ref.entity}, which "
+                                           "was refused in this "
                                            f"delivery ({refused[ref.entity]}); it is checked when {ref.entity} "
                                            "is delivered again")
         elif ref.target not in keys:
-            raise GateFailure("reference", f"{batch.entity} points at {ref.entity}, but this delivery of "
+            raise GateFailure("reference", f"{batch.source_file}: {batch.entity} points at {ref.entity}, but "
+                                           "this delivery of "
                                            f"{government.kode} has no {ref.entity} for {month_of(batch.period)}")
         else:
             active.append(ref)
@@ -219,12 +224,14 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                     tally.add(RuleResult(ref.rule, f"reference ({describe(ref)})", ref.column, len(chunk), len(rows)))
                 yield chunk, reasons
 
-        with open(good_path, "w", newline="", encoding="utf-8") as good, \
+        with open(good_path, "wb") as good, \
              open(bad_path, "w", newline="", encoding="utf-8") as bad:
             bad_writer = csv.writer(bad)
             bad_writer.writerow(["batch_id", "row_number", "source_file", "row_data", "reasons"])
             header = True
-            for chunk, extra, check in checker.run(batch.entity, checked_by_reference()):
+            samples = []
+            for chunk, extra, (check, sample) in checker.run(batch.entity, checked_by_reference()):
+                samples.append(sample)
                 for result in check.results:
                     tally.add(result)
                 reasons = check.reasons
@@ -235,7 +242,7 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                 rows.insert(0, "_periode", batch.period)
                 rows.insert(0, "_instansi_kode", batch.agency)
                 rows.insert(0, "_batch_id", batch.batch_id)
-                rows[raw_columns(batch.entity)].to_csv(good, index=False, header=header)
+                write_csv(rows[raw_columns(batch.entity)], good, header)
                 header = False
                 columns = [c for c in chunk.columns if not c.startswith("_")]
                 for record in outcome.quarantined.to_dict("records"):
@@ -246,6 +253,7 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                 quarantined += len(outcome.quarantined)
             if received == 0:
                 raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
+            judge(batch.entity, samples)  # GX confirms every failing row and a spread of the others
         _volume_gate(government, batch, received)
     except (SourceError, SuiteError, GateFailure) as exc:
         gate = getattr(exc, "gate", "suite")
@@ -271,10 +279,20 @@ def _volume_gate(government: Agency, batch: LandedBatch, received: int) -> None:
     if row and row[0] and received < share * row[0]:
         raise GateFailure(
             "volume",
-            f"{batch.entity} for {batch.period} has {received} rows, fewer than {share:.0%} of the {row[0]} of "
+            f"{batch.source_file}: {batch.entity} for {batch.period} has {received} rows, fewer than {share:.0%} of the {row[0]} of "
             f"{previous}: an export cut short? Deliver it complete, or, if the drop is real, lower "
             f"gates.min_share_of_previous.{batch.entity} for {government.kode} in the agencies file",
         )
+
+
+def write_csv(frame: pd.DataFrame, out, header: bool) -> None:
+    """Rows as CSV for COPY, written by Arrow: every text value quoted, an empty value unquoted
+    (COPY reads it as NULL), numbers as they are."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pacsv.write_csv(table, out, write_options=pacsv.WriteOptions(include_header=header, quoting_style="needed"))
 
 
 def _missing(value) -> bool:

@@ -98,7 +98,7 @@ def test_an_unreadable_delivery_is_rejected_with_its_reason_and_loads_nothing(db
         pipeline.load(validated)
     status, message, loaded = db.execute(
         """select status, message, rows_loaded from audit.batch
-           where entity = 'pegawai' and periode = '2026-10' and instansi_kode = 'PAUH' and status = 'rejected'"""
+           where entity = 'pegawai' and periode = '2026-10' and instansi_kode = 'PAUH' and gate = 'header'"""
     ).fetchone()
     assert (status, loaded) == ("rejected", 0)
     assert "pegawai.csv" in message
