@@ -91,13 +91,18 @@ def load(validated_batches: list[dict]) -> list[dict]:
         started = time.perf_counter()
         with warehouse.transaction() as conn:
             if item["status"] == "rejected":
+                # a delivery refused now that was loaded before (same content, e.g. its roster failed
+                # this time) stays loaded and in force: its rows in raw are still those; the attempt log says
+                # what happened to this attempt
                 conn.execute(
                     """update audit.batch set status = 'rejected', gate = %s, message = %s, rows_received = %s,
                        rows_loaded = 0, rows_quarantined = 0, validated_at = now(), validate_seconds = %s
-                       where batch_id = %s""",
+                       where batch_id = %s and status <> 'loaded'""",
                     (item.get("gate") or "unreadable", item["message"], item["rows_received"],
                      round(item["seconds"], 3), batch.batch_id),
                 )
+                _log_attempt(conn, batch.batch_id, "rejected", item.get("gate") or "unreadable", item["message"],
+                             item["rows_received"], 0, 0)
                 rejected.append(f"{batch.entity}: {item['message']}")
                 summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
                 continue
@@ -116,10 +121,24 @@ def load(validated_batches: list[dict]) -> list[dict]:
                    where instansi_kode = %s and entity = %s and periode = %s""",
                 (batch.batch_id, batch.agency, batch.entity, batch.period),
             )
+            _log_attempt(conn, batch.batch_id, "loaded", None, None, item["rows_received"], loaded, quarantined)
         summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
     if rejected:
         raise AgencyBatchFailed(f"{validated_batches[0]['batch']['agency']}: " + "; ".join(rejected))
     return summaries
+
+
+def _log_attempt(conn, batch_id: str, status: str, gate: str | None, message: str | None, received: int,
+                 loaded: int, quarantined: int) -> None:
+    conn.execute(
+        """insert into audit.batch_attempt (batch_id, attempt, status, gate, message, rows_received, rows_loaded,
+               rows_quarantined)
+           select batch_id, attempts, %s, %s, %s, %s, %s, %s from audit.batch where batch_id = %s
+           on conflict (batch_id, attempt) do update set status = excluded.status, gate = excluded.gate,
+               message = excluded.message, rows_received = excluded.rows_received,
+               rows_loaded = excluded.rows_loaded, rows_quarantined = excluded.rows_quarantined, at = now()""",
+        (status, gate, message, received, loaded, quarantined, batch_id),
+    )
 
 
 def _load_one(conn, batch: LandedBatch, item: dict) -> tuple[int, int]:
@@ -135,7 +154,8 @@ def _load_one(conn, batch: LandedBatch, item: dict) -> tuple[int, int]:
     loader.copy_file(conn, sql.Identifier("audit", "quarantine"),
                      ["batch_id", "row_number", "source_file", "row_data", "reasons"], Path(item["quarantine_file"]))
     loader.save_validation_results(conn, batch.batch_id, item["results"])
-    moved = loader.quarantine_duplicates(conn, batch.entity, batch.batch_id, batch.source_file)
+    moved = loader.quarantine_duplicates(conn, batch.entity, batch.batch_id, batch.source_file,
+                                         item["rows_received"])
     return loaded - moved, item["rows_quarantined"] + moved
 
 

@@ -70,6 +70,20 @@ def ddl() -> list[str]:
         )
         """,
         """
+        create table if not exists audit.batch_attempt (
+            batch_id         text not null references audit.batch (batch_id),
+            attempt          integer not null,
+            status           text not null check (status in ('loaded', 'rejected')),
+            gate             text,
+            message          text,
+            rows_received    bigint,
+            rows_loaded      bigint,
+            rows_quarantined bigint,
+            at               timestamptz not null default now(),
+            primary key (batch_id, attempt)
+        )
+        """,
+        """
         create table if not exists audit.validation_result (
             batch_id       text not null references audit.batch (batch_id),
             rule           text not null,
@@ -118,46 +132,77 @@ def raw_columns(entity: str) -> list[str]:
     return [*RAW_META_COLUMNS, *entity_def(entity).columns]
 
 
-def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, source_file: str) -> int:
-    """Move rows whose natural key occurs more than once in the batch to quarantine.
+def uniqueness_rule(entity: str) -> tuple[str, bool]:
+    """The suite's rule that the entity's natural key is unique within a delivery, and whether it
+    is a single-column rule (which, as in GX, leaves empty keys out)."""
+    from etl.validate import load_suite_spec
 
-    The suite catches duplicates within one chunk; this catches those across chunks, in one
-    set-based statement in the database.
-    """
+    key = list(entity_def(entity).natural_key)
+    for expectation in load_suite_spec(entity)["expectations"]:
+        kwargs = expectation["kwargs"]
+        if expectation["type"] == "expect_column_values_to_be_unique" and [kwargs.get("column")] == key \
+                and not kwargs.get("row_condition"):
+            return expectation["meta"]["rule"], True
+        if expectation["type"] == "expect_compound_columns_to_be_unique" and list(kwargs.get("column_list")) == key:
+            return expectation["meta"]["rule"], False
+    return f"{' + '.join(key)} must be unique within a delivery", len(key) == 1
+
+
+def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, source_file: str,
+                          received: int) -> int:
+    """The suite checks that the natural key is unique within each chunk; this makes it hold for the
+    whole delivery, in one set-based statement in the database, as if the file were one chunk: a
+    key that occurs more than once among all the rows received (loaded or quarantined) sends its
+    loaded rows to quarantine and adds the rule to its quarantined ones. Returns the rows moved."""
     spec = entity_def(entity)
     table = sql.Identifier("raw", entity)
-    keys = sql.SQL(", ").join(map(sql.Identifier, spec.natural_key))
-    rule = f"{' + '.join(spec.natural_key)} must be unique within a delivery"
+    rule, single = uniqueness_rule(entity)
+    keys = [sql.Identifier(c) for c in spec.natural_key]
+    key_list = sql.SQL(", ").join(keys)
+    from_json = sql.SQL(", ").join(sql.SQL("q.row_data ->> {}").format(sql.Literal(c)) for c in spec.natural_key)
+    not_empty = sql.SQL(" and ").join(sql.SQL("{} is not null").format(k) for k in keys) if single else sql.SQL("true")
+    same = lambda alias: sql.SQL(" and ").join(  # noqa: E731
+        sql.SQL("d.{k} is not distinct from {a}").format(k=k, a=alias(c)) for k, c in zip(keys, spec.natural_key))
     payload = sql.SQL(", ").join(sql.SQL("{}, r.{}").format(sql.Literal(c), sql.Identifier(c)) for c in spec.columns)
     statement = sql.SQL(
         """
-        with dup as (
+        with received as (
+            select {key_list} from {table} where _batch_id = %(batch)s
+            union all
+            select {from_json} from audit.quarantine q where q.batch_id = %(batch)s
+        ), dup as (
+            select {key_list} from received where {not_empty} group by {key_list} having count(*) > 1
+        ), flagged as (
+            update audit.quarantine q set reasons = q.reasons || jsonb_build_array(%(rule)s::text)
+            where q.batch_id = %(batch)s and not q.reasons ? %(rule)s
+              and exists (select 1 from dup d where {same_q})
+            returning 1
+        ), moved as (
             delete from {table} r
-            where r._batch_id = %(batch)s
-              and ({keys}) in (
-                  select {keys} from {table} where _batch_id = %(batch)s
-                  group by {keys} having count(*) > 1
-              )
+            where r._batch_id = %(batch)s and exists (select 1 from dup d where {same_r})
             returning r.*
         )
         insert into audit.quarantine (batch_id, row_number, source_file, row_data, reasons)
         select %(batch)s, r._row, %(source)s, jsonb_build_object({payload}), jsonb_build_array(%(rule)s::text)
-        from dup r
+        from moved r
         """
-    ).format(table=table, keys=keys, payload=payload)
+    ).format(table=table, key_list=key_list, from_json=from_json, not_empty=not_empty, payload=payload,
+             same_q=same(lambda c: sql.SQL("q.row_data ->> {}").format(sql.Literal(c))),
+             same_r=same(lambda c: sql.SQL("r.{}").format(sql.Identifier(c))))
     with conn.cursor() as cur:
         cur.execute(statement, {"batch": batch_id, "source": source_file, "rule": rule})
         moved = cur.rowcount
-    if moved:
-        conn.execute(
-            """
-            insert into audit.validation_result as v
-                (batch_id, rule, expectation, column_name, rows_evaluated, rows_failed)
-            values (%s, %s, 'expect_compound_columns_to_be_unique', %s, 0, %s)
-            on conflict (batch_id, rule) do update set rows_failed = v.rows_failed + excluded.rows_failed
-            """,
-            (batch_id, rule, ",".join(spec.natural_key), moved),
-        )
+    # the rule's count over the whole delivery
+    conn.execute(
+        """
+        insert into audit.validation_result as v (batch_id, rule, expectation, column_name, rows_evaluated, rows_failed)
+        values (%(batch)s, %(rule)s, %(kind)s, %(columns)s, %(received)s,
+                (select count(*) from audit.quarantine where batch_id = %(batch)s and reasons ? %(rule)s))
+        on conflict (batch_id, rule) do update set rows_failed = excluded.rows_failed
+        """,
+        {"batch": batch_id, "rule": rule, "received": received, "columns": ",".join(spec.natural_key),
+         "kind": "expect_column_values_to_be_unique" if single else "expect_compound_columns_to_be_unique"},
+    )
     return moved
 
 

@@ -35,12 +35,14 @@ def _write(path, rows):
 
 
 def _batches(db, period):
-    """entity -> (status, gate, received, loaded, quarantined) of the latest delivery of the period."""
+    """entity -> (status, gate, received, loaded, quarantined) of the latest attempt of the period
+    (a delivery loaded before and refused now stays loaded in audit.batch; its attempt says why)."""
     return {e: (s, g, r, l, q) for e, s, g, r, l, q in db.execute(
-        """select entity, status, gate, rows_received, rows_loaded, rows_quarantined from audit.batch
-           where instansi_kode = 'PAUH' and periode = %s and extracted_at = (
+        """select b.entity, a.status, a.gate, a.rows_received, a.rows_loaded, a.rows_quarantined
+           from audit.batch b join audit.batch_attempt a on a.batch_id = b.batch_id and a.attempt = b.attempts
+           where b.instansi_kode = 'PAUH' and b.periode = %s and b.extracted_at = (
                select max(extracted_at) from audit.batch b2 where b2.instansi_kode = 'PAUH'
-               and b2.periode = %s and b2.entity = audit.batch.entity)""", (period, period)).fetchall()}
+               and b2.periode = %s and b2.entity = b.entity)""", (period, period)).fetchall()}
 
 
 def test_a_roster_cut_in_half_is_refused_with_what_points_at_it(db, delivery):
@@ -57,8 +59,7 @@ def test_a_roster_cut_in_half_is_refused_with_what_points_at_it(db, delivery):
     assert batches["evaluasi_periodik"][:2] == ("rejected", "reference")
     assert batches["rhk"][:2] == ("rejected", "reference")
     assert batches["unit_kerja"][:2] == ("loaded", None)
-    message = db.execute("select message from audit.batch where gate = 'volume' and instansi_kode = 'PAUH'"
-                         ).fetchone()[0]
+    message = db.execute("select message from audit.batch_attempt where gate = 'volume'").fetchone()[0]
     assert f"has {len(rows) * 2 // 5} rows" in message and "gates.min_share_of_previous.pegawai" in message
     after = db.execute("select count(*) from raw.pegawai where _instansi_kode = 'PAUH' and _periode = '2026-10'"
                        ).fetchone()[0]
@@ -144,3 +145,60 @@ def test_workers_and_chunk_size_do_not_change_the_outcome(delivery, warehouse_ur
 def _without_headers(files):
     """Good rows are written with one header; compare the rows, whatever the chunking."""
     return {e: ("".join(sorted(good.splitlines(keepends=True)[1:])), bad) for e, (good, bad) in files.items()}
+
+
+def test_a_key_repeated_across_chunks_is_quarantined_as_in_one_chunk(db, delivery):
+    """Uniqueness holds for the whole delivery whatever its chunking: both copies of a repeated key
+    go to quarantine, also when one copy was quarantined for another rule in another chunk."""
+    path = delivery / "2026-10" / "evaluasi_periodik.csv"
+    rows = _rows(path)
+    clean = [i for i, r in enumerate(rows) if r["nip"].isdigit() and len(r["nip"]) == 18]
+    first, second = rows[clean[0]], rows[clean[1]]
+    rows.append(dict(first))  # the same row again, far from the first
+    rows.append(second | {"rating_hasil_kerja": "Luar Biasa"})  # same key, and a value of its own that is wrong
+    _write(path, rows)
+    landed = pipeline.extract("PAUH", "2026-10")
+
+    def outcome(chunk_rows):
+        pipeline.load(validate_batches(landed, chunk_rows=chunk_rows))
+        quarantine = db.execute(
+            """select q.row_number, q.reasons from audit.quarantine q join audit.batch b using (batch_id)
+               where b.instansi_kode = 'PAUH' and b.periode = '2026-10' and b.entity = 'evaluasi_periodik'
+                 and b.is_current order by 1""").fetchall()
+        counts = db.execute(
+            """select rows_received, rows_loaded, rows_quarantined from audit.batch where instansi_kode = 'PAUH'
+               and periode = '2026-10' and entity = 'evaluasi_periodik' and is_current""").fetchone()
+        rule = db.execute(
+            """select v.rows_failed from audit.validation_result v join audit.batch b using (batch_id)
+               where b.instansi_kode = 'PAUH' and b.periode = '2026-10' and b.entity = 'evaluasi_periodik'
+                 and b.is_current and v.rule = 'nip + periode + skp_id must be unique within a delivery'""").fetchone()
+        return {r: sorted(reasons) for r, reasons in quarantine}, counts, rule
+
+    whole, chunked = outcome(100_000), outcome(9)
+    assert whole == chunked
+    reasons = whole[0]
+    unique = "nip + periode + skp_id must be unique within a delivery"
+    for row in (clean[0] + 2, len(rows) - 1 + 2 - 1, clean[1] + 2, len(rows) + 1):
+        assert unique in reasons[row], row
+    assert "rating_hasil_kerja must be Di Atas, Sesuai or Di Bawah Ekspektasi" in reasons[len(rows) + 1]
+    received, loaded, quarantined = whole[1]
+    assert received == loaded + quarantined == len(rows)
+    assert whole[2][0] == sum(unique in r for r in reasons.values())
+
+
+def test_a_loaded_delivery_refused_later_stays_loaded_and_the_attempt_is_logged(db, delivery):
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    roster = delivery / "2026-10" / "unit_kerja.csv"
+    roster.write_text(roster.read_text(encoding="utf-8").replace("unit_nama", "nama_unit", 1), encoding="utf-8")
+    with pytest.raises(pipeline.AgencyBatchFailed):
+        pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    status, current, loaded, attempts = db.execute(
+        """select status, is_current, rows_loaded, attempts from audit.batch where instansi_kode = 'PAUH'
+           and periode = '2026-10' and entity = 'pegawai' and is_current""").fetchone()
+    assert (status, current) == ("loaded", True) and loaded > 0  # the same roster, refused now for its units
+    log = db.execute(
+        """select a.attempt, a.status, a.gate from audit.batch_attempt a join audit.batch b using (batch_id)
+           where b.instansi_kode = 'PAUH' and b.periode = '2026-10' and b.entity = 'pegawai' and b.is_current
+           order by 1""").fetchall()
+    assert log[-1] == (attempts, "rejected", "reference")
+    assert any(status == "loaded" for _, status, _ in log)
