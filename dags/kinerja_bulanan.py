@@ -2,8 +2,8 @@
 
 Thin wiring: every task calls a function of the `etl` package. Per agency (dynamic task mapping
 over config/agencies.yml) extract -> validate -> load, each visible on its own; one agency's
-failure does not stop the others. Then dbt builds the marts and the public tables, and the
-period's open data is published.
+failure does not stop the others. Then dbt builds the marts and the public tables, the
+period's open data is published, and the month's validation report is written.
 
 Scheduled on the 1st of each month at 02:00 Asia/Jakarta for the previous month (the data
 interval spans that month), with catchup for backfills. A person can run any month with the
@@ -90,6 +90,14 @@ def publish(period: str) -> list[dict]:
     return write_open_data(period)
 
 
+@task(trigger_rule="all_done")
+def validation_report(period: str) -> str:
+    """The month's validation report (static HTML): every batch, its gate, its rules, its quarantine."""
+    from etl.validate import report
+
+    return str(report.render(period))
+
+
 @task(trigger_rule="one_failed", retries=0)
 def every_agency_loaded() -> None:
     """Marks the run failed when an agency's extract, validate or load failed, after the others were
@@ -123,6 +131,7 @@ def kinerja_bulanan():
     built = transform(period)
     loaded >> built
     built >> publish(period)
+    loaded >> validation_report(period)
     loaded >> every_agency_loaded()
 
 

@@ -58,9 +58,13 @@ def _due(manifest, month=None):
 
 
 def test_every_month_runs_successfully(first_run):
+    from etl.config import home
+
     for month, (dag_run, failed) in first_run.items():
         assert str(dag_run.state) == "success", month
         assert failed == [], month
+        report = home() / "reports" / "validation" / month / "index.html"
+        assert report.exists() and "PAUH" in report.read_text(encoding="utf-8"), month  # the run's validation report
 
 
 def test_every_batch_lands_balances_and_agrees_with_the_manifest(first_run, db, demo_world):

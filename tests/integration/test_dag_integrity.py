@@ -22,8 +22,9 @@ def test_kinerja_bulanan_shape():
     dag = load_dag()
     assert dag.catchup is True
     assert {"resolve_period", "configured_agencies", "agency.extract", "agency.validate", "agency.load",
-            "transform", "publish", "every_agency_loaded"} <= set(dag.task_ids)
+            "transform", "publish", "validation_report", "every_agency_loaded"} <= set(dag.task_ids)
     assert dag.get_task("transform").trigger_rule == "all_done"
+    assert dag.get_task("validation_report").trigger_rule == "all_done"
     assert "period" in dag.params
     assert str(dag.timetable.description or dag.timetable.summary)  # a monthly interval timetable
 
