@@ -1,6 +1,7 @@
 """Canonical CSV drops (contracts.md §2): one UTF-8 CSV per entity per period in a folder.
 
 The folder is `options.path` of the source, with {sources_dir}, {agency} and {period} filled in.
+The file is read strictly (etl.sources.delimited).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pandas as pd
 
 from etl.canonical import entity as entity_def, to_canonical
 from etl.config import Agency, Source, sources_dir
+from etl.sources.delimited import DelimitedFile, duplicated, separator_hint
 
 
 def _folder(agency: Agency, source: Source, period: str) -> Path:
@@ -25,33 +27,23 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import EmptyDeliveryError, HeaderError, SourceError
+    from etl.sources import EmptyDeliveryError, HeaderError
 
     spec = entity_def(entity)
-    try:
-        reader = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[],
-            chunksize=chunk_rows,
-            encoding="utf-8-sig",  # tolerate a byte-order mark
-            skipinitialspace=False,
-        )
-        first = True
-        next_row = 2  # the header is row 1
-        for chunk in reader:
-            chunk.columns = [str(c).strip().lower() for c in chunk.columns]
-            if first:
-                missing = [c for c in spec.columns if c not in chunk.columns]
-                if missing:
-                    raise HeaderError(f"{path}: header lacks the columns {', '.join(missing)}")
-                first = False
-            yield to_canonical(chunk, entity, next_row)
-            next_row += len(chunk)
-        if first:
+    # utf-8-sig: a byte-order mark is tolerated
+    with DelimitedFile(path, encoding="utf-8-sig", delimiter=",", what="UTF-8 CSV") as table:
+        if table.header is None:
             raise EmptyDeliveryError(f"{path}: the file is empty (no header row)")
-    except pd.errors.EmptyDataError:
-        raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise SourceError(f"{path}: cannot be read as UTF-8 CSV: {exc}") from None
+        names = [name.strip().lower() for name in table.header]
+        twice = duplicated(names, spec.columns)
+        if twice:
+            raise HeaderError(f"{path}: {twice}")
+        missing = [c for c in spec.columns if c not in names]
+        if missing:
+            raise HeaderError(f"{path}: header lacks the columns {', '.join(missing)}"
+                              f"{separator_hint(table.header, ',')}")
+        positions = {column: names.index(column) for column in spec.columns}
+        for frame, rows in table.chunks(chunk_rows, positions):
+            out = to_canonical(frame, entity, rows[0])
+            out["_row"] = rows  # the file's row numbers: blank lines are rows too
+            yield out

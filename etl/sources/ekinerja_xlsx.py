@@ -336,7 +336,7 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
 def _open(path: Path, source: Source):
     """The file handle, the workbook (read-only, streaming) and its sheet; SourceError naming the
     file when it is no workbook."""
-    from etl.sources import SourceError
+    from etl.sources import EmptyDeliveryError, SourceError
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -344,11 +344,21 @@ def _open(path: Path, source: Source):
     if not zipfile.is_zipfile(path):
         try:
             with open(path, "rb") as probe:
-                head = probe.read(512).lstrip().lower()
+                raw = probe.read(512)
         except OSError as exc:
             raise SourceError(f"{path}: cannot be opened ({exc})") from None
-        hint = " (it looks like an HTML page saved as .xlsx)" if head.startswith((b"<!doctype", b"<html")) else ""
-        raise SourceError(f"{path}: not a valid .xlsx workbook (not a zip archive){hint}")
+        if not raw:
+            raise EmptyDeliveryError(f"{path}: the file is empty (0 bytes)")
+        head = raw.lstrip().lower()
+        if head.startswith((b"<!doctype", b"<html")):
+            hint = "; it looks like an HTML page saved as .xlsx"
+        elif raw.startswith(b"PK\x03\x04"):
+            hint = "; it starts like one but is cut short or damaged, e.g. by an interrupted download"
+        elif raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            hint = "; it is an old binary .xls workbook: save it as .xlsx"
+        else:
+            hint = ""
+        raise SourceError(f"{path}: not a valid .xlsx workbook (not a zip archive{hint})")
     handle = open(path, "rb")
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)

@@ -6,7 +6,9 @@ encodings, decimal commas, date formats and codes (e.g. WANGGAR's SIMPEG on PP 3
   path        folder template ({sources_dir}, {agency}, {period})
   files       entity -> file name template ({period}, {period_compact} = period without '-')
   delimiter   field separator (default ',')
-  encoding    text encoding (default utf-8; a byte-order mark is tolerated)
+  encoding    text encoding (default utf-8; a byte-order mark is tolerated). A file that is UTF-8
+              when a single-byte code page such as cp1252 is configured is refused, not decoded
+              into mojibake
   decimal     decimal separator of numbers in `numeric` columns (default '.')
   columns     entity -> {source column: canonical column}
   values      canonical column -> {source value: canonical value}
@@ -15,11 +17,13 @@ encodings, decimal commas, date formats and codes (e.g. WANGGAR's SIMPEG on PP 3
   timezone    UTC offset of local times (default +07:00, WIB)
 
 A value that cannot be converted is passed on as received, so the suite quarantines it with its
-reason instead of the connector guessing.
+reason instead of the connector guessing. The file is read strictly (etl.sources.delimited.DelimitedFile):
+a row with more or fewer fields than the header refuses the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl.canonical import to_canonical
-from etl.config import Agency, Source, sources_dir
+from etl.config import Agency, ConfigError, Source, sources_dir
+from etl.sources.delimited import DelimitedFile, duplicated, printable, separator_hint
 
 
 def _path(agency: Agency, source: Source, entity: str, period: str) -> Path:
@@ -69,6 +74,27 @@ def _converter(options: dict):
     return convert
 
 
+def utf8_instead(path: Path, encoding: str) -> str | None:
+    """When a single-byte `encoding` is configured but the file is UTF-8 (it has bytes above ASCII
+    and all of them form UTF-8 characters, which text in a legacy code page practically never
+    does): where, as "line N: '…'". Decoding it as configured would load mojibake silently."""
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
+        return None
+    found = None
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.isascii():
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            if found is None:
+                start = next(i for i, ch in enumerate(text) if ord(ch) > 127)
+                found = f"line {number}: '{printable(text[max(0, start - 20):start + 10].strip())}'"
+    return found
+
+
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
     from etl.sources import EmptyDeliveryError, HeaderError, SourceError
 
@@ -78,26 +104,31 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
         raise SourceError(f"{path}: no column mapping for {entity} in the agencies file (options.columns.{entity})")
     convert = _converter(options)
     encoding = options.get("encoding", "utf-8")
+    delimiter = options.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ConfigError(f"agency {agency.kode}: options.delimiter must be one character, not {delimiter!r}")
     try:
-        reader = pd.read_csv(
-            path, sep=options.get("delimiter", ","), dtype=str, keep_default_na=False, na_values=[],
-            chunksize=chunk_rows, encoding="utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding,
-        )
-        next_row = 2
-        first = True
-        for chunk in reader:
-            chunk.columns = [str(c).strip() for c in chunk.columns]
-            if first:
-                missing = [c for c in mapping if c not in chunk.columns]
-                if missing:
-                    raise HeaderError(f"{path}: header lacks the columns {', '.join(missing)}")
-                first = False
-            renamed = chunk.loc[:, list(mapping)].rename(columns=mapping)
-            yield to_canonical(convert(renamed), entity, next_row)
-            next_row += len(chunk)
-        if first:
-            raise EmptyDeliveryError(f"{path}: the file holds no rows")
-    except pd.errors.EmptyDataError:
-        raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
-    except (UnicodeDecodeError, LookupError, pd.errors.ParserError) as exc:
+        utf8 = utf8_instead(path, encoding)
+    except LookupError as exc:
         raise SourceError(f"{path}: cannot be read as {encoding} CSV: {exc}") from None
+    if utf8:
+        raise SourceError(f"{path}: the file is UTF-8 ({utf8}), but options.encoding of its source says {encoding}: "
+                          f"set encoding: utf-8 for {agency.kode} in the agencies file, or deliver {encoding}")
+    is_utf8 = encoding.lower().replace("-", "").replace("_", "") == "utf8"
+    with DelimitedFile(path, encoding="utf-8-sig" if is_utf8 else encoding, delimiter=delimiter,
+                       what=f"{encoding} CSV") as table:
+        if table.header is None:
+            raise EmptyDeliveryError(f"{path}: the file is empty (no header row)")
+        names = [name.strip() for name in table.header]
+        twice = duplicated(names, mapping)
+        if twice:
+            raise HeaderError(f"{path}: {twice}")
+        missing = [c for c in mapping if c not in names]
+        if missing:
+            raise HeaderError(f"{path}: header lacks the columns {', '.join(missing)}"
+                              f"{separator_hint(table.header, delimiter)}")
+        positions = {column: names.index(column) for column in mapping}
+        for frame, rows in table.chunks(chunk_rows, positions):
+            out = to_canonical(convert(frame.rename(columns=mapping)), entity, rows[0])
+            out["_row"] = rows  # the file's row numbers: blank lines are rows too
+            yield out

@@ -431,6 +431,11 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
                     row[column] = value
                 if resource.answers:
                     row.update(_answers(record.get(contract.ANSWERS_FIELD), unsur, path, number))
+                held = next((c for c, v in row.items() if isinstance(v, str) and "\x00" in v), None)
+                if held is not None:  # valid JSON (\u0000), but no text column can store it
+                    name = next((n for c, n, _ in fields if c == held), contract.ANSWERS_FIELD)
+                    raise SourceError(f"{path}: line {number}, field {name}: the value holds NUL characters "
+                                      "(\\u0000), which no text column can store")
                 rows.append(row)
                 numbers.append(number)
                 if len(rows) >= chunk_rows:
@@ -438,8 +443,10 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
                     rows, numbers = [], []
         if rows:
             yield _frame(rows, numbers, spec.columns, entity)
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8: {exc}") from None
+    except UnicodeDecodeError:
+        from etl.sources.delimited import undecodable_line
+
+        raise SourceError(f"{path}: {undecodable_line(Path(path), 'utf-8')}") from None
 
 
 def _answers(value, unsur: dict[str, str], path: Path, number: int) -> dict[str, str]:

@@ -40,6 +40,7 @@ import pandas as pd
 
 from etl.canonical import to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
+from etl.sources.delimited import DelimitedFile, unique_names
 
 FILE = "skm_formulir_jawaban.csv"
 
@@ -176,28 +177,23 @@ def parse_timestamp(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import EmptyDeliveryError, SourceError
+    from etl.sources import EmptyDeliveryError
 
     path = Path(path)
     patterns = question_patterns(source)
     answers = answer_maps(source)
     formats = tuple(source.options.get("timestamp_formats") or TIMESTAMP_FORMATS)
-    try:
-        reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], chunksize=chunk_rows,
-                             encoding=source.options.get("encoding", "utf-8-sig"))
-        mapping: dict[str, str] | None = None
-        next_row = 2  # the header is row 1
-        for chunk in reader:
-            if mapping is None:
-                mapping = map_headers(list(chunk.columns), patterns, path)
-            yield _canonical(chunk, mapping, answers, formats, agency.kode, next_row)
-            next_row += len(chunk)
-        if mapping is None:
+    encoding = source.options.get("encoding", "utf-8-sig")
+    with DelimitedFile(path, encoding=encoding, what="a CSV export of a form") as table:
+        if table.header is None:
             raise EmptyDeliveryError(f"{path}: the file is empty (no header row)")
-    except pd.errors.EmptyDataError:
-        raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise SourceError(f"{path}: cannot be read as a CSV export of a form: {exc}") from None
+        headers = unique_names(table.header)  # as pandas named them: the ids digest the header texts
+        mapping = map_headers(headers, patterns, path)
+        positions = {header: index for index, header in enumerate(headers)}
+        for chunk, rows in table.chunks(chunk_rows, positions):
+            out = _canonical(chunk, mapping, answers, formats, agency.kode, rows[0])
+            out["_row"] = rows  # the file's row numbers: blank lines are rows too
+            yield out
 
 
 def _score(value: str, vocabulary: dict[str, str]) -> str:

@@ -1,0 +1,243 @@
+"""The strict reader of delimited text files that the CSV connectors share (canonical_csv,
+mapped_csv, skm_forms_csv).
+
+Every record must have as many fields as the header (a row with a field too many or too few is a
+damaged file, not a row to guess at), a quoted value must be closed, no value may hold a NUL byte
+(no text column can store one), and a byte the encoding cannot decode is reported with its line.
+Blank lines are skipped but counted, so `_row` is the row a person sees (header = row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# far beyond every length rule of the suites, so that a runaway value reaches its rule and is
+# quarantined (the csv module's default limit, 128 KiB, would refuse the whole file)
+FIELD_SIZE_LIMIT = 64 << 20
+
+SEPARATORS = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
+
+
+
+def printable(text: str) -> str:
+    """Text quoted from a delivery for a message: control characters (a NUL would stop the audit
+    record from being written) shown as '?'."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _encoding_name(encoding: str) -> str:
+    return "UTF-8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
+
+
+def undecodable_line(path: Path, encoding: str) -> str:
+    """Where the first byte that `encoding` cannot decode is: 'line N is not valid X (byte 0x.. after
+    '…')', with a hint when the file is plainly something else."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    number, where = 0, None
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        fh.seek(0)
+        for number, line in enumerate(fh, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as exc:
+                before = printable(line[:exc.start].decode(encoding, errors="replace").lstrip("\ufeff")[-30:])
+                where = (number, line[exc.start], before)
+                break
+        else:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                where = (number, None, "")
+    name = _encoding_name(encoding)
+    if where is None:
+        return f"a byte is not valid {name}"
+    number, byte, before = where
+    text = f"line {number} is not valid {name} ("
+    text += f"byte 0x{byte:02x}" if byte is not None else "the file ends inside a character"
+    text += f" after '{before}')" if before else ")"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text += ": the file is UTF-16; save it as UTF-8"
+    elif head == b"PK\x03\x04":
+        text += ": the file is a zip archive (an .xlsx workbook?), not text"
+    elif name == "UTF-8":
+        text += ": is the file in another encoding, such as Windows-1252?"
+    return text
+
+
+def separator_hint(header: list[str], delimiter: str) -> str:
+    """' (the header looks separated by X, not Y)' when the header row plainly uses another separator."""
+    if len(header) > 2:
+        return ""
+    joined = delimiter.join(header)
+    for separator, name in SEPARATORS.items():
+        if separator != delimiter and joined.count(separator) >= 2:
+            return f" (the header looks separated by {name}, not {SEPARATORS.get(delimiter, repr(delimiter))})"
+    return ""
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Header names made unique the way pandas.read_csv does ('Unnamed: i' for an empty one,
+    'x', 'x.1', … for repeats), so that frames keep the names the connectors always saw."""
+    names = [name if name != "" else f"Unnamed: {i}" for i, name in enumerate(names)]
+    counts: dict[str, int] = defaultdict(int)
+    for i, name in enumerate(names):
+        count = counts[name]
+        while count > 0:
+            counts[name] = count + 1
+            name = f"{name}.{count}"
+            count = counts[name]
+        names[i] = name
+        counts[name] = count + 1
+    return names
+
+
+class DelimitedFile:
+    """A delimited text file read strictly and streamed in chunks (see the module's docstring).
+
+        with DelimitedFile(path, encoding="utf-8-sig", what="UTF-8 CSV") as table:
+            table.header                      # the header row as written (None: no header at all)
+            for frame, rows in table.chunks(chunk_rows, {name: index}):  ...
+
+    Every problem is a SourceError naming the file, and the row (and column) where it applies."""
+
+    def __init__(self, path: Path, *, encoding: str = "utf-8-sig", delimiter: str = ",", what: str = "UTF-8 CSV"):
+        self.path, self.encoding, self.delimiter, self.what = Path(path), encoding, delimiter, what
+        self.header: list[str] | None = None
+        self._number = 0  # the row (record) last read, blank ones included
+
+    def __enter__(self) -> DelimitedFile:
+        from etl.sources import SourceError
+
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
+        try:
+            self._fh = open(self.path, encoding=self.encoding, newline="")
+        except LookupError as exc:
+            raise SourceError(f"{self.path}: cannot be read as {self.what}: {exc}") from None
+        try:
+            self._reader = csv.reader(self._fh, delimiter=self.delimiter, strict=True)
+            for record in self._records():
+                self.header = [str(name) for name in record]
+                break
+        except BaseException:
+            self._fh.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._fh.close()
+
+    def _fail(self, problem: str):
+        from etl.sources import SourceError
+
+        return SourceError(f"{self.path}: cannot be read as {self.what}: {problem}")
+
+    def _records(self) -> Iterator[list[str]]:
+        """The records that are not blank, checked; `_number` is the row of the last one."""
+        width = len(self.header) if self.header is not None else None
+        number = self._number
+        try:
+            for record in self._reader:
+                number += 1
+                if len(record) != width:
+                    if not record or (len(record) == 1 and not record[0].strip() and width != 1):
+                        continue  # a blank line: no record, but a row of the file
+                    if width is not None:
+                        self._number = number
+                        raise self._wrong_width(record, width)
+                if "\x00" in "".join(record):
+                    self._number = number
+                    raise self._nul(record)
+                self._number = number
+                yield record
+        except UnicodeDecodeError:
+            raise self._fail(undecodable_line(self.path, self.encoding)) from None
+        except csv.Error as exc:
+            row, text = number + 1, str(exc)
+            if "unexpected end of data" in text:
+                raise self._fail(f"row {row}: a quoted value is not closed before the end of the file "
+                                 "(a stray quote, or a truncated file?)") from None
+            if "field larger than field limit" in text:
+                raise self._fail(f"row {row}: a value is longer than {FIELD_SIZE_LIMIT} characters") from None
+            raise self._fail(f"row {row}: {text} (a quote inside a quoted value must be doubled)") from None
+
+    def _wrong_width(self, record: list[str], width: int):
+        hint = (f" (a value with an unquoted {SEPARATORS.get(self.delimiter, repr(self.delimiter))}?)"
+                if len(record) > width else " (a truncated file, or a line break inside an unquoted value?)")
+        return self._fail(f"row {self._number} has {len(record)} fields, the header has {width}{hint}")
+
+    def _nul(self, record: list[str]):
+        index = next(i for i, value in enumerate(record) if "\x00" in value)
+        column = self.header[index].strip() if self.header and index < len(self.header) else f"#{index + 1}"
+        return self._fail(f"row {self._number}, column {printable(column)}: the value holds NUL bytes (0x00), "
+                          "which no text column can store (a damaged file, or not text?)")
+
+    def chunks(self, chunk_rows: int, positions: dict[str, int]) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+        """Frames of at most `chunk_rows` rows with the columns `positions` names (name -> index in
+        the header), values as text; and the row numbers of their rows.
+
+        Records are taken a chunk at a time and checked as a whole (widths, NUL bytes); only a chunk
+        with blank lines or a defect is looked at record by record, and a file the csv module cannot
+        parse is read again record by record to say where (_diagnose)."""
+        width = len(self.header or [])
+        number = self._number
+        while True:
+            try:
+                batch = list(islice(self._reader, chunk_rows))
+            except (UnicodeDecodeError, csv.Error):
+                raise self._diagnose() from None
+            if not batch:
+                return
+            numbers = list(range(number + 1, number + 1 + len(batch)))
+            number += len(batch)
+            if min(map(len, batch)) != width or max(map(len, batch)) != width:
+                batch, numbers = self._without_blank_lines(batch, numbers, width)
+            if "\x00" in "".join(map("".join, batch)):
+                row, record = next((n, r) for n, r in zip(numbers, batch) if "\x00" in "".join(r))
+                self._number = row
+                raise self._nul(record)
+            self._number = number
+            if batch:
+                yield self._frame(batch, positions), numbers
+
+    def _without_blank_lines(self, batch: list[list[str]], numbers: list[int], width: int
+                             ) -> tuple[list[list[str]], list[int]]:
+        kept, kept_numbers = [], []
+        for row, record in zip(numbers, batch):
+            if len(record) != width:
+                if not record or (len(record) == 1 and not record[0].strip() and width != 1):
+                    continue  # a blank line: no record, but a row of the file
+                self._number = row
+                raise self._wrong_width(record, width)
+            kept.append(record)
+            kept_numbers.append(row)
+        return kept, kept_numbers
+
+    def _diagnose(self):
+        """The precise error of a file the csv module could not parse: read again record by record."""
+        with DelimitedFile(self.path, encoding=self.encoding, delimiter=self.delimiter, what=self.what) as again:
+            for _ in again._records():
+                pass
+        return self._fail("the file cannot be parsed as CSV")
+
+    @staticmethod
+    def _frame(batch: list[list[str]], positions: dict[str, int]) -> pd.DataFrame:
+        cells = np.array(batch, dtype=object)  # rows x fields: every record has the header's width
+        return pd.DataFrame({name: cells[:, index] for name, index in positions.items()}, dtype=object)
+
+
+def duplicated(names: list[str], wanted) -> str | None:
+    """'the header names the column X twice (columns i and j)' for the first wanted name given twice."""
+    for column in wanted:
+        where = [i + 1 for i, name in enumerate(names) if name == column]
+        if len(where) > 1:
+            return f"the header names the column {column} twice (columns {where[0]} and {where[1]})"
+    return None
