@@ -38,15 +38,31 @@ from etl.config import Agency, find_agency, month_of, previous_period
 from etl.landing import LandedBatch
 from etl.load import raw_columns
 from etl.sources import EmptyDeliveryError, SourceError, connector_for
-from etl.validate import ChunkCheck, RuleResult, SuiteError, Tally, fast_check, judge, load_suite_spec, split
+from etl.validate import (
+    ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, judge, load_suite_spec, split,
+)
 from etl.validate.references import KeyCollector, Reference, describe, failing, references_of
 
 CHUNK_ROWS = int(os.environ.get("KINERJA_CHUNK_ROWS", "200000"))
 
 
 def default_workers() -> int:
-    """Processes that run GX on the chunks of one large delivery (KINERJA_VALIDATE_WORKERS)."""
+    """Processes that check the chunks of one large delivery (KINERJA_VALIDATE_WORKERS)."""
     return max(1, int(os.environ.get("KINERJA_VALIDATE_WORKERS", min(2, os.cpu_count() or 1))))
+
+
+def default_engine() -> str:
+    """`fast`: vectorised checks judged by GX (etl.validate.engine); `gx`: GX on every row, the
+    slow way, for anyone who wants GX alone to decide (KINERJA_VALIDATE_ENGINE)."""
+    engine = os.environ.get("KINERJA_VALIDATE_ENGINE", "fast")
+    if engine not in ("fast", "gx"):
+        raise SuiteError(f"KINERJA_VALIDATE_ENGINE must be fast or gx, not {engine!r}")
+    return engine
+
+
+def gx_check(entity: str, chunk: pd.DataFrame) -> tuple[ChunkCheck, pd.DataFrame]:
+    """GX on every row of the chunk; nothing left to judge."""
+    return check_chunk(entity, chunk), chunk.iloc[:0]
 
 
 class GateFailure(Exception):
@@ -78,8 +94,9 @@ class ChunkChecker:
     a larger one in a pool of worker processes forked from this one (GX already imported), with
     at most `workers + 1` chunks in flight so memory stays bounded."""
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, workers: int | None = None, engine: str | None = None):
         self.workers = default_workers() if workers is None else workers
+        self.check = gx_check if (engine or default_engine()) == "gx" else fast_check
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> ChunkChecker:
@@ -95,8 +112,8 @@ class ChunkChecker:
 
         _context()
         _compiled(entity)
-        suite(entity, "compiled")  # build before forking: the workers inherit GX and the suites
-        suite(entity, "leftover")
+        for part in ("all", "compiled", "leftover"):
+            suite(entity, part)  # build before forking: the workers inherit GX and the suites
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
         return self._pool
@@ -109,12 +126,12 @@ class ChunkChecker:
         second = next(items, None)
         if second is None or self.workers < 2:
             for chunk, extra in chain([first], [second] if second is not None else [], items):
-                yield chunk, extra, fast_check(entity, chunk)
+                yield chunk, extra, self.check(entity, chunk)
             return
         pool = self._pool_for(entity)
         pending: deque = deque()
         for chunk, extra in chain([first, second], items):
-            pending.append((chunk, extra, pool.submit(fast_check, entity, chunk)))
+            pending.append((chunk, extra, pool.submit(self.check, entity, chunk)))
             while len(pending) > self.workers:
                 chunk_done, extra_done, future = pending.popleft()
                 yield chunk_done, extra_done, future.result()
@@ -137,7 +154,8 @@ def _order(batches: list[LandedBatch], specs: dict[str, dict]) -> list[LandedBat
     return sorted(batches, key=lambda b: done.index(b.entity))
 
 
-def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows: int | None = None) -> list[dict]:
+def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows: int | None = None,
+                     engine: str | None = None) -> list[dict]:
     """Validate one agency's landed batches of a month; returns one outcome dict per batch, in the
     order given."""
     batches = [LandedBatch.from_dict(d) for d in landed]
@@ -149,7 +167,7 @@ def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows:
     keys: dict[tuple, KeyCollector] = {}
     refused: dict[str, str] = {}
     outcomes: dict[str, Validated] = {}
-    with ChunkChecker(workers) as checker:
+    with ChunkChecker(workers, engine) as checker:
         for batch in _order(batches, specs):
             outcome = _validate_one(government, batch, references_of(specs[batch.entity]), wanted, keys, refused,
                                     checker, chunk_rows or CHUNK_ROWS)

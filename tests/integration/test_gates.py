@@ -126,18 +126,21 @@ def test_references_quarantine_rows_that_point_nowhere(db, delivery):
     assert results["atasan_nip must be an employee of the same delivery"] >= 1
 
 
-def test_workers_and_chunk_size_do_not_change_the_outcome(delivery, warehouse_url):
+def test_workers_chunk_size_and_engine_do_not_change_the_outcome(delivery, warehouse_url):
+    """GX on every row, the vectorised checks judged by GX, in one process or two, in one chunk or
+    many: the same good rows, the same quarantine, the same counts per rule."""
     landed = pipeline.extract("PAUH", "2026-10")
     outcomes = {}
-    for workers, chunk_rows in ((1, 100_000), (1, 37), (2, 37)):
-        result = validate_batches(landed, workers=workers, chunk_rows=chunk_rows)
+    for workers, chunk_rows, engine in ((1, 100_000, "gx"), (1, 100_000, "fast"), (1, 37, "fast"),
+                                        (2, 37, "fast"), (2, 37, "gx")):
+        result = validate_batches(landed, workers=workers, chunk_rows=chunk_rows, engine=engine)
         files = {o["batch"]["entity"]: (open(o["good_file"]).read(), open(o["quarantine_file"]).read())
                  for o in result}
         summary = {o["batch"]["entity"]: (o["status"], o["rows_received"], o["rows_quarantined"],
                                           json.dumps(sorted(o["results"], key=lambda r: r["rule"])))
                    for o in result}
-        outcomes[(workers, chunk_rows)] = summary, _without_headers(files)
-    first = outcomes[(1, 100_000)]
+        outcomes[(workers, chunk_rows, engine)] = summary, _without_headers(files)
+    first = outcomes[(1, 100_000, "gx")]
     assert all(o == first for o in outcomes.values())
     assert any(q for _, q in first[1].values())  # the delivery does have quarantined rows
 
