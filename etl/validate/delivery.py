@@ -5,8 +5,8 @@ roster before its evaluations and RHK lines). For each batch:
 
   read    the connector maps the landed file into canonical chunks (memory follows the chunk)
   check   the entity's suite per chunk (vectorised checks judged by GX: etl.validate.engine), in
-          worker processes when the delivery spans several chunks; then its reference rules (etl.validate.references) against the keys of the
-          deliveries they point at
+          worker processes when the delivery spans several chunks; then its reference rules
+          (etl.validate.references) against the keys of the deliveries they point at
   split   good rows to good.csv, each failing row with every rule it broke to quarantine.csv
   gates   a batch is refused whole, with the reason the audit record keeps, when it cannot be read
           (gate unreadable), its header lacks columns (header), it holds no rows (empty), it has
@@ -83,6 +83,8 @@ class Validated:
     message: str | None
     gate: str | None
     seconds: float
+    chunks: int = 0  # a delivery of several chunks has its natural key checked across them at load
+
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -209,7 +211,7 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
     good_path, bad_path = work / "good.csv", work / "quarantine.csv"
     own_keys = [t for t in wanted if t[0] == batch.entity]
     tally = Tally()
-    received = quarantined = 0
+    received = quarantined = pieces = 0
 
     def chunks() -> Iterator[pd.DataFrame]:
         return connector.read(government, source, batch.entity, Path(batch.path), chunk_rows)
@@ -250,6 +252,7 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
             samples = []
             for chunk, extra, (check, sample) in checker.run(batch.entity, checked_by_reference()):
                 samples.append(sample)
+                pieces += 1
                 for result in check.results:
                     tally.add(result)
                 reasons = check.reasons
@@ -279,7 +282,7 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                          time.perf_counter() - started)
     return Validated(batch.to_dict(), "validated", received, quarantined, str(good_path), str(bad_path),
                      [r.__dict__ | {"column_name": r.column} for r in tally.rules.values()], None, None,
-                     time.perf_counter() - started)
+                     time.perf_counter() - started, pieces)
 
 
 def _volume_gate(government: Agency, batch: LandedBatch, received: int) -> None:

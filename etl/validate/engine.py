@@ -110,10 +110,11 @@ class Check:
 
 
 def _arrow(values: pd.Series) -> pa.Array:
-    if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
-        return pa.array(values.astype(object).where(values.notna(), None).to_numpy(), type=pa.string(),
-                        from_pandas=True)
-    return pa.array(values.astype("string").astype(object).to_numpy(), type=pa.string(), from_pandas=True)
+    """The values as an Arrow string array: no copy when pandas already keeps them in Arrow."""
+    if getattr(values.dtype, "storage", None) == "pyarrow":
+        return pa.array(values.array)
+    return pa.array(values.astype(object).where(values.notna(), None).to_numpy(), type=pa.string(),
+                    from_pandas=True)
 
 
 def _bools(result) -> np.ndarray:
