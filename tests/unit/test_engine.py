@@ -65,6 +65,9 @@ def test_what_does_not_compile_is_left_to_gx():
 
 
 def test_a_disagreement_with_gx_refuses_the_chunk(monkeypatch):
+    import etl.validate as validate
+
+    monkeypatch.setattr(validate, "JUDGED_CLEAN_RULES", 100)  # judge every rule this time
     frame = _frame("rhk", 50, 4)
     frame.loc[7, "target"] = pd.NA
     real = engine.Check.failing
@@ -88,3 +91,26 @@ def test_gx_judges_every_failing_row_and_a_spread_of_the_others():
     assert {3, 5000, 9999} <= set(positions.tolist())
     assert engine.SAMPLE_ROWS <= len(positions) <= engine.SAMPLE_ROWS + 3
     assert positions[0] == 0 and positions[-1] == 9999
+
+
+def test_rules_without_failures_are_judged_in_turn(monkeypatch):
+    """Each batch has every rule that failed rows judged, and a few of the others; over a handful of
+    batches every rule of the suite has been judged."""
+    import etl.validate as validate
+
+    judged = []
+    real = validate.check_chunk
+
+    def spy(entity, chunk, part="all"):
+        judged.append(part)
+        return real(entity, chunk, part)
+
+    monkeypatch.setattr(validate, "check_chunk", spy)
+    frame = _frame("pegawai", 200, 5)
+    checked, sample = validate.fast_check("pegawai", frame)
+    failing = {i for i, c in enumerate(validate._compiled("pegawai")[0]) if c.failing(sample)[0].any()}
+    for batch in range(12):
+        validate.judge("pegawai", [sample], f"batch-{batch}")
+    positions = [c.index for c in validate._compiled("pegawai")[0]]
+    assert all({positions[i] for i in failing} <= set(part) for part in judged)
+    assert set().union(*map(set, judged)) == set(positions)
