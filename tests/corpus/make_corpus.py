@@ -36,38 +36,18 @@ PERIOD = "2026-10"
 
 # --------------------------------------------------------------------------- test agencies
 # one per connector kind; `options` go into the agencies file the test writes (path is added there)
-WANGGAR_LIKE = {
-    "files": {
-        "unit_kerja": "EKSPOR_UNIT_KERJA_{period_compact}.csv",
-        "pegawai": "EKSPOR_PEGAWAI_{period_compact}.csv",
-        "evaluasi_periodik": "EKSPOR_EVALUASI_PERIODIK_{period_compact}.csv",
-    },
-    "delimiter": ";",
-    "encoding": "cp1252",
-    "decimal": ",",
-    "numeric": ["nilai_skp", "nilai_perilaku"],
-    "datetime": {"waktu_dinilai": "%d/%m/%Y %H:%M"},
-    "timezone": "+09:00",
-    "values": {
-        "regime": {"PP 30/2019": "PP30_2019", "PERMENPANRB 6/2022": "PERMEN6_2022"},
-        "is_unit_layanan": {"Y": "true", "T": "false"},
-        "aktif": {"Y": "true", "T": "false"},
-        "is_plt_plh": {"Y": "true", "T": "false"},
-    },
-    "columns": {
-        "unit_kerja": {"KODE_INSTANSI": "instansi_kode", "KODE_UNOR": "unit_kode", "NAMA_UNOR": "unit_nama",
-                       "KODE_UNOR_ATASAN": "induk_unit_kode", "UNIT_PELAYANAN": "is_unit_layanan"},
-        "pegawai": {"NIP_BARU": "nip", "NAMA": "nama", "STATUS_PEGAWAI": "status_kepegawaian",
-                    "JENIS_KELAMIN": "jenis_kelamin", "GOL_RUANG": "golongan", "NAMA_JABATAN": "jabatan_nama",
-                    "JENIS_JABATAN": "jabatan_kategori", "KODE_UNOR": "unit_kode", "NIP_ATASAN": "atasan_nip",
-                    "AKTIF": "aktif"},
-        "evaluasi_periodik": {"NIP_BARU": "nip", "PERIODE": "periode", "ID_SKP": "skp_id", "PERATURAN": "regime",
-                              "RATING_HASIL": "rating_hasil_kerja", "RATING_PERILAKU": "rating_perilaku_kerja",
-                              "NILAI_SKP": "nilai_skp", "NILAI_PERILAKU_KERJA": "nilai_perilaku",
-                              "SEBUTAN": "predikat", "NIP_PENILAI": "penilai_nip", "TGL_PENILAIAN": "waktu_dinilai",
-                              "PLT_PLH": "is_plt_plh"},
-    },
-}
+def _wanggar_options() -> dict:
+    """WANGGAR's legacy export settings, as the shipped agencies file has them (path aside)."""
+    import yaml
+
+    document = yaml.safe_load((HERE.parents[1] / "config" / "agencies.yml").read_text(encoding="utf-8"))
+    wanggar = next(a for a in document["agencies"] if a["kode"] == "WANGGAR")
+    options = dict(next(s for s in wanggar["sources"] if s["kind"] == "mapped_csv")["options"])
+    options.pop("path", None)
+    return options
+
+
+WANGGAR_LIKE = _wanggar_options()
 
 AGENCIES: dict[str, dict] = {
     # PAUH-like: canonical UTF-8 CSV, one file per entity
