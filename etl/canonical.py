@@ -26,6 +26,12 @@ class Entity:
     # how often it is delivered: monthly; "evaluation" (the agency's cycle, monthly or quarterly);
     # quarterly (survey populations)
     cadence: str = "monthly"
+    # columns added after version 1 of the format: a delivery may omit them (they are then empty)
+    optional: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.optional)
 
 
 ENTITIES: dict[str, Entity] = {
@@ -90,11 +96,13 @@ ENTITIES: dict[str, Entity] = {
         ),
         Entity(
             "skm_populasi",
-            ("instansi_kode", "unit_layanan_kode", "periode", "populasi"),
+            ("instansi_kode", "unit_layanan_kode", "periode", "populasi", "ikm_dilaporkan", "mutu_dilaporkan"),
             ("instansi_kode", "unit_layanan_kode", "periode"),
             "periode",
-            "service users in the survey period, for the minimum-sample check",
+            "service users in the survey period, for the minimum-sample check; and the IKM (25-100) and "
+            "mutu the agency itself reported for it, where it reports one",
             "quarterly",
+            optional=("ikm_dilaporkan", "mutu_dilaporkan"),
         ),
     )
 }

@@ -70,6 +70,7 @@ def extract(agency_kode: str, period: str) -> list[dict]:
             timings.append(time.perf_counter() - started)
     with warehouse.transaction() as conn:
         loader.ensure_schema(conn)
+        loader.record_instansi(conn, government)
         for batch, seconds in zip(landed, timings):
             _record_received(conn, batch, seconds)
     return [b.to_dict() for b in landed]

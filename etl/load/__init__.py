@@ -70,6 +70,15 @@ def ddl() -> list[str]:
         )
         """,
         """
+        create table if not exists audit.instansi (
+            instansi_kode  text primary key,
+            nama           text not null,
+            periodicity    text not null,
+            source_kinds   text not null,
+            updated_at     timestamptz not null default now()
+        )
+        """,
+        """
         create table if not exists audit.batch_attempt (
             batch_id         text not null references audit.batch (batch_id),
             attempt          integer not null,
@@ -101,9 +110,14 @@ def ddl() -> list[str]:
         columns += [sql.SQL("{} text").format(sql.Identifier(c)) for c in spec.columns]
         table = sql.Identifier("raw", spec.name)
         statements.append(sql.SQL("create table if not exists {} ({})").format(table, sql.SQL(", ").join(columns)))
+        # a warehouse made by an earlier version gains the columns added to the format since
+        statements += [sql.SQL("alter table {} add column if not exists {} text").format(table, sql.Identifier(c))
+                       for c in spec.optional]
+        # period first: the marts read a month across agencies, a load replaces one agency's month
+        statements.append(sql.SQL("drop index if exists {}").format(sql.Identifier("raw", f"{spec.name}_scope")))
         statements.append(
-            sql.SQL("create index if not exists {} on {} (_instansi_kode, _periode)").format(
-                sql.Identifier(f"{spec.name}_scope"), table
+            sql.SQL("create index if not exists {} on {} (_periode, _instansi_kode)").format(
+                sql.Identifier(f"{spec.name}_periode"), table
             )
         )
     return statements
@@ -114,6 +128,18 @@ def ensure_schema(conn: psycopg.Connection) -> None:
     conn.execute("select pg_advisory_xact_lock(hashtext('kinerja.ensure_schema'))")
     for statement in ddl():
         conn.execute(statement)
+
+
+def record_instansi(conn: psycopg.Connection, agency) -> None:
+    """The government as the agencies file describes it (its name and cycle), for dim_instansi."""
+    conn.execute(
+        """insert into audit.instansi (instansi_kode, nama, periodicity, source_kinds) values (%s, %s, %s, %s)
+           on conflict (instansi_kode) do update set nama = excluded.nama, periodicity = excluded.periodicity,
+               source_kinds = excluded.source_kinds, updated_at = now()
+           where (audit.instansi.nama, audit.instansi.periodicity, audit.instansi.source_kinds)
+               is distinct from (excluded.nama, excluded.periodicity, excluded.source_kinds)""",
+        (agency.kode, agency.nama, agency.periodicity, ",".join(dict.fromkeys(s.kind for s in agency.sources))),
+    )
 
 
 def copy_file(conn: psycopg.Connection, table: sql.Composable, columns: list[str], path: Path) -> int:

@@ -394,7 +394,7 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
     codes = codes_for(source, entity)
     pivot = pivot_for(source, entity)
     produced = set(columns.values()) | (set(pivot["unsur_columns"].values()) if pivot else set())
-    lacking = [c for c in entity_def(entity).columns if c not in produced]
+    lacking = [c for c in entity_def(entity).required if c not in produced]
     if lacking:
         raise SourceError(f"options.columns.{entity} of {agency.kode} maps no column to {', '.join(lacking)}")
     needed = list(columns) + ([pivot["key"], pivot["unsur"], pivot["value"]] if pivot else [])

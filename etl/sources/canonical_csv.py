@@ -38,11 +38,11 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
         twice = duplicated(names, spec.columns)
         if twice:
             raise HeaderError(f"{path}: {twice}")
-        missing = [c for c in spec.columns if c not in names]
+        missing = [c for c in spec.required if c not in names]
         if missing:
             raise HeaderError(f"{path}: header lacks the columns {', '.join(missing)}"
                               f"{separator_hint(table.header, ',')}")
-        positions = {column: names.index(column) for column in spec.columns}
+        positions = {column: names.index(column) for column in spec.columns if column in names}
         for frame, rows in table.chunks(chunk_rows, positions):
             out = to_canonical(frame, entity, rows[0])
             out["_row"] = rows  # the file's row numbers: blank lines are rows too

@@ -41,6 +41,9 @@ DEMO_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # hand-kept spreadsheets spell labels as people print them (valid spellings, normalised on read)
 LABEL_DRIFT = {"PAUH"}
+# survey applications that report their own IKM per service unit and quarter, computed the way the
+# regulation prints the weight (0,11 instead of 1/9: domain.md §2.4), so up to a point low
+REPORTS_IKM = {"LAMPUNG"}
 
 
 @dataclass(frozen=True)
@@ -162,9 +165,15 @@ class World:
             yield plant.skm_defects(answers, rng, self.tally, self.g.kode, period, world.UNSUR, unknown_units)
 
     def skm_populasi(self, period: str) -> Iterator[pd.DataFrame]:
-        yield pd.DataFrame([{"instansi_kode": self.g.kode, "unit_layanan_kode": u.kode, "periode": period,
-                             "populasi": str(world.survey_population(u, period, self.s.seed))}
-                            for u in self._service_units()])
+        rows = []
+        for unit in self._service_units():
+            row = {"instansi_kode": self.g.kode, "unit_layanan_kode": unit.kode, "periode": period,
+                   "populasi": str(world.survey_population(unit, period, self.s.seed)),
+                   "ikm_dilaporkan": "", "mutu_dilaporkan": ""}
+            if self.g.kode in REPORTS_IKM:
+                row["ikm_dilaporkan"], row["mutu_dilaporkan"] = world.reported_ikm(self.g, unit, period, self.s.seed)
+            rows.append(row)
+        yield pd.DataFrame(rows)
 
     def deliveries(self, month: str) -> Iterator[tuple[str, str, str, Callable[[], Iterator[pd.DataFrame]]]]:
         """(writer kind, entity, period label, chunk stream) for everything due in `month`."""

@@ -454,6 +454,23 @@ def survey_population(unit: Unit, quarter: str, seed: int) -> int:
     return int(rng.integers(150, 3000))
 
 
+def reported_ikm(government: Government, unit: Unit, quarter: str, seed: int, weight: str = "0.11") -> tuple[str, str]:
+    """The IKM konversi and mutu a survey application reports for a quarter from all its answers,
+    with the weight as the regulation prints it (domain.md §2.4): sum of NRR x 0,11, x 25."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    year, q = int(quarter[:4]), int(quarter[-1])
+    answers = pd.concat([survey_responses(government, unit, f"{year}-{m:02d}", seed)
+                         for m in range(3 * q - 2, 3 * q + 1)], ignore_index=True)
+    nrr = []
+    for unsur in UNSUR:
+        values = [Decimal(v) for v in answers[unsur] if v != ""]
+        nrr.append(sum(values) / len(values))
+    ikm = (sum(n * Decimal(weight) for n in nrr) * 25).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    mutu = "D" if ikm < Decimal("65.00") else "C" if ikm <= Decimal("76.60") else "B" if ikm <= Decimal("88.30") else "A"
+    return f"{ikm:.2f}", mutu
+
+
 def krejcie_morgan(population: int) -> int:
     """Minimum sample (Krejcie & Morgan 1970; domain.md §2.6), the formula rounded to the nearest integer."""
     chi2, p, d = 3.841, 0.5, 0.05

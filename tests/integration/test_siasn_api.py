@@ -102,8 +102,10 @@ def _frames() -> dict[str, pd.DataFrame]:
             row[column] = answers[(i + k) % len(answers)]
         responses.append(row)
     populasi = pd.DataFrame([
-        {"instansi_kode": "LAMPUNG", "unit_layanan_kode": u, "periode": QUARTER, "populasi": n}
-        for u, n in [("LPG.DPMPTSP", "1520"), ("LPG.RSUD", "12.000"), ("LPG.BKD", "")]
+        {"instansi_kode": "LAMPUNG", "unit_layanan_kode": u, "periode": QUARTER, "populasi": n,
+         "ikm_dilaporkan": ikm, "mutu_dilaporkan": mutu}
+        for u, n, ikm, mutu in [("LPG.DPMPTSP", "1520", "81.36", "B"), ("LPG.RSUD", "12.000", "", ""),
+                                ("LPG.BKD", "", "101.50", "X")]
     ])
     frames = {
         "unit_kerja": units, "pegawai": pd.DataFrame(people), "evaluasi_periodik": pd.DataFrame(evaluations),

@@ -104,6 +104,7 @@ RESOURCES: dict[str, Resource] = {
     "skm_populasi": Resource("skm", "populasi", {
         "instansi_kode": ("instansiKode", TEXT), "unit_layanan_kode": ("unitLayananKode", TEXT),
         "periode": ("periode", TEXT), "populasi": ("populasi", NUMBER),
+        "ikm_dilaporkan": ("ikmDilaporkan", NUMBER), "mutu_dilaporkan": ("mutuPelayanan", TEXT),
     }),
 }
 
