@@ -1,10 +1,94 @@
-{# The last day of an evaluation period: 'YYYY-MM' (monthly) or 'YYYY-Qn' (quarterly). #}
+{#
+  Periods. An evaluation period is 'YYYY-MM' (monthly) or 'YYYY-Qn' (quarterly); survey periods
+  are also 'YYYY-Sn' (semester) and 'YYYY' (year). One place for their arithmetic.
+#}
+
+{# The first day of a period. #}
+{% macro periode_awal(periode) -%}
+    case
+        when {{ periode }} ~ '^[0-9]{4}-Q[1-4]$' then make_date(left({{ periode }}, 4)::int, right({{ periode }}, 1)::int * 3 - 2, 1)
+        when {{ periode }} ~ '^[0-9]{4}-S[12]$' then make_date(left({{ periode }}, 4)::int, right({{ periode }}, 1)::int * 6 - 5, 1)
+        when {{ periode }} ~ '^[0-9]{4}$' then make_date({{ periode }}::int, 1, 1)
+        else to_date({{ periode }}, 'YYYY-MM')
+    end
+{%- endmacro %}
+
+{# The last day of a period. #}
 {% macro periode_akhir(periode) -%}
     case
         when {{ periode }} ~ '^[0-9]{4}-Q[1-4]$' then
-            (make_date(left({{ periode }}, 4)::int, right({{ periode }}, 1)::int * 3, 1)
-                + interval '1 month - 1 day')::date
-        else
-            (to_date({{ periode }}, 'YYYY-MM') + interval '1 month - 1 day')::date
+            (make_date(left({{ periode }}, 4)::int, right({{ periode }}, 1)::int * 3, 1) + interval '1 month - 1 day')::date
+        when {{ periode }} ~ '^[0-9]{4}-S[12]$' then
+            (make_date(left({{ periode }}, 4)::int, right({{ periode }}, 1)::int * 6, 1) + interval '1 month - 1 day')::date
+        when {{ periode }} ~ '^[0-9]{4}$' then make_date({{ periode }}::int, 12, 31)
+        else (to_date({{ periode }}, 'YYYY-MM') + interval '1 month - 1 day')::date
     end
+{%- endmacro %}
+
+{# BULANAN, TRIWULANAN, SEMESTERAN or TAHUNAN (domain.md §10). #}
+{% macro jenis_periode(periode) -%}
+    case
+        when {{ periode }} ~ '^[0-9]{4}-Q[1-4]$' then 'TRIWULANAN'
+        when {{ periode }} ~ '^[0-9]{4}-S[12]$' then 'SEMESTERAN'
+        when {{ periode }} ~ '^[0-9]{4}$' then 'TAHUNAN'
+        else 'BULANAN'
+    end
+{%- endmacro %}
+
+{# A running number of the period within its kind, so that consecutive periods differ by one. #}
+{% macro periode_urutan(periode) -%}
+    case
+        when {{ periode }} ~ '^[0-9]{4}-Q[1-4]$' then left({{ periode }}, 4)::int * 4 + right({{ periode }}, 1)::int - 1
+        when {{ periode }} ~ '^[0-9]{4}-S[12]$' then left({{ periode }}, 4)::int * 2 + right({{ periode }}, 1)::int - 1
+        when {{ periode }} ~ '^[0-9]{4}$' then {{ periode }}::int
+        else left({{ periode }}, 4)::int * 12 + substr({{ periode }}, 6, 2)::int - 1
+    end
+{%- endmacro %}
+
+{# The month a period's delivery arrives in: the month itself, or the last month of a quarter. #}
+{% macro bulan_pengiriman(periode) -%}
+    case
+        when {{ periode }} ~ '^[0-9]{4}-Q[1-4]$' then left({{ periode }}, 4) || '-' || lpad((right({{ periode }}, 1)::int * 3)::text, 2, '0')
+        else left({{ periode }}, 7)
+    end
+{%- endmacro %}
+
+{# The quarter, semester and year of a date, as period labels. #}
+{% macro triwulan_dari(tanggal) -%} to_char({{ tanggal }}, 'YYYY') || '-Q' || to_char({{ tanggal }}, 'Q') {%- endmacro %}
+{% macro semester_dari(tanggal) -%} to_char({{ tanggal }}, 'YYYY') || '-S' || case when extract(month from {{ tanggal }}) <= 6 then '1' else '2' end {%- endmacro %}
+
+{#
+  The periods a run consolidates: var('period') is the month (YYYY-MM) the DAG runs for; its
+  deliveries are labelled with the month and, in a quarter's last month, with the quarter. Without
+  the var (a build by hand), none: every period.
+#}
+{% macro periode_dijalankan() -%}
+    {%- set bulan = var('period', none) -%}
+    {%- if bulan is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set tahun, nomor = bulan[:4], bulan[5:7] | int -%}
+    {%- set labels = [bulan] -%}
+    {%- if nomor % 3 == 0 -%}
+        {%- do labels.append(tahun ~ '-Q' ~ (nomor // 3)) -%}
+    {%- endif -%}
+    {{ return(labels) }}
+{%- endmacro %}
+
+{# SQL: `column` is one of the run's periods (true when the run is not for one month). #}
+{% macro pada_periode_dijalankan(column) -%}
+    {%- set labels = periode_dijalankan() -%}
+    {%- if labels is none -%} true
+    {%- else -%} {{ column }} in ({% for label in labels %}'{{ label }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{# SQL: the survey periods (quarter, semester, year) the run's month belongs to. #}
+{% macro periode_skm_dijalankan(column) -%}
+    {%- set bulan = var('period', none) -%}
+    {%- if bulan is none -%} true
+    {%- else -%}
+        {%- set tahun, nomor = bulan[:4], bulan[5:7] | int -%}
+        {{ column }} in ('{{ tahun }}-Q{{ (nomor + 2) // 3 }}', '{{ tahun }}-S{{ 1 if nomor <= 6 else 2 }}', '{{ tahun }}')
+    {%- endif -%}
 {%- endmacro %}

@@ -92,10 +92,14 @@ def evaluation_findings(frame: pd.DataFrame, rng: np.random.Generator, tally: Ta
     new_regime = frame["regime"].iloc[0] == "PERMEN6_2022"
     end = period_end(period)
     if curve_breaker and new_regime:
-        # a unit that breaks its curve: every staff member rated Baik, and one lenient rater among them
-        lenient = frame.loc[frame["x_role"] == "head_unit", "nip"].head(1).tolist()
-        for i in list(frame.index[frame["x_role"] == "staff"]):
-            if lenient and frame.at[i, "penilai_nip"] == lenient[0]:
+        # a unit that breaks its curve: every member rated Baik (none Butuh Perbaikan or Kurang, which a
+        # Baik unit must have), and one lenient rater among them whose own staff are all Sangat Baik
+        heads = set(frame.loc[frame["x_role"] == "head_unit", "nip"])
+        rated = frame.loc[(frame["x_role"] == "staff") & frame["penilai_nip"].isin(heads), "penilai_nip"]
+        counts = rated.value_counts()
+        lenient = sorted(counts.index, key=lambda nip: (-counts[nip], nip))[:1]  # the head who rates the most staff
+        for i in list(frame.index[frame["x_role"].isin(["staff", "head_unit"])]):
+            if lenient and frame.at[i, "penilai_nip"] == lenient[0] and frame.at[i, "x_role"] == "staff":
                 frame.loc[i, ["rating_hasil_kerja", "rating_perilaku_kerja", "predikat"]] = \
                     ["DIATAS", "DIATAS", "SANGAT_BAIK"]
             else:

@@ -1,45 +1,132 @@
 {#
-  Each periodic evaluation beside the predikat the regulation gives it: PermenPANRB 6/2022's
-  3x3 matrix (seed matriks_predikat_permen6_2022) for the PERMEN6_2022 regime. Legacy PP30_2019
-  scores are never mixed into the matrix: their recomputed predikat stays null here.
+  Each periodic evaluation beside what the regulation gives it, and where it belongs:
+  - PERMEN6_2022: the predikat of PermenPANRB 6/2022's 3x3 matrix (seed matriks_predikat_permen6_2022);
+  - PP30_2019: the weighted score (seed bobot_pp30_2019) and the bands of PP 30/2019 (seed
+    pita_nilai_pp30_2019): the predikat without the "new idea" condition, and every predikat the
+    score allows (Sangat Baik needs a new idea, which no source records, so 110-120 allows both).
+    The two regimes are never mixed.
+  - the employee's unit (from the roster delivered in the evaluation's month) and the evaluated
+    unit: its nearest ancestor, itself included, that has an organisation predikat for the period.
 #}
 with evaluasi as (
     select * from {{ ref('stg_canonical__evaluasi_periodik') }}
-),
-
-matriks as (
-    select * from {{ ref('matriks_predikat_permen6_2022') }}
 ),
 
 pegawai as (
     select * from {{ ref('stg_canonical__pegawai') }}
 ),
 
+matriks as (
+    select * from {{ ref('matriks_predikat_permen6_2022') }}
+),
+
+bobot as (
+    select * from {{ ref('bobot_pp30_2019') }} where cara_penilaian = '{{ var("pp30_cara_penilaian") }}'
+),
+
+pita as (
+    select * from {{ ref('pita_nilai_pp30_2019') }}
+),
+
+leluhur as (
+    select * from {{ ref('int_unit_kerja__leluhur') }}
+),
+
+predikat_organisasi as (
+    select * from {{ ref('stg_canonical__predikat_organisasi') }}
+),
+
+ditempatkan as (
+    select
+        evaluasi.*,
+        {{ bulan_pengiriman('evaluasi.periode') }}   as bulan_roster,
+        pegawai.unit_kode,
+        pegawai.atasan_nip
+    from evaluasi
+    left join pegawai
+        on pegawai.instansi_kode = evaluasi.instansi_kode
+        and pegawai.periode = {{ bulan_pengiriman('evaluasi.periode_pengiriman') }}
+        and pegawai.nip = evaluasi.nip
+),
+
+unit_dinilai as (
+    select distinct on (ditempatkan.instansi_kode, ditempatkan.periode, ditempatkan.nip, ditempatkan.skp_id)
+        ditempatkan.instansi_kode,
+        ditempatkan.periode,
+        ditempatkan.nip,
+        ditempatkan.skp_id,
+        leluhur.leluhur_kode                        as unit_dinilai_kode,
+        predikat_organisasi.predikat_organisasi
+    from ditempatkan
+    join leluhur
+        on leluhur.instansi_kode = ditempatkan.instansi_kode
+        and leluhur.bulan = ditempatkan.bulan_roster
+        and leluhur.unit_kode = ditempatkan.unit_kode
+    join predikat_organisasi
+        on predikat_organisasi.instansi_kode = ditempatkan.instansi_kode
+        and predikat_organisasi.periode = ditempatkan.periode
+        and predikat_organisasi.unit_kode = leluhur.leluhur_kode
+    order by ditempatkan.instansi_kode, ditempatkan.periode, ditempatkan.nip, ditempatkan.skp_id, leluhur.jarak
+),
+
 dinilai_ulang as (
     select
-        evaluasi.instansi_kode,
-        evaluasi.periode,
-        evaluasi.nip,
-        evaluasi.skp_id,
-        pegawai.unit_kode,
-        evaluasi.regime,
-        evaluasi.rating_hasil_kerja,
-        evaluasi.rating_perilaku_kerja,
-        evaluasi.predikat_sumber,
-        case when evaluasi.regime = 'PERMEN6_2022' then matriks.predikat end as predikat_dihitung,
-        evaluasi.penilai_nip,
-        evaluasi.waktu_dinilai,
-        {{ periode_akhir('evaluasi.periode') }} as periode_akhir,
-        evaluasi.is_plt_plh,
-        evaluasi.batch_id
-    from evaluasi
+        ditempatkan.instansi_kode,
+        ditempatkan.periode,
+        ditempatkan.periode_pengiriman,
+        ditempatkan.nip,
+        ditempatkan.skp_id,
+        ditempatkan.unit_kode,
+        unit_dinilai.unit_dinilai_kode,
+        unit_dinilai.predikat_organisasi,
+        ditempatkan.atasan_nip,
+        ditempatkan.regime,
+        ditempatkan.rating_hasil_kerja,
+        ditempatkan.rating_perilaku_kerja,
+        ditempatkan.nilai_skp,
+        ditempatkan.nilai_perilaku,
+        case when ditempatkan.regime = 'PP30_2019' then
+            round(bobot.bobot_skp::numeric * ditempatkan.nilai_skp::numeric
+                  + bobot.bobot_perilaku::numeric * ditempatkan.nilai_perilaku::numeric, 2)
+        end                                                           as nilai_akhir,
+        ditempatkan.predikat_sumber,
+        ditempatkan.penilai_nip,
+        ditempatkan.waktu_dinilai,
+        ditempatkan.is_plt_plh,
+        ditempatkan.batch_id
+    from ditempatkan
+    left join bobot on true
+    left join unit_dinilai
+        on unit_dinilai.instansi_kode = ditempatkan.instansi_kode
+        and unit_dinilai.periode = ditempatkan.periode
+        and unit_dinilai.nip = ditempatkan.nip
+        and unit_dinilai.skp_id is not distinct from ditempatkan.skp_id
+),
+
+menurut_aturan as (
+    select
+        dinilai_ulang.*,
+        case
+            when dinilai_ulang.regime = 'PERMEN6_2022' then matriks.predikat
+            when dinilai_ulang.regime = 'PP30_2019' then (
+                select pita.predikat from pita
+                where coalesce(pita.syarat, '') = ''
+                  and dinilai_ulang.nilai_akhir >= pita.nilai_min
+                  and (dinilai_ulang.nilai_akhir < pita.nilai_max
+                       or (pita.max_termasuk and dinilai_ulang.nilai_akhir = pita.nilai_max))
+                order by pita.nilai_min desc limit 1)
+        end                                                           as predikat_dihitung,
+        case when dinilai_ulang.regime = 'PP30_2019' then (
+            select string_agg(pita.predikat, ',' order by pita.nilai_min desc) from pita
+            where dinilai_ulang.nilai_akhir >= pita.nilai_min
+              and (dinilai_ulang.nilai_akhir < pita.nilai_max
+                   or (pita.max_termasuk and dinilai_ulang.nilai_akhir = pita.nilai_max)))
+        end                                                           as predikat_diizinkan_pp30
+    from dinilai_ulang
     left join matriks
-        on evaluasi.rating_hasil_kerja = matriks.rating_hasil_kerja
-        and evaluasi.rating_perilaku_kerja = matriks.rating_perilaku_kerja
-    left join pegawai
-        on evaluasi.instansi_kode = pegawai.instansi_kode
-        and evaluasi.periode_pengiriman = pegawai.periode
-        and evaluasi.nip = pegawai.nip
+        on dinilai_ulang.regime = 'PERMEN6_2022'
+        and matriks.rating_hasil_kerja = dinilai_ulang.rating_hasil_kerja
+        and matriks.rating_perilaku_kerja = dinilai_ulang.rating_perilaku_kerja
 )
 
-select * from dinilai_ulang
+select * from menurut_aturan

@@ -1,30 +1,61 @@
+{#
+  One row per employee and evaluated period: the predikat the source reported beside the one the
+  regulation gives, the rater, and when the rating was given. Incremental by period: a month's run
+  replaces the periods it consolidates (delete+insert), history stays as it was.
+#}
+{{ config(
+    materialized='incremental',
+    unique_key='periode',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with dinilai_ulang as (
     select * from {{ ref('int_evaluasi__dinilai_ulang') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 final as (
     select
-        instansi_kode,
-        periode,
-        nip,
-        skp_id,
-        unit_kode,
-        regime,
-        rating_hasil_kerja,
-        rating_perilaku_kerja,
-        predikat_sumber,
-        predikat_dihitung,
-        case
-            when regime <> 'PERMEN6_2022' or predikat_sumber is null then null
-            else predikat_sumber is distinct from predikat_dihitung
-        end                                                        as is_predikat_tidak_sesuai,
-        penilai_nip,
-        penilai_nip = nip                                          as is_menilai_diri_sendiri,
-        waktu_dinilai,
-        periode_akhir,
-        (waktu_dinilai at time zone 'Asia/Jakarta')::date - periode_akhir as hari_setelah_periode,
-        is_plt_plh,
-        batch_id
+        instansi_kode::text                                                as instansi_kode,
+        periode::text                                                      as periode,
+        ({{ jenis_periode('periode') }})::text                             as jenis_periode,
+        nip::text                                                          as nip,
+        skp_id::text                                                       as skp_id,
+        unit_kode::text                                                    as unit_kode,
+        unit_dinilai_kode::text                                            as unit_dinilai_kode,
+        predikat_organisasi::text                                          as predikat_organisasi,
+        regime::text                                                       as regime,
+        rating_hasil_kerja::text                                           as rating_hasil_kerja,
+        rating_perilaku_kerja::text                                        as rating_perilaku_kerja,
+        nilai_skp::numeric(6, 2)                                           as nilai_skp,
+        nilai_perilaku::numeric(6, 2)                                      as nilai_perilaku,
+        nilai_akhir::numeric(6, 2)                                         as nilai_akhir,
+        predikat_sumber::text                                              as predikat_sumber,
+        predikat_dihitung::text                                            as predikat_dihitung,
+        (case
+            when predikat_sumber is null then null
+            when regime = 'PERMEN6_2022' then predikat_sumber is distinct from predikat_dihitung
+            when regime = 'PP30_2019' then not (predikat_sumber = any (string_to_array(coalesce(predikat_diizinkan_pp30, ''), ',')))
+        end)::boolean                                                      as is_predikat_tidak_sesuai,
+        (case
+            when regime = 'PERMEN6_2022' then predikat_dihitung
+            when predikat_sumber = any (string_to_array(coalesce(predikat_diizinkan_pp30, ''), ',')) then predikat_sumber
+            else predikat_dihitung
+        end)::text                                                         as predikat_final,
+        penilai_nip::text                                                  as penilai_nip,
+        atasan_nip::text                                                   as atasan_nip,
+        (penilai_nip = nip)::boolean                                       as is_menilai_diri_sendiri,
+        waktu_dinilai::timestamptz                                         as waktu_dinilai,
+        ({{ periode_akhir('periode') }})::date                             as periode_akhir,
+        ((waktu_dinilai at time zone '{{ var("zona_waktu") }}')::date
+            - {{ periode_akhir('periode') }})::integer                     as hari_setelah_periode,
+        ((waktu_dinilai at time zone '{{ var("zona_waktu") }}')::date
+            <= {{ periode_akhir('periode') }})::boolean                    as is_dinilai_sebelum_periode_berakhir,
+        ((waktu_dinilai at time zone '{{ var("zona_waktu") }}')::date
+            - {{ periode_akhir('periode') }} > {{ var('hari_terlambat') }})::boolean as is_dinilai_terlambat,
+        is_plt_plh::boolean                                                as is_plt_plh,
+        batch_id::text                                                     as batch_id
     from dinilai_ulang
 )
 

@@ -1,3 +1,7 @@
+{#
+  Every delivery the load has seen and how it balanced: received = loaded + quarantined for
+  every loaded batch; for a refused one, the gate that refused it and why.
+#}
 with batch as (
     select * from {{ ref('stg_audit__batch') }}
 ),
@@ -9,12 +13,14 @@ final as (
         entity,
         periode,
         status,
+        gate,
         is_current,
         rows_received,
         rows_loaded,
         rows_quarantined,
         status = 'loaded' and rows_received = rows_loaded + rows_quarantined as is_seimbang,
         message,
+        source_kind,
         source_file,
         landing_path,
         checksum_sha256,

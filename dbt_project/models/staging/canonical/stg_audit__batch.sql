@@ -13,6 +13,7 @@ renamed as (
         landing_path,
         checksum_sha256,
         status,
+        gate,
         message,
         rows_received,
         rows_loaded,

@@ -1,3 +1,8 @@
+{#
+  Labels arrive normalised by the connectors (etl/canonical.py). One thing is left to the regime:
+  under PP 30/2019 the third predikat is CUKUP (domain.md §7: legacy_predikat_pp30), which label
+  normalisation spells BUTUH_PERBAIKAN as PermenPANRB 6/2022 does.
+#}
 with source as (
     select * from {{ source('raw', 'evaluasi_periodik') }}
 ),
@@ -14,7 +19,8 @@ renamed as (
         rating_perilaku_kerja,
         nilai_skp::numeric(6, 2)              as nilai_skp,
         nilai_perilaku::numeric(6, 2)         as nilai_perilaku,
-        predikat                              as predikat_sumber,
+        case when regime = 'PP30_2019' and predikat = 'BUTUH_PERBAIKAN' then 'CUKUP'
+             else predikat end                as predikat_sumber,
         penilai_nip,
         waktu_dinilai::timestamptz            as waktu_dinilai,
         coalesce(is_plt_plh::boolean, false)  as is_plt_plh,

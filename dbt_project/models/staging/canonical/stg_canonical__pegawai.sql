@@ -15,7 +15,7 @@ renamed as (
         jabatan_kategori,
         unit_kode,
         nullif(atasan_nip, '')   as atasan_nip,
-        aktif::boolean           as aktif,
+        coalesce(aktif::boolean, true) as aktif,
         _batch_id                as batch_id
     from source
 )

@@ -9,7 +9,7 @@ renamed as (
         unit_kode,
         unit_nama,
         nullif(induk_unit_kode, '')               as induk_unit_kode,
-        is_unit_layanan::boolean                  as is_unit_layanan,
+        coalesce(is_unit_layanan::boolean, false) as is_unit_layanan,
         _batch_id                                 as batch_id
     from source
 )

@@ -1,0 +1,48 @@
+{#
+  The roster of each evaluation period an agency delivers: its active employees in the period's
+  month (a quarter's last month), each with the evaluated unit he belongs to — the nearest unit
+  at or above his own that has an organisation predikat in the period (null outside every one,
+  as the head of the government is). What compliance and the completeness of a curve count against.
+#}
+with periode_evaluasi as (
+    select distinct instansi_kode, periode_pengiriman, periode, {{ bulan_pengiriman('periode') }} as bulan
+    from {{ ref('stg_canonical__evaluasi_periodik') }}
+),
+
+pegawai as (
+    select * from {{ ref('stg_canonical__pegawai') }} where aktif
+),
+
+unit_dinilai as (
+    select distinct on (leluhur.instansi_kode, predikat_organisasi.periode, leluhur.unit_kode)
+        leluhur.instansi_kode,
+        predikat_organisasi.periode,
+        leluhur.unit_kode,
+        leluhur.leluhur_kode                                               as unit_dinilai_kode
+    from {{ ref('int_unit_kerja__leluhur') }} as leluhur
+    join {{ ref('stg_canonical__predikat_organisasi') }} as predikat_organisasi
+        on predikat_organisasi.instansi_kode = leluhur.instansi_kode
+        and predikat_organisasi.unit_kode = leluhur.leluhur_kode
+        and {{ bulan_pengiriman('predikat_organisasi.periode') }} = leluhur.bulan
+    order by leluhur.instansi_kode, predikat_organisasi.periode, leluhur.unit_kode, leluhur.jarak
+),
+
+final as (
+    select
+        periode_evaluasi.instansi_kode,
+        periode_evaluasi.periode_pengiriman,
+        periode_evaluasi.periode,
+        pegawai.nip,
+        pegawai.unit_kode,
+        unit_dinilai.unit_dinilai_kode
+    from periode_evaluasi
+    join pegawai
+        on pegawai.instansi_kode = periode_evaluasi.instansi_kode
+        and pegawai.periode = periode_evaluasi.bulan
+    left join unit_dinilai
+        on unit_dinilai.instansi_kode = pegawai.instansi_kode
+        and unit_dinilai.periode = periode_evaluasi.periode
+        and unit_dinilai.unit_kode = pegawai.unit_kode
+)
+
+select * from final

@@ -1,0 +1,34 @@
+{#
+  Per service unit and survey period (quarter, semester and year of the response date): the
+  respondents, and for each of the nine unsur the sum of its answers and how many answered it.
+  Everything IKM needs, kept as integers so that fct_ikm_unit_layanan computes it exactly.
+#}
+{%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
+with responden as (
+    select * from {{ ref('stg_canonical__skm_responden') }}
+),
+
+berperiode as (
+    select 'TRIWULANAN' as jenis_periode, {{ triwulan_dari('tanggal') }} as periode, responden.* from responden
+    union all
+    select 'SEMESTERAN', {{ semester_dari('tanggal') }}, responden.* from responden
+    union all
+    select 'TAHUNAN', to_char(tanggal, 'YYYY'), responden.* from responden
+),
+
+jumlah as (
+    select
+        instansi_kode,
+        unit_layanan_kode,
+        jenis_periode,
+        periode,
+        count(*)                                    as jumlah_responden,
+        {%- for u in unsur %}
+        coalesce(sum({{ u }}), 0)::bigint           as jumlah_nilai_{{ u }},
+        count({{ u }})::bigint                      as jumlah_jawaban_{{ u }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from berperiode
+    group by 1, 2, 3, 4
+)
+
+select * from jumlah

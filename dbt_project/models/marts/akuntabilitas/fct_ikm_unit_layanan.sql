@@ -1,0 +1,91 @@
+{#
+  IKM per service unit and survey period (quarter, semester, year) by PermenPANRB 14/2017
+  (domain.md §2.4-2.6), recomputed from the raw answers:
+    NRR per unsur   the mean of its answers
+    IKM             the mean of the NRR of the unsur answered (weight exactly 1/9, not the printed 0,11)
+    konversi        IKM x 25, in exact arithmetic, rounded to 2 decimals half up (macro ikm_konversi_tepat)
+    mutu, kinerja   the band of seed interval_ikm_permen14_2017 the rounded konversi falls in
+  beside the population of the period (sum of its quarters), the Krejcie-Morgan minimum sample,
+  and what the agency itself reported where it reports one (skm_populasi.ikm_dilaporkan), with the
+  difference: an agency using 0,11 reports up to about a point less, which is expected.
+  Incremental by period: a month's run recomputes its quarter, semester and year.
+#}
+{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
+{%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
+{%- set sums = [] -%}{%- set counts = [] -%}
+{%- for u in unsur -%}{%- do sums.append('jumlah_nilai_' ~ u) -%}{%- do counts.append('jumlah_jawaban_' ~ u) -%}{%- endfor -%}
+
+with jumlah as (
+    select * from {{ ref('int_skm__jumlah_per_unsur') }}
+    {% if is_incremental() %}where {{ periode_skm_dijalankan('periode') }}{% endif %}
+),
+
+populasi as (
+    select * from {{ ref('stg_canonical__skm_populasi') }}
+),
+
+interval_ikm as (
+    select * from {{ ref('interval_ikm_permen14_2017') }}
+),
+
+populasi_periode as (
+    -- a quarter's population as delivered; a semester's and a year's, the sum of their quarters
+    select instansi_kode, unit_layanan_kode, periode, populasi, 1 as jumlah_triwulan,
+           ikm_dilaporkan, mutu_dilaporkan
+    from populasi where periode ~ '-Q[1-4]$'
+    union all
+    select instansi_kode, unit_layanan_kode,
+           left(periode, 4) || '-S' || case when right(periode, 1)::int <= 2 then '1' else '2' end,
+           sum(populasi), count(*), null, null
+    from populasi where periode ~ '-Q[1-4]$' group by 1, 2, 3
+    union all
+    select instansi_kode, unit_layanan_kode, left(periode, 4), sum(populasi), count(*), null, null
+    from populasi where periode ~ '-Q[1-4]$' group by 1, 2, 3
+),
+
+dihitung as (
+    select
+        jumlah.*,
+        {%- for u in unsur %}
+        case when jumlah_jawaban_{{ u }} > 0
+             then round(jumlah_nilai_{{ u }}::numeric / jumlah_jawaban_{{ u }}, 4) end   as nrr_{{ u }},
+        {%- endfor %}
+        {{ ikm_konversi_tepat(sums, counts) }} as ikm_konversi
+    from jumlah
+),
+
+final as (
+    select
+        dihitung.instansi_kode::text                                       as instansi_kode,
+        dihitung.unit_layanan_kode::text                                   as unit_layanan_kode,
+        dihitung.jenis_periode::text                                       as jenis_periode,
+        dihitung.periode::text                                             as periode,
+        dihitung.jumlah_responden::integer                                 as jumlah_responden,
+        {%- for u in unsur %}
+        dihitung.nrr_{{ u }}::numeric(6, 4)                                as nrr_{{ u }},
+        {%- endfor %}
+        round(dihitung.ikm_konversi / 25, 4)::numeric(6, 4)                as ikm,
+        dihitung.ikm_konversi::numeric(5, 2)                               as ikm_konversi,
+        interval_ikm.mutu::text                                            as mutu,
+        interval_ikm.kinerja::text                                         as kinerja,
+        populasi_periode.populasi::integer                                 as populasi,
+        populasi_periode.jumlah_triwulan::integer                          as jumlah_triwulan_populasi,
+        ({{ sampel_minimal_krejcie_morgan('populasi_periode.populasi') }})::integer as sampel_minimal,
+        (dihitung.jumlah_responden >= {{ sampel_minimal_krejcie_morgan('populasi_periode.populasi') }})::boolean
+                                                                           as is_sampel_memadai,
+        populasi_periode.ikm_dilaporkan::numeric(5, 2)                     as ikm_dilaporkan,
+        (dihitung.ikm_konversi - populasi_periode.ikm_dilaporkan)::numeric(6, 2) as selisih_ikm,
+        populasi_periode.mutu_dilaporkan::text                             as mutu_dilaporkan,
+        (populasi_periode.mutu_dilaporkan is not null
+            and populasi_periode.mutu_dilaporkan is distinct from interval_ikm.mutu)::boolean as is_mutu_berbeda
+    from dihitung
+    left join interval_ikm
+        on dihitung.ikm_konversi between interval_ikm.konversi_min and interval_ikm.konversi_max
+    left join populasi_periode
+        on populasi_periode.instansi_kode = dihitung.instansi_kode
+        and populasi_periode.unit_layanan_kode = dihitung.unit_layanan_kode
+        and populasi_periode.periode = dihitung.periode
+)
+
+select * from final

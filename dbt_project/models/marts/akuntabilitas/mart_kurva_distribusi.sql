@@ -1,0 +1,108 @@
+{#
+  The distribution curve (SE MenPANRB 3/2023, domain.md §1.5) per evaluated unit and period: the
+  shares of its staff in each predikat (the predikat the regulation gives from the ratings, so a
+  mislabelled predikat does not move a unit across its curve), the unit's own predikat, and the
+  rules of seed kurva_distribusi it breaks. Violations are warnings for auditors, not failures.
+  Staff on the unit's roster without a loaded evaluation are taken into account: a rule is broken
+  only if it would be whatever predikat they had (MELANGGAR), kept if it would be kept whatever
+  (PATUH), and otherwise the unit is BELUM_PASTI, with the rules that depend on them.
+  Unconfirmed details are settings: var kurva_kepala_unit_dihitung, var kurva_min_pegawai; shares
+  are compared unrounded (how regions round for small units is unconfirmed, domain.md §1.5).
+#}
+{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+          on_schema_change='fail') }}
+
+with hitungan as (
+    select * from {{ ref('int_evaluasi__hitungan_unit') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
+),
+
+aturan as (
+    select * from {{ ref('kurva_distribusi') }}
+),
+
+per_aturan as (
+    -- each rule, judged for every predikat the staff without a loaded evaluation might have had:
+    -- broken for certain, kept for certain, or depending on them
+    select
+        hitungan.instansi_kode,
+        hitungan.periode,
+        hitungan.unit_kode,
+        aturan.aturan,
+        aturan.keterangan,
+        case aturan.batas
+            when 'paling_banyak' then 100.0 * sebut.jumlah / semua.n > aturan.persen
+            when 'paling_sedikit' then 100.0 * (sebut.jumlah + semua.m) / semua.n < aturan.persen
+            when 'harus_ada' then sebut.jumlah = 0 and semua.m = 0
+        end                                                                as pasti_dilanggar,
+        case aturan.batas
+            when 'paling_banyak' then 100.0 * (sebut.jumlah + semua.m) / semua.n <= aturan.persen
+            when 'paling_sedikit' then 100.0 * sebut.jumlah / semua.n >= aturan.persen
+            when 'harus_ada' then sebut.jumlah > 0
+        end                                                                as pasti_dipatuhi
+    from hitungan
+    join aturan on aturan.predikat_organisasi = hitungan.predikat_organisasi
+    cross join lateral (
+        select hitungan.jumlah_dinilai + hitungan.jumlah_tanpa_evaluasi as n, hitungan.jumlah_tanpa_evaluasi as m
+    ) as semua
+    cross join lateral (
+        select
+            (case when 'SANGAT_BAIK' = any (string_to_array(aturan.predikat_pegawai, '|')) then hitungan.jumlah_sangat_baik else 0 end
+             + case when 'BAIK' = any (string_to_array(aturan.predikat_pegawai, '|')) then hitungan.jumlah_baik else 0 end
+             + case when 'BUTUH_PERBAIKAN' = any (string_to_array(aturan.predikat_pegawai, '|')) then hitungan.jumlah_butuh_perbaikan else 0 end
+             + case when 'KURANG' = any (string_to_array(aturan.predikat_pegawai, '|')) then hitungan.jumlah_kurang else 0 end
+             + case when 'SANGAT_KURANG' = any (string_to_array(aturan.predikat_pegawai, '|')) then hitungan.jumlah_sangat_kurang else 0 end
+            ) as jumlah
+    ) as sebut
+    where hitungan.jumlah_dinilai + hitungan.jumlah_tanpa_evaluasi >= {{ var('kurva_min_pegawai') }}
+),
+
+pelanggaran as (
+    select
+        instansi_kode,
+        periode,
+        unit_kode,
+        count(*) filter (where pasti_dilanggar)                            as jumlah_aturan_dilanggar,
+        string_agg(aturan, ', ' order by aturan) filter (where pasti_dilanggar) as aturan_dilanggar,
+        string_agg(keterangan, '; ' order by aturan) filter (where pasti_dilanggar) as keterangan_pelanggaran,
+        string_agg(aturan, ', ' order by aturan) filter (where not pasti_dilanggar and not pasti_dipatuhi)
+                                                                           as aturan_belum_pasti,
+        bool_and(pasti_dipatuhi)                                           as semua_pasti_dipatuhi
+    from per_aturan
+    group by 1, 2, 3
+),
+
+final as (
+    select
+        hitungan.instansi_kode::text                                       as instansi_kode,
+        hitungan.periode::text                                             as periode,
+        hitungan.unit_kode::text                                           as unit_kode,
+        hitungan.predikat_organisasi::text                                 as predikat_organisasi,
+        hitungan.jumlah_dinilai::integer                                   as jumlah_dinilai,
+        hitungan.jumlah_tanpa_evaluasi::integer                            as jumlah_tanpa_evaluasi,
+        hitungan.jumlah_sangat_baik::integer                               as jumlah_sangat_baik,
+        hitungan.jumlah_baik::integer                                      as jumlah_baik,
+        hitungan.jumlah_butuh_perbaikan::integer                           as jumlah_butuh_perbaikan,
+        hitungan.jumlah_kurang::integer                                    as jumlah_kurang,
+        hitungan.jumlah_sangat_kurang::integer                             as jumlah_sangat_kurang,
+        round(100.0 * hitungan.jumlah_sangat_baik / hitungan.jumlah_dinilai, 1)::numeric(4, 1)     as persen_sangat_baik,
+        round(100.0 * hitungan.jumlah_baik / hitungan.jumlah_dinilai, 1)::numeric(4, 1)            as persen_baik,
+        round(100.0 * hitungan.jumlah_butuh_perbaikan / hitungan.jumlah_dinilai, 1)::numeric(4, 1) as persen_butuh_perbaikan,
+        round(100.0 * hitungan.jumlah_kurang / hitungan.jumlah_dinilai, 1)::numeric(4, 1)          as persen_kurang,
+        round(100.0 * hitungan.jumlah_sangat_kurang / hitungan.jumlah_dinilai, 1)::numeric(4, 1)   as persen_sangat_kurang,
+        (case
+            when pelanggaran.unit_kode is null then 'TIDAK_DINILAI'
+            when pelanggaran.jumlah_aturan_dilanggar > 0 then 'MELANGGAR'
+            when pelanggaran.semua_pasti_dipatuhi then 'PATUH'
+            else 'BELUM_PASTI'
+        end)::text                                                         as status_kurva,
+        coalesce(pelanggaran.jumlah_aturan_dilanggar, 0)::integer          as jumlah_aturan_dilanggar,
+        pelanggaran.aturan_dilanggar::text                                 as aturan_dilanggar,
+        pelanggaran.keterangan_pelanggaran::text                           as keterangan_pelanggaran,
+        pelanggaran.aturan_belum_pasti::text                               as aturan_belum_pasti,
+        (coalesce(pelanggaran.jumlah_aturan_dilanggar, 0) > 0)::boolean    as is_melanggar_kurva
+    from hitungan
+    left join pelanggaran using (instansi_kode, periode, unit_kode)
+)
+
+select * from final
