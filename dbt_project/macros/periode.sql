@@ -92,3 +92,29 @@
         {{ column }} in ('{{ tahun }}-Q{{ (nomor + 2) // 3 }}', '{{ tahun }}-S{{ 1 if nomor <= 6 else 2 }}', '{{ tahun }}')
     {%- endif -%}
 {%- endmacro %}
+
+{# SQL: `column` (a month, YYYY-MM) is the run's month (true when the run is not for one month). #}
+{% macro pada_bulan_dijalankan(column) -%}
+    {%- set bulan = var('period', none) -%}
+    {%- if bulan is none -%} true
+    {%- else -%} {{ column }} = '{{ bulan }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{# SQL: `column` (a month) lies in the run's quarter up to the run's month: the months whose RHK a run needs. #}
+{% macro pada_triwulan_dijalankan(column) -%}
+    {%- set bulan = var('period', none) -%}
+    {%- if bulan is none -%} true
+    {%- else -%}
+        {%- set tahun, nomor = bulan[:4], bulan[5:7] | int -%}
+        {{ column }} between '{{ tahun }}-{{ "%02d" | format(((nomor - 1) // 3) * 3 + 1) }}' and '{{ bulan }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{# SQL: `column` (a delivery month) lies in the run's year: the responses a run's quarter, semester and year need. #}
+{% macro pada_tahun_dijalankan(column) -%}
+    {%- set bulan = var('period', none) -%}
+    {%- if bulan is none -%} true
+    {%- else -%} {{ column }} between '{{ bulan[:4] }}-01' and '{{ bulan[:4] }}-12'
+    {%- endif -%}
+{%- endmacro %}

@@ -7,13 +7,19 @@
     The two regimes are never mixed.
   - the employee's unit (from the roster delivered in the evaluation's month) and the evaluated
     unit: its nearest ancestor, itself included, that has an organisation predikat for the period.
+  Incremental by delivery period: a run reads only its own month's evaluations, roster and tree.
 #}
+{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert',
+          indexes=[{'columns': ['periode_pengiriman']}]) }}
+
 with evaluasi as (
     select * from {{ ref('stg_canonical__evaluasi_periodik') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 pegawai as (
     select * from {{ ref('stg_canonical__pegawai') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('periode') }}{% endif %}
 ),
 
 matriks as (
@@ -30,10 +36,12 @@ pita as (
 
 leluhur as (
     select * from {{ ref('int_unit_kerja__leluhur') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
 ),
 
 predikat_organisasi as (
     select * from {{ ref('stg_canonical__predikat_organisasi') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 ditempatkan as (

@@ -1,13 +1,25 @@
 {#
-  Each employee as the latest roster that lists them says: the state the history snapshot
-  (snapshots/snp_pegawai.yml) compares with what it saw before. `bulan` is that roster's month.
+  Each government's latest loaded roster: the state the history snapshot (snapshots/snp_pegawai)
+  compares with what it saw before. An employee missing from it has left (the snapshot closes his
+  version). `bulan` is the roster's month. Reads one month per government, whatever the history.
 #}
-with pegawai as (
-    select * from {{ ref('stg_canonical__pegawai') }}
+with terbaru as (
+    select instansi_kode, max(periode) as bulan
+    from {{ ref('stg_audit__batch') }}
+    where entity = 'pegawai' and status = 'loaded' and is_current
+    group by 1
+),
+
+pegawai as (
+    select pegawai.*
+    from {{ ref('stg_canonical__pegawai') }} as pegawai
+    join terbaru
+        on terbaru.instansi_kode = pegawai.instansi_kode
+        and terbaru.bulan = pegawai.periode
 ),
 
 terkini as (
-    select distinct on (instansi_kode, nip)
+    select
         instansi_kode,
         nip,
         instansi_kode || ':' || nip     as pegawai_kunci,
@@ -22,7 +34,6 @@ terkini as (
         aktif,
         periode                         as bulan
     from pegawai
-    order by instansi_kode, nip, periode desc
 )
 
 select * from terkini

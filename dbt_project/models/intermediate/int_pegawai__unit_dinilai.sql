@@ -3,14 +3,20 @@
   month (a quarter's last month), each with the evaluated unit he belongs to — the nearest unit
   at or above his own that has an organisation predikat in the period (null outside every one,
   as the head of the government is). What compliance and the completeness of a curve count against.
+  Incremental by delivery period.
 #}
+{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert',
+          indexes=[{'columns': ['periode']}]) }}
+
 with periode_evaluasi as (
     select distinct instansi_kode, periode_pengiriman, periode, {{ bulan_pengiriman('periode') }} as bulan
     from {{ ref('stg_canonical__evaluasi_periodik') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 pegawai as (
-    select * from {{ ref('stg_canonical__pegawai') }} where aktif
+    select * from {{ ref('stg_canonical__pegawai') }}
+    where aktif {% if is_incremental() %}and {{ pada_bulan_dijalankan('periode') }}{% endif %}
 ),
 
 unit_dinilai as (
@@ -24,6 +30,10 @@ unit_dinilai as (
         on predikat_organisasi.instansi_kode = leluhur.instansi_kode
         and predikat_organisasi.unit_kode = leluhur.leluhur_kode
         and {{ bulan_pengiriman('predikat_organisasi.periode') }} = leluhur.bulan
+    {% if is_incremental() %}
+    where {{ pada_bulan_dijalankan('leluhur.bulan') }}
+      and {{ pada_periode_dijalankan('predikat_organisasi.periode_pengiriman') }}
+    {% endif %}
     order by leluhur.instansi_kode, predikat_organisasi.periode, leluhur.unit_kode, leluhur.jarak
 ),
 

@@ -2,10 +2,15 @@
   Per service unit and survey period (quarter, semester and year of the response date): the
   respondents, and for each of the nine unsur the sum of its answers and how many answered it.
   Everything IKM needs, kept as integers so that fct_ikm_unit_layanan computes it exactly.
+  Incremental by survey period: a month's run recomputes its quarter, semester and year from the
+  responses delivered in its year (responses are expected in the year of their date).
 #}
+{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+          indexes=[{'columns': ['periode']}]) }}
 {%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
 with responden as (
     select * from {{ ref('stg_canonical__skm_responden') }}
+    {% if is_incremental() %}where {{ pada_tahun_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 berperiode as (
@@ -28,6 +33,7 @@ jumlah as (
         count({{ u }})::bigint                      as jumlah_jawaban_{{ u }}{{ "," if not loop.last }}
         {%- endfor %}
     from berperiode
+    {% if is_incremental() %}where {{ periode_skm_dijalankan('periode') }}{% endif %}
     group by 1, 2, 3, 4
 )
 

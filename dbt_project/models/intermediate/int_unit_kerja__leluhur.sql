@@ -3,7 +3,8 @@
   tree is rebuilt from induk_unit_kode each month, so a reorganisation takes effect in its month.
   Incremental by month: a run computes its own month's tree.
 #}
-{{ config(materialized='incremental', unique_key='bulan', incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key='bulan', incremental_strategy='delete+insert',
+          indexes=[{'columns': ['bulan', 'instansi_kode', 'unit_kode']}]) }}
 
 with recursive unit as (
     select instansi_kode, periode as bulan, unit_kode, induk_unit_kode

@@ -1,10 +1,21 @@
-{# Each unit as the latest unit list that has it says (the state snapshots/snp_unit_kerja.yml compares). #}
-with unit as (
-    select * from {{ ref('stg_canonical__unit_kerja') }}
+{# Each government's latest loaded unit list: the state snapshots/snp_unit_kerja compares. One month per government. #}
+with terbaru as (
+    select instansi_kode, max(periode) as bulan
+    from {{ ref('stg_audit__batch') }}
+    where entity = 'unit_kerja' and status = 'loaded' and is_current
+    group by 1
+),
+
+unit as (
+    select unit.*
+    from {{ ref('stg_canonical__unit_kerja') }} as unit
+    join terbaru
+        on terbaru.instansi_kode = unit.instansi_kode
+        and terbaru.bulan = unit.periode
 ),
 
 terkini as (
-    select distinct on (instansi_kode, unit_kode)
+    select
         instansi_kode,
         unit_kode,
         instansi_kode || ':' || unit_kode   as unit_kunci,
@@ -13,7 +24,6 @@ terkini as (
         is_unit_layanan,
         periode                             as bulan
     from unit
-    order by instansi_kode, unit_kode, periode desc
 )
 
 select * from terkini

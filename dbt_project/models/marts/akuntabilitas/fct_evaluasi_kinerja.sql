@@ -8,6 +8,7 @@
     unique_key='periode',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    indexes=[{'columns': ['periode', 'instansi_kode']}],
 ) }}
 
 with dinilai_ulang as (

@@ -3,7 +3,7 @@
   realised, and the achievement in percent. Incremental by period.
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
-          on_schema_change='fail') }}
+          on_schema_change='fail', indexes=[{'columns': ['periode', 'instansi_kode']}]) }}
 
 with rhk as (
     select * from {{ ref('stg_canonical__rhk') }}
@@ -12,6 +12,7 @@ with rhk as (
 
 pegawai as (
     select * from {{ ref('stg_canonical__pegawai') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('periode') }}{% endif %}
 ),
 
 final as (

@@ -7,7 +7,7 @@
   Incremental by period.
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
-          on_schema_change='fail') }}
+          on_schema_change='fail', indexes=[{'columns': ['periode']}]) }}
 
 with roster as (
     select * from {{ ref('int_pegawai__unit_dinilai') }}
@@ -26,12 +26,17 @@ dievaluasi as (
     group by 1, 2, 3
 ),
 
+rhk_bulan as (
+    select * from {{ ref('stg_canonical__rhk') }}
+    {% if is_incremental() %}where {{ pada_triwulan_dijalankan('periode_pengiriman') }}{% endif %}
+),
+
 rhk as (
     -- an RHK line of a month counts for the month and for its quarter
-    select distinct instansi_kode, nip, periode from {{ ref('stg_canonical__rhk') }}
+    select distinct instansi_kode, nip, periode from rhk_bulan
     union
     select distinct instansi_kode, nip, left(periode, 4) || '-Q' || ((substr(periode, 6, 2)::int + 2) / 3)
-    from {{ ref('stg_canonical__rhk') }}
+    from rhk_bulan
 ),
 
 per_pegawai as (
