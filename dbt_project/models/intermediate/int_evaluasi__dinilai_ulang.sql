@@ -5,11 +5,11 @@
     pita_nilai_pp30_2019): the predikat without the "new idea" condition, and every predikat the
     score allows (Sangat Baik needs a new idea, which no source records, so 110-120 allows both).
     The two regimes are never mixed.
-  - the employee's unit (from the roster delivered in the evaluation's month) and the evaluated
-    unit: its nearest ancestor, itself included, that has an organisation predikat for the period.
-  Incremental by delivery period: a run reads only its own month's evaluations, roster and tree.
+  - the employee's unit in the roster of the evaluation's month and his evaluated unit
+    (int_pegawai__unit_dinilai).
+  Incremental by delivery period: a run reads only its own month's evaluations and roster.
 #}
-{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['periode_pengiriman']}]) }}
 
 with evaluasi as (
@@ -17,9 +17,9 @@ with evaluasi as (
     {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
-pegawai as (
-    select * from {{ ref('stg_canonical__pegawai') }}
-    {% if is_incremental() %}where {{ pada_bulan_dijalankan('periode') }}{% endif %}
+penempatan as (
+    select * from {{ ref('int_pegawai__unit_dinilai') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 matriks as (
@@ -34,47 +34,18 @@ pita as (
     select * from {{ ref('pita_nilai_pp30_2019') }}
 ),
 
-leluhur as (
-    select * from {{ ref('int_unit_kerja__leluhur') }}
-    {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
-),
-
-predikat_organisasi as (
-    select * from {{ ref('stg_canonical__predikat_organisasi') }}
-    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
-),
-
 ditempatkan as (
     select
         evaluasi.*,
-        {{ bulan_pengiriman('evaluasi.periode') }}   as bulan_roster,
-        pegawai.unit_kode,
-        pegawai.atasan_nip
+        penempatan.unit_kode,
+        penempatan.atasan_nip,
+        penempatan.unit_dinilai_kode,
+        penempatan.predikat_organisasi
     from evaluasi
-    left join pegawai
-        on pegawai.instansi_kode = evaluasi.instansi_kode
-        and pegawai.periode = {{ bulan_pengiriman('evaluasi.periode_pengiriman') }}
-        and pegawai.nip = evaluasi.nip
-),
-
-unit_dinilai as (
-    select distinct on (ditempatkan.instansi_kode, ditempatkan.periode, ditempatkan.nip, ditempatkan.skp_id)
-        ditempatkan.instansi_kode,
-        ditempatkan.periode,
-        ditempatkan.nip,
-        ditempatkan.skp_id,
-        leluhur.leluhur_kode                        as unit_dinilai_kode,
-        predikat_organisasi.predikat_organisasi
-    from ditempatkan
-    join leluhur
-        on leluhur.instansi_kode = ditempatkan.instansi_kode
-        and leluhur.bulan = ditempatkan.bulan_roster
-        and leluhur.unit_kode = ditempatkan.unit_kode
-    join predikat_organisasi
-        on predikat_organisasi.instansi_kode = ditempatkan.instansi_kode
-        and predikat_organisasi.periode = ditempatkan.periode
-        and predikat_organisasi.unit_kode = leluhur.leluhur_kode
-    order by ditempatkan.instansi_kode, ditempatkan.periode, ditempatkan.nip, ditempatkan.skp_id, leluhur.jarak
+    left join penempatan
+        on penempatan.instansi_kode = evaluasi.instansi_kode
+        and penempatan.periode = evaluasi.periode
+        and penempatan.nip = evaluasi.nip
 ),
 
 dinilai_ulang as (
@@ -85,8 +56,8 @@ dinilai_ulang as (
         ditempatkan.nip,
         ditempatkan.skp_id,
         ditempatkan.unit_kode,
-        unit_dinilai.unit_dinilai_kode,
-        unit_dinilai.predikat_organisasi,
+        ditempatkan.unit_dinilai_kode,
+        ditempatkan.predikat_organisasi,
         ditempatkan.atasan_nip,
         ditempatkan.regime,
         ditempatkan.rating_hasil_kerja,
@@ -104,11 +75,6 @@ dinilai_ulang as (
         ditempatkan.batch_id
     from ditempatkan
     left join bobot on true
-    left join unit_dinilai
-        on unit_dinilai.instansi_kode = ditempatkan.instansi_kode
-        and unit_dinilai.periode = ditempatkan.periode
-        and unit_dinilai.nip = ditempatkan.nip
-        and unit_dinilai.skp_id is not distinct from ditempatkan.skp_id
 ),
 
 menurut_aturan as (

@@ -16,7 +16,7 @@ with evaluasi as (
 
 roster as (
     select * from {{ ref('int_pegawai__unit_dinilai') }}
-    where unit_dinilai_kode is not null
+    where aktif and unit_dinilai_kode is not null
       {% if not var('kurva_kepala_unit_dihitung') %}and unit_kode <> unit_dinilai_kode{% endif %}
 ),
 

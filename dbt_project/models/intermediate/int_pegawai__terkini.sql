@@ -4,10 +4,7 @@
   version). `bulan` is the roster's month. Reads one month per government, whatever the history.
 #}
 with terbaru as (
-    select instansi_kode, max(periode) as bulan
-    from {{ ref('stg_audit__batch') }}
-    where entity = 'pegawai' and status = 'loaded' and is_current
-    group by 1
+    {{ bulan_terbaru('pegawai') }}
 ),
 
 pegawai as (

@@ -1,11 +1,11 @@
 {#
-  The roster of each evaluation period an agency delivers: its active employees in the period's
-  month (a quarter's last month), each with the evaluated unit he belongs to — the nearest unit
-  at or above his own that has an organisation predikat in the period (null outside every one,
-  as the head of the government is). What compliance and the completeness of a curve count against.
-  Incremental by delivery period.
+  The roster of each evaluation period an agency delivers: its employees in the period's month (a
+  quarter's last month), each with the evaluated unit he belongs to — the nearest unit at or above
+  his own that has an organisation predikat in the period (null outside every one, as the head of
+  the government is) — and that unit's predikat. The one place an employee is placed in the unit
+  whose curve, compliance and evaluations he counts in. Incremental by delivery period.
 #}
-{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['periode']}]) }}
 
 with periode_evaluasi as (
@@ -16,7 +16,7 @@ with periode_evaluasi as (
 
 pegawai as (
     select * from {{ ref('stg_canonical__pegawai') }}
-    where aktif {% if is_incremental() %}and {{ pada_bulan_dijalankan('periode') }}{% endif %}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('periode') }}{% endif %}
 ),
 
 unit_dinilai as (
@@ -24,7 +24,8 @@ unit_dinilai as (
         leluhur.instansi_kode,
         predikat_organisasi.periode,
         leluhur.unit_kode,
-        leluhur.leluhur_kode                                               as unit_dinilai_kode
+        leluhur.leluhur_kode                                               as unit_dinilai_kode,
+        predikat_organisasi.predikat_organisasi
     from {{ ref('int_unit_kerja__leluhur') }} as leluhur
     join {{ ref('stg_canonical__predikat_organisasi') }} as predikat_organisasi
         on predikat_organisasi.instansi_kode = leluhur.instansi_kode
@@ -44,7 +45,10 @@ final as (
         periode_evaluasi.periode,
         pegawai.nip,
         pegawai.unit_kode,
-        unit_dinilai.unit_dinilai_kode
+        pegawai.atasan_nip,
+        pegawai.aktif,
+        unit_dinilai.unit_dinilai_kode,
+        unit_dinilai.predikat_organisasi
     from periode_evaluasi
     join pegawai
         on pegawai.instansi_kode = periode_evaluasi.instansi_kode

@@ -5,7 +5,7 @@
   Incremental by survey period: a month's run recomputes its quarter, semester and year from the
   responses delivered in its year (responses are expected in the year of their date).
 #}
-{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['periode']}]) }}
 {%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
 with responden as (

@@ -1,9 +1,6 @@
 {# Each government's latest loaded unit list: the state snapshots/snp_unit_kerja compares. One month per government. #}
 with terbaru as (
-    select instansi_kode, max(periode) as bulan
-    from {{ ref('stg_audit__batch') }}
-    where entity = 'unit_kerja' and status = 'loaded' and is_current
-    group by 1
+    {{ bulan_terbaru('unit_kerja') }}
 ),
 
 unit as (

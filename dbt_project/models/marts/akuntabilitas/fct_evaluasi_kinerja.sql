@@ -7,7 +7,7 @@
     materialized='incremental',
     unique_key='periode',
     incremental_strategy='delete+insert',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
     indexes=[{'columns': ['periode', 'instansi_kode']}],
 ) }}
 

@@ -11,7 +11,7 @@
   Incremental by period: a month's run recomputes its quarter, semester and year.
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
-          on_schema_change='fail', indexes=[{'columns': ['periode']}]) }}
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 {%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
 {%- set sums = [] -%}{%- set counts = [] -%}
 {%- for u in unsur -%}{%- do sums.append('jumlah_nilai_' ~ u) -%}{%- do counts.append('jumlah_jawaban_' ~ u) -%}{%- endfor -%}

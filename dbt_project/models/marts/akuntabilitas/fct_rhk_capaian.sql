@@ -3,7 +3,7 @@
   realised, and the achievement in percent. Incremental by period.
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
-          on_schema_change='fail', indexes=[{'columns': ['periode', 'instansi_kode']}]) }}
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode', 'instansi_kode']}]) }}
 
 with rhk as (
     select * from {{ ref('stg_canonical__rhk') }}

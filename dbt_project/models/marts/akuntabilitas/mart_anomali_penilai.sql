@@ -11,7 +11,7 @@
   Incremental by period.
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
-          on_schema_change='fail', indexes=[{'columns': ['periode']}]) }}
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 
 with evaluasi as (
     select * from {{ ref('fct_evaluasi_kinerja') }}

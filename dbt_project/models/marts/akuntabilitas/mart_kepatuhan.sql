@@ -7,11 +7,11 @@
   Incremental by period.
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
-          on_schema_change='fail', indexes=[{'columns': ['periode']}]) }}
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 
 with roster as (
     select * from {{ ref('int_pegawai__unit_dinilai') }}
-    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
+    where aktif {% if is_incremental() %}and {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 dievaluasi as (

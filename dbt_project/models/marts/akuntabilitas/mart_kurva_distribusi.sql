@@ -10,7 +10,7 @@
   are compared unrounded (how regions round for small units is unconfirmed, domain.md §1.5).
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
-          on_schema_change='fail', indexes=[{'columns': ['periode']}]) }}
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 
 with hitungan as (
     select * from {{ ref('int_evaluasi__hitungan_unit') }}

@@ -1,0 +1,83 @@
+{#
+  Who may read what (docs/access.md). The roles are created by etl/access.py before dbt runs;
+  here dbt keeps what it builds readable by the right ones and no others:
+
+    +grants in dbt_project.yml      select on each table, re-applied at every build
+    grant_schema_usage (on-run-end) usage on the schemas of the tables it granted on
+    instansi_rls (post-hook)        row-level security on the marts, re-created at every build:
+                                    a `table` model is rebuilt and swapped in, and the old
+                                    table's policies go with it (../shared/pitfalls.md)
+#}
+
+{#
+  Row-level security on a marts table, inside the model's transaction, so that the table is never
+  visible without it. Policies (permissive, for select; any one that holds shows the row):
+    kinerja_auditor           auditor sees every row
+    kinerja_instansi_sendiri  anybody else sees the rows of the governments whose reader role
+                              (instansi_<kode>, etl/access.py) he has the privileges of
+    kinerja_semua_instansi    for the tables named in `semua_instansi` (no instansi_kode, nothing
+                              of one government in them, e.g. the calendar dim_periode): every
+                              instansi reader (kinerja_instansi) sees every row
+  A marts table without instansi_kode that is not listed shows instansi readers no row at all.
+  The table's owner (the user dbt runs as) is not subject to it: not FORCE.
+
+  The membership test is an uncorrelated subquery: it is evaluated once per query (an InitPlan),
+  and the rows are then compared with a short array, so it costs nothing per row and an index on
+  instansi_kode stays usable. pg_has_role by name would run for every row and fail outright on
+  an instansi_kode whose role does not exist (a government since removed from the agencies file).
+#}
+{% macro instansi_rls(semua_instansi=[]) %}
+    {%- if execute -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    alter table {{ this }} enable row level security;
+    drop policy if exists kinerja_auditor on {{ this }};
+    drop policy if exists kinerja_instansi_sendiri on {{ this }};
+    drop policy if exists kinerja_semua_instansi on {{ this }};
+    create policy kinerja_auditor on {{ this }} for select to auditor using (true);
+    {%- if this.identifier in semua_instansi %}
+    create policy kinerja_semua_instansi on {{ this }} for select to kinerja_instansi using (true);
+    {%- elif 'instansi_kode' in columns %}
+    create policy kinerja_instansi_sendiri on {{ this }} for select to public using (
+        instansi_kode = any (array(
+            select upper(substr(r.rolname, 10))
+            from pg_catalog.pg_roles r
+            where starts_with(r.rolname, 'instansi_')
+              and pg_catalog.pg_has_role(current_user, r.oid, 'USAGE')
+        ))
+    );
+    {%- endif %}
+    {%- endif -%}
+{% endmacro %}
+
+{#
+  on-run-end: usage on each schema to every role that a table built in this run granted a
+  privilege to (+grants), so the schema-level grant follows the table-level ones. Schemas or roles
+  that do not exist (a failed first build, roles not created) are skipped rather than failing the run.
+#}
+{% macro grant_schema_usage(results) %}
+    {%- set usage = {} -%}
+    {%- for result in results if result.node is defined and result.node.config is defined -%}
+        {%- set grants = result.node.config.get('grants') or {} -%}
+        {%- for privilege, grantees in grants.items() -%}
+            {%- for grantee in ([grantees] if grantees is string else grantees) -%}
+                {%- set schema = result.node.schema -%}
+                {%- do usage.setdefault(schema, []) -%}
+                {%- if grantee not in usage[schema] -%}{%- do usage[schema].append(grantee) -%}{%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if usage -%}
+    do $grant_schema_usage$ begin
+    {%- for schema in usage | sort %}
+        {%- for role in usage[schema] | sort %}
+        if exists (select from pg_catalog.pg_namespace where nspname = '{{ schema }}')
+           and exists (select from pg_catalog.pg_roles where rolname = '{{ role }}') then
+            grant usage on schema {{ adapter.quote(schema) }} to {{ adapter.quote(role) }};
+        end if;
+        {%- endfor %}
+    {%- endfor %}
+    end $grant_schema_usage$
+    {%- else -%}
+    select 1
+    {%- endif -%}
+{% endmacro %}
