@@ -31,18 +31,6 @@ def _digests(db):
                               f"'')) from {table} t").fetchone() for table, row in TABLES.items()}
 
 
-@pytest.fixture(scope="module")
-def first_run(warehouse_url, demo_world):
-    """Each month's run, in calendar order: month -> (dag run, its failed tasks)."""
-    from etl import orchestration
-
-    runs = {}
-    for month in MONTHS:
-        dag_run = orchestration.run_period(month)
-        runs[month] = dag_run, orchestration.failed_tasks(dag_run)
-    return runs
-
-
 def _due(manifest, month=None):
     """(agency, period label, entity) -> manifest cell, for everything due in the month (all MONTHS
     by default). A quarter's deliveries are due in its last month; the manifest labels them YYYY-Qn."""

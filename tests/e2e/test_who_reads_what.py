@@ -1,0 +1,221 @@
+"""Who may read what (docs/access.md), on the consolidated demo world, logged in as each role.
+
+A publik login reads the public tables and nothing else; an instansi reader sees only its own
+government's rows in the marts, as many as there are; the auditor reads marts, audit, raw,
+riwayat and aturan whole and can write nothing; the ETL role writes raw and audit. And all of it
+still holds after dbt has rebuilt the marts (a rebuilt table loses its policies: pitfalls.md).
+
+Roles are cluster-wide: the logins made here have names of this session's own and are dropped."""
+
+import os
+import secrets
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+pytestmark = pytest.mark.e2e
+
+SUFFIX = f"{os.getpid()}_{secrets.token_hex(3)}"
+PASSWORD = secrets.token_urlsafe(18)  # where the server asks for one (a KINERJA_WAREHOUSE_URL with passwords)
+# login -> the group roles it is a member of
+LOGINS = {
+    "publik": ["publik"],
+    "auditor": ["auditor"],
+    "etl": ["kinerja_etl"],
+    "pauh": ["instansi_pauh"],
+    "pauh_jambi": ["instansi_pauh", "instansi_jambi"],
+}
+INSTANSI_MARTS = ("marts.fct_evaluasi_kinerja", "marts.mart_kurva_distribusi")
+NOT_PUBLIC = ("marts", "raw", "audit", "staging", "intermediate", "riwayat", "aturan")
+AUDITED = ("marts", "audit", "raw", "riwayat", "aturan")
+
+
+@pytest.fixture(scope="module")
+def logins(first_run, warehouse_url):
+    """name -> conninfo of a login of this session that is a member of LOGINS[name]."""
+    from etl import access
+
+    made = {}
+    try:
+        for name, roles in LOGINS.items():
+            login = f"uji_{name}_{SUFFIX}"
+            for role in roles:
+                access.grant_login(role, login, password=PASSWORD, conninfo=warehouse_url)
+            made[name] = login
+        yield {name: make_conninfo(warehouse_url, user=login, password=PASSWORD) for name, login in made.items()}
+    finally:
+        with psycopg.connect(warehouse_url, autocommit=True) as conn:
+            for login in made.values():
+                conn.execute(f'drop role if exists "{login}"')
+
+
+@pytest.fixture
+def connect(logins):
+    opened = []
+
+    def open_as(name):
+        conn = psycopg.connect(logins[name], autocommit=True)
+        opened.append(conn)
+        return conn
+
+    yield open_as
+    for conn in opened:
+        conn.close()
+
+
+def _relations(db, schema):
+    return [row[0] for row in db.execute(
+        """select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
+           join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = %s and c.relkind in ('r', 'v', 'm', 'p') order by 1""", (schema,)).fetchall()]
+
+
+def _with_instansi_kode(db, relation):
+    return db.execute("select exists (select from pg_attribute where attrelid = %s::regclass "
+                      "and attname = 'instansi_kode' and not attisdropped)", (relation,)).fetchone()[0]
+
+
+def _count(conn, relation, where="true", args=()):
+    return conn.execute(f"select count(*) from {relation} where {where}", args).fetchone()[0]
+
+
+def _denied(conn, statement):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(statement)
+
+
+def check_publik(db, connect):
+    publik = connect("publik")
+    tables = _relations(db, "publik")
+    assert tables, "no public table to read"
+    for relation in tables:
+        assert _count(publik, relation) == _count(db, relation), relation
+    assert _count(db, "publik.pub_distribusi_predikat") > 0
+    for schema in NOT_PUBLIC:
+        relations = _relations(db, schema)
+        assert relations or schema in ("staging", "intermediate"), schema
+        for relation in relations:
+            _denied(publik, f"select 1 from {relation} limit 1")
+
+
+def check_instansi(db, connect):
+    pauh, both = connect("pauh"), connect("pauh_jambi")
+    for relation in INSTANSI_MARTS:
+        own = _count(db, relation, "instansi_kode = 'PAUH'")
+        assert own > 0, relation
+        assert _count(db, relation, "instansi_kode <> 'PAUH'") > 0, relation  # there is something to hide
+        assert _count(pauh, relation) == own, relation
+        assert _count(pauh, relation, "instansi_kode <> 'PAUH'") == 0, relation
+        # a login in two governments' roles sees both, and only them
+        jambi = _count(db, relation, "instansi_kode = 'JAMBI'")
+        assert jambi > 0, relation
+        assert _count(both, relation) == own + jambi, relation
+    # every marts table: its PAUH rows exactly, or, without instansi_kode, the calendar whole and nothing else
+    for relation in _relations(db, "marts"):
+        if _with_instansi_kode(db, relation):
+            assert _count(pauh, relation) == _count(db, relation, "instansi_kode = 'PAUH'"), relation
+            kodes = {row[0] for row in pauh.execute(f"select distinct instansi_kode from {relation}").fetchall()}
+            assert kodes <= {"PAUH"}, relation
+        elif relation == "marts.dim_periode":
+            assert _count(pauh, relation) == _count(db, relation) > 0
+        else:
+            assert _count(pauh, relation) == 0, relation
+    for schema in ("raw", "audit", "publik", "staging", "riwayat"):
+        for relation in _relations(db, schema)[:3]:
+            _denied(pauh, f"select 1 from {relation} limit 1")
+
+
+def check_auditor(db, connect):
+    auditor = connect("auditor")
+    for schema in AUDITED:
+        relations = _relations(db, schema)
+        assert relations, schema
+        for relation in relations:
+            assert _count(auditor, relation) == _count(db, relation), relation  # every row, marts too
+    assert _count(auditor, "marts.fct_evaluasi_kinerja") > _count(db, "marts.fct_evaluasi_kinerja",
+                                                                  "instansi_kode = 'PAUH'")
+    for statement in (
+        "insert into raw.pegawai (_batch_id) values ('uji')",
+        "update raw.pegawai set nip = nip where false",
+        "delete from audit.batch where false",
+        "insert into audit.quarantine select * from audit.quarantine where false",
+        "truncate raw.rhk",
+        "update marts.fct_evaluasi_kinerja set instansi_kode = instansi_kode where false",
+        "delete from marts.mart_kurva_distribusi where false",
+        "insert into publik.pub_distribusi_predikat select * from publik.pub_distribusi_predikat where false",
+        "delete from aturan.kurva_distribusi where false",
+        "delete from riwayat.snp_pegawai where false",
+        "create table marts.uji_auditor (x int)",
+        "create table raw.uji_auditor (x int)",
+        "create table audit.uji_auditor (x int)",
+        "create table public.uji_auditor (x int)",
+        "create schema uji_auditor",
+    ):
+        _denied(auditor, statement)
+
+
+def check_etl(db, connect):
+    etl = connect("etl")
+    with etl.transaction(force_rollback=True):
+        etl.execute("""insert into raw.pegawai (_batch_id, _instansi_kode, _periode, _row)
+                       values ('uji-etl', 'PAUH', '1999-01', 1)""")
+        assert _count(etl, "raw.pegawai", "_batch_id = 'uji-etl'") == 1
+        etl.execute("update audit.batch set attempts = attempts where false")
+        etl.execute("delete from audit.quarantine where false")
+    assert _count(db, "raw.pegawai", "_batch_id = 'uji-etl'") == 0
+    for relation in ("marts.fct_evaluasi_kinerja", "publik.pub_distribusi_predikat"):
+        _denied(etl, f"select 1 from {relation} limit 1")
+
+
+def check_policies(db):
+    """Every marts table has row-level security on, not forced (its owner, dbt, builds it), with the
+    auditor's policy; those with instansi_kode the instansi readers' policy too."""
+    for relation in _relations(db, "marts"):
+        enabled, forced = db.execute("select relrowsecurity, relforcerowsecurity from pg_class where oid = %s::regclass",
+                                     (relation,)).fetchone()
+        assert (enabled, forced) == (True, False), relation
+        policies = {row[0] for row in db.execute("select polname from pg_policy where polrelid = %s::regclass",
+                                                 (relation,)).fetchall()}
+        assert "kinerja_auditor" in policies, relation
+        if _with_instansi_kode(db, relation):
+            assert "kinerja_instansi_sendiri" in policies, relation
+
+
+def test_publik_reads_the_public_tables_and_nothing_else(db, connect):
+    check_publik(db, connect)
+
+
+def test_an_instansi_reader_sees_only_its_own_rows(db, connect):
+    check_instansi(db, connect)
+
+
+def test_the_auditor_reads_marts_audit_and_raw_and_writes_nothing(db, connect):
+    check_auditor(db, connect)
+
+
+def test_the_etl_role_writes_raw_and_audit(db, connect):
+    check_etl(db, connect)
+
+
+def test_every_mart_has_row_level_security(db):
+    check_policies(db)
+
+
+def test_it_all_still_holds_after_dbt_rebuilds_the_marts(db, connect):
+    from etl import transform
+
+    def oids():
+        return dict(db.execute("""select c.relname, c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                                  where n.nspname in ('marts', 'publik') and c.relkind = 'r'""").fetchall())
+
+    before = oids()
+    transform.build("2026-10")
+    after = oids()
+    # the `table` models were built anew and swapped in: their old policies went with the old tables
+    rebuilt = {name for name in before if after.get(name) != before[name]}
+    assert {"dim_pegawai", "dim_unit_kerja", "dim_instansi", "mart_rekonsiliasi"} <= rebuilt, rebuilt
+    check_policies(db)
+    check_instansi(db, connect)
+    check_publik(db, connect)
+    check_auditor(db, connect)
