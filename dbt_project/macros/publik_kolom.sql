@@ -1,0 +1,37 @@
+{#
+  The published columns of the predikat tables (pub_distribusi_predikat, pub_distribusi_predikat_unit),
+  from a cell `sel` of int_publik__sel_predikat and its row's total `total`: counts null when
+  withheld, and a share only when neither its count nor its total is withheld.
+#}
+{% macro predikat_publik_kolom(kolom_total) -%}
+        sel.periode::text                                                  as periode,
+        to_char({{ periode_akhir('sel.periode') }}, 'YYYY-MM')::text       as bulan_laporan,
+        sel.regime::text                                                   as regime,
+        sel.kolom::text                                                    as predikat,
+        sel.urutan::integer                                                as urutan,
+        case when not sel.is_disembunyikan then sel.jumlah end::integer    as jumlah_pegawai,
+        case when not total.is_disembunyikan then total.jumlah end::integer as {{ kolom_total }},
+        case when not sel.is_disembunyikan and not total.is_disembunyikan
+             then round(100.0 * sel.jumlah / nullif(total.jumlah, 0), 1) end::numeric(4, 1) as persen_pegawai,
+        sel.is_disembunyikan::boolean                                      as is_disembunyikan
+{%- endmacro %}
+
+
+{#
+  The published columns of the compliance tables (pub_kepatuhan, pub_kepatuhan_unit), from the
+  cells of int_publik__sel_kepatuhan grouped to one row: the headcount, and per measure its
+  count and percent, each null when withheld; a percent is also withheld with its headcount.
+#}
+{% macro kepatuhan_publik_kolom() -%}
+    {%- set pegawai = "max(sel.jumlah) filter (where sel.kolom = '*' and sel.ukuran = 'punya_skp')" -%}
+    {%- set pegawai_tampil = "not bool_or(sel.is_disembunyikan) filter (where sel.kolom = '*')" -%}
+        (case when {{ pegawai_tampil }} then {{ pegawai }} end)::integer    as jumlah_pegawai,
+    {%- for ukuran in ['punya_skp', 'dievaluasi', 'tepat_waktu'] %}
+        {%- set ya = "max(sel.jumlah) filter (where sel.ukuran = '" ~ ukuran ~ "' and sel.kolom = 'YA')" %}
+        {%- set ya_tampil = "not bool_or(sel.is_disembunyikan) filter (where sel.ukuran = '" ~ ukuran ~ "' and sel.kolom = 'YA')" %}
+        (case when {{ ya_tampil }} then {{ ya }} end)::integer             as jumlah_{{ ukuran }},
+        (case when {{ ya_tampil }} and {{ pegawai_tampil }}
+              then round(100.0 * {{ ya }} / nullif({{ pegawai }}, 0), 1) end)::numeric(4, 1) as persen_{{ ukuran }},
+    {%- endfor %}
+        bool_or(sel.is_disembunyikan)::boolean                             as is_disembunyikan
+{%- endmacro %}
