@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 
 from etl import warehouse
-from etl.config import dbt_project_dir
+from etl.config import dbt_project_dir, dbt_target_dir
 
 
 class TransformError(RuntimeError):
@@ -31,14 +31,19 @@ def dbt(*args: str, period: str | None = None) -> DbtOutcome:
     """Run a dbt command against the warehouse; raises TransformError naming what failed."""
     from dbt.cli.main import dbtRunner
 
+    from etl import access
+
+    if args and args[0] in ("build", "run", "seed", "snapshot"):
+        access.ensure_roles()  # the roles its grants and row-level security name (etl/access.py)
     os.environ.update(warehouse.dbt_env())
     project = dbt_project_dir()
+    target = dbt_target_dir()
     cli = [
         *args,
         "--project-dir", str(project),
         "--profiles-dir", str(project),
-        "--target-path", str(project / "target"),
-        "--log-path", str(project / "logs"),
+        "--target-path", str(target),
+        "--log-path", str(target / "logs"),
     ]
     if period:
         cli += ["--vars", json.dumps({"period": period})]

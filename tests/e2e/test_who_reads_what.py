@@ -81,7 +81,8 @@ def _count(conn, relation, where="true", args=()):
 
 
 def _denied(conn, statement):
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+    """The statement is refused; were it not, what it wrote is rolled back (later tests read these tables)."""
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction(force_rollback=True):
         conn.execute(statement)
 
 
