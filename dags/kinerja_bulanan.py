@@ -2,8 +2,10 @@
 
 Thin wiring: every task calls a function of the `etl` package. Per agency (dynamic task mapping
 over config/agencies.yml) extract -> validate -> load, each visible on its own; one agency's
-failure does not stop the others. Then dbt builds the marts and the public tables, the
-period's open data is published, and the month's validation report is written.
+failure does not stop the others. Then dbt builds the marts and the public tables and the
+month's validation report is written. The transform task updates the Airflow Asset
+`kinerja_marts` with the month in its event; the DAG kinerja_publikasi, scheduled on that
+Asset, publishes the month's open data.
 
 Scheduled on the 1st of each month at 02:00 Asia/Jakarta for the previous month (the data
 interval spans that month), with catchup for backfills. A person can run any month with the
@@ -15,13 +17,15 @@ from __future__ import annotations
 import os
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 JAKARTA = "Asia/Jakarta"
 # retries of the tasks that talk to agencies and the warehouse (KINERJA_TASK_RETRIES=0 for quick local runs)
 RETRIES = int(os.environ.get("KINERJA_TASK_RETRIES", "2"))
 RETRY_DELAY = pendulum.duration(seconds=int(os.environ.get("KINERJA_RETRY_DELAY_SECONDS", "60")))
+# the marts of a month are updated (etl.orchestration.MARTS_ASSET_NAME; the event's extra names the month)
+MARTS = Asset(name="kinerja_marts", uri="kinerja://warehouse/marts")
 
 
 @task
@@ -75,19 +79,15 @@ def per_agency(agency_kode: str, period: str):
     load(validate(extract(agency_kode, period)))
 
 
-@task(trigger_rule="all_done")
-def transform(period: str) -> dict:
-    """dbt build, whatever happened to single agencies: the others' data must still reach the marts."""
+@task(trigger_rule="all_done", outlets=[MARTS])
+def transform(period: str, *, outlet_events=None) -> dict:
+    """dbt build, whatever happened to single agencies: the others' data must still reach the marts.
+    Success updates the marts Asset with the month, which triggers kinerja_publikasi."""
     from etl import transform as dbt
 
-    return dbt.build(period).__dict__
-
-
-@task
-def publish(period: str) -> list[dict]:
-    from etl.publish import publish as write_open_data
-
-    return write_open_data(period)
+    outcome = dbt.build(period).__dict__
+    outlet_events[MARTS].extra = {"period": period}
+    return outcome
 
 
 @task(trigger_rule="all_done")
@@ -130,7 +130,6 @@ def kinerja_bulanan():
     loaded = per_agency.partial(period=period).expand(agency_kode=configured_agencies())
     built = transform(period)
     loaded >> built
-    built >> publish(period)
     loaded >> validation_report(period)
     loaded >> every_agency_loaded()
 

@@ -18,7 +18,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-warehouse_app = typer.Typer(help="The warehouse: where it is, and stopping the embedded one.", no_args_is_help=True)
+warehouse_app = typer.Typer(help="The warehouse: where it is, stopping the embedded one, and who may log in.",
+                            no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
 simulator_app = typer.Typer(help="The agencies' API simulator (SIASN-style) on loopback, for the demo world.",
                             no_args_is_help=True)
@@ -146,11 +147,16 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
             with output_to(log):
                 dag_run = orchestration.run_period(period)
                 failed = orchestration.failed_tasks(dag_run)
+                publication = dag_run.publication
+                if publication is not None:
+                    failed += orchestration.failed_tasks(publication)
         show_summary(period)
         console.print(f"Airflow's log of this run: {log}")
-        if str(dag_run.state) != "success" or failed:
+        if str(dag_run.state) != "success" or failed or (publication is not None and str(publication.state) != "success"):
             names = ", ".join(name for name, _ in failed) or "the run"
             fail(f"kinerja_bulanan for {period} did not fully succeed: {names} failed (see {log})")
+        if publication is None:
+            fail(f"the marts of {period} were not updated, so nothing was published (see {log})")
 
 
 @app.command()
@@ -163,7 +169,26 @@ def publish(period: str = typer.Option(None, help="Month to publish, YYYY-MM (de
         period = check_period(period or latest_complete_month())
         written = write_open_data(period)
         for item in written:
-            console.print(f"{item['path']}  ({item['rows']} rows)")
+            rows = f"  ({item['rows']} rows)" if item["rows"] is not None else ""
+            console.print(f"{item['path']}{rows}", soft_wrap=True, markup=False)
+        console.print("privacy scan of the package: nothing found")
+
+
+@app.command("privacy-scan")
+def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<period>/ (YYYY-MM).")):
+    """Look for personal data and unsuppressed small cells in the publik schema (and a package)."""
+    from etl.config import check_period, open_data_dir
+    from etl.publish import min_cell_size, privacy
+
+    with clear_errors():
+        findings = privacy.scan_schema("publik", min_cell_size())
+        if period:
+            findings += privacy.scan_folder(open_data_dir() / check_period(period), min_cell_size())
+        for finding in findings:
+            console.print(str(finding), soft_wrap=True, markup=False)
+        if findings:
+            fail(f"{len(findings)} finding(s)")
+        console.print("privacy scan: nothing found")
 
 
 @app.command()
@@ -173,6 +198,24 @@ def summary(period: str = typer.Option(None, help="Month, YYYY-MM (default: the 
 
     with clear_errors():
         show_summary(check_period(period or latest_complete_month()))
+
+
+@app.command()
+def bench(
+    employees: int = typer.Option(200_000, help="Employees of the national-shaped month (4.5 million is national)."),
+    per_instansi: int = typer.Option(7000, help="Employees per government (a Pemda's size)."),
+    plain: bool = typer.Option(True, help="Also measure the plain way (pandas, GX on the whole DataFrame, to_sql, "
+                                          "a full-refresh dbt build)."),
+    results: Path = typer.Option(None, help="Folder for the figures as JSON (default: bench/results)."),
+):
+    """The real pipeline on a national-shaped month, against COPY and the plain way: per stage rows,
+    seconds, rows/s and peak memory, and the two ratios."""
+    from etl import bench as benchmark
+    from etl.config import PROJECT_DIR
+
+    with clear_errors():
+        benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results",
+                      echo=lambda line: console.print(line, soft_wrap=True, markup=False))
 
 
 @app.command("report")
@@ -241,6 +284,26 @@ def warehouse_stop():
         if not warehouse.is_embedded():
             fail("KINERJA_WAREHOUSE_URL names an external PostgreSQL; this command stops only the embedded one")
         console.print("embedded warehouse stopped" if warehouse.stop() else "the embedded warehouse was not running")
+
+
+@warehouse_app.command("grant-login")
+def warehouse_grant_login(
+    role: str = typer.Argument(..., help="The group role: kinerja_etl, auditor, publik or instansi_<kode>."),
+    login_name: str = typer.Argument(..., help="The login to create (or to add to the group)."),
+):
+    """Create a login that is a member of one of the project's group roles (docs/access.md).
+
+    Its password is taken from KINERJA_LOGIN_PASSWORD when set (only its SCRAM hash is sent);
+    without it the login authenticates as the server's pg_hba.conf allows (peer, certificate).
+    """
+    from etl import access
+
+    with clear_errors():
+        access.ensure_roles()
+        password = os.environ.get("KINERJA_LOGIN_PASSWORD") or None
+        created = access.grant_login(role, login_name, password=password)
+        console.print(f"login {login_name} {'created' if created else 'exists'}, member of {role}"
+                      + ("; password set from KINERJA_LOGIN_PASSWORD" if password else "; no password set"))
 
 
 @simulator_app.command("start")

@@ -40,6 +40,12 @@ def dbt_project_dir() -> Path:
     return PROJECT_DIR / "dbt_project"
 
 
+def dbt_target_dir() -> Path:
+    """Where dbt writes its manifest, compiled SQL and logs: dbt_project/target unless
+    KINERJA_DBT_TARGET_DIR names another (two runs at once must not share one)."""
+    return Path(os.environ.get("KINERJA_DBT_TARGET_DIR", dbt_project_dir() / "target")).resolve()
+
+
 def expectations_dir() -> Path:
     return PROJECT_DIR / "expectations"
 

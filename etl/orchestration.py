@@ -16,6 +16,11 @@ from pathlib import Path
 from etl.config import PROJECT_DIR, home
 
 DAG_ID = "kinerja_bulanan"
+PUBLISH_DAG_ID = "kinerja_publikasi"
+# the Airflow Asset kinerja_bulanan's transform updates, with the month in the event's extra;
+# kinerja_publikasi is scheduled on it
+MARTS_ASSET_NAME = "kinerja_marts"
+MARTS_ASSET_URI = "kinerja://warehouse/marts"
 
 
 def airflow_home() -> Path:
@@ -65,20 +70,23 @@ def ensure_metadata() -> None:
     marker.write_text("ok\n")
 
 
-def load_dag():
-    """The kinerja_bulanan DAG object, imported from the DAG folder as the scheduler would."""
+def load_dag(dag_id: str = DAG_ID):
+    """A DAG object of this project, imported from the DAG folder as the scheduler would."""
     prepare_environment()
     import importlib.util
 
-    path = Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]) / f"{DAG_ID}.py"
-    spec = importlib.util.spec_from_file_location(f"_kinerja_dag_{DAG_ID}", path)
+    path = Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]) / f"{dag_id}.py"
+    spec = importlib.util.spec_from_file_location(f"_kinerja_dag_{dag_id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.dag
 
 
-def run_period(period: str):
-    """Run kinerja_bulanan for one month in-process (dag.test). Returns the DagRun."""
+def run_period(period: str, publish: bool = True):
+    """Run kinerja_bulanan for one month in-process (dag.test), then, as the scheduler would on
+    its Asset event, kinerja_publikasi for that month. Returns kinerja_bulanan's DagRun, with the
+    publishing run as its attribute `publication` (None when not run: publish=False, or the
+    marts were not updated)."""
     import pendulum
 
     ensure_metadata()
@@ -89,7 +97,27 @@ def run_period(period: str):
     dag = load_dag()
     # the logical date the scheduler gives that month's run (start of its data interval)
     logical = pendulum.datetime(int(period[:4]), int(period[5:]), 1, 2, tz="Asia/Jakarta")
-    return dag.test(logical_date=logical, run_conf={"period": period})
+    dag_run = dag.test(logical_date=logical, run_conf={"period": period})
+    dag_run.publication = None
+    if publish and marts_updated(dag_run):
+        dag_run.publication = load_dag(PUBLISH_DAG_ID).test(run_conf={"period": period})
+    return dag_run
+
+
+def marts_updated(dag_run) -> list[str]:
+    """The months whose marts a run updated: the periods of its events on the marts Asset."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        events = (
+            session.query(AssetEvent)
+            .join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+            .filter(AssetModel.name == MARTS_ASSET_NAME, AssetEvent.source_dag_id == dag_run.dag_id,
+                    AssetEvent.source_run_id == dag_run.run_id)
+            .all()
+        )
+        return sorted({(event.extra or {}).get("period") for event in events} - {None})
 
 
 def failed_tasks(dag_run) -> list[tuple[str, str]]:

@@ -5,6 +5,8 @@ temporary folders for sources, landing, open data and Airflow's metadata."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -21,6 +23,7 @@ def pytest_configure(config):
         "KINERJA_SOURCES_DIR": "sources",
         "KINERJA_LANDING_DIR": "landing",
         "KINERJA_OPEN_DATA_DIR": "open-data",
+        "KINERJA_DBT_TARGET_DIR": "dbt-target",
         "AIRFLOW_HOME": "airflow",
     }.items():
         os.environ[name] = str(SESSION_DIR / sub)
@@ -85,3 +88,24 @@ def demo_world(app_databases):
         os.environ["KINERJA_SIASN_ORIGIN"] = simulator.url
         yield out, manifest
     os.environ.pop("KINERJA_SIASN_ORIGIN", None)
+
+
+APT_TIMEOUT = 900  # seconds: chromium and its libraries are a few hundred MB
+
+
+def _apt(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["apt-get", *args], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                          capture_output=True, text=True, timeout=APT_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of Debian's chromium, installed with apt-get when missing (as root)."""
+    if shutil.which("chromium") is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        if _apt("install", "-y", "--no-install-recommends", "chromium").returncode != 0:
+            _apt("update")  # the package lists may be missing or stale
+            _apt("install", "-y", "--no-install-recommends", "chromium")
+    found = shutil.which("chromium")
+    if found is None:
+        pytest.skip("chromium is not installed and apt-get could not install it (it needs root and apt)")
+    return found

@@ -1,65 +1,151 @@
-"""Publishing: the public tables of a period as open-data files.
+"""Publishing: a month's open-data package, from the `publik` schema only.
 
-Only the `publik` schema is read. Files are written beside their final name and renamed into
-place, so a reader never sees half a file. Text cells that a spreadsheet would run as a
-formula (leading = + - @) are escaped with a leading apostrophe.
+`publish(period)` writes open-data/<period>/:
+- per public table a CSV (UTF-8, header, formula-looking text escaped) and a Parquet file;
+- datapackage.json (Frictionless Tabular Data Package) and ckan.json (CKAN package_create body,
+  with the Satu Data Indonesia metadata in its extras), both from the dbt manifest;
+- index.html, the report in Indonesian with its charts (etl/publish/html.py);
+- SHA256SUMS over every file.
+The same warehouse gives byte-identical files. The package is built in a staging folder,
+scanned for personal data and unsuppressed small cells (etl/publish/privacy.py) — a finding
+refuses the publication — and only then put where readers look, in one step: open-data/<period>
+is a symbolic link to the package's folder under open-data/.versions/, swapped atomically, so a
+reader sees the old package or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import sqlalchemy as sa
+import yaml
 
-from etl import warehouse
-from etl.config import open_data_dir
+from etl.config import check_period, dbt_project_dir, open_data_dir
+from etl.publish import files, html, privacy
+from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
+from etl.publish.tables import TABLES, Manifest, read
 
-# public table -> file name (without extension)
-TABLES = {
-    "pub_distribusi_predikat": "distribusi_predikat",
-}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+VERSIONS = ".versions"
+STAGING = ".staging"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+class PublishError(RuntimeError):
+    """The package could not be published; nothing changed where readers look."""
+
+
+def min_cell_size() -> int:
+    """The suppression threshold dbt used (dbt_project.yml vars.min_cell_size)."""
+    project = yaml.safe_load((dbt_project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["min_cell_size"])
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _json(document: dict) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _frame(columns, rows) -> pd.DataFrame:
+    """The report's view of a table: withheld values as missing, numbers as floats."""
+    frame = pd.DataFrame.from_records(rows, columns=[c.name for c in columns])
+    for column in frame.columns:
+        if any(isinstance(v, Decimal) for v in frame[column]):
+            frame[column] = frame[column].map(lambda v: None if v is None else float(v)).astype("Float64")
+        elif str(frame[column].dtype) == "object" and any(isinstance(v, int) and not isinstance(v, bool)
+                                                          for v in frame[column]):
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def build_package(period: str, folder: Path, manifest: Manifest | None = None) -> list[WrittenFile]:
+    """Write every file of the package into `folder`. Returns what was written, in order."""
+    manifest = manifest or Manifest()
+    config = load_config()
+    written: list[WrittenFile] = []
+    frames: dict[str, pd.DataFrame] = {}
+
+    def put(name: str, data: bytes, fmt: str, table=None, rows=None) -> None:
+        (folder / name).write_bytes(data)
+        written.append(WrittenFile(table, name, fmt, rows, len(data), _sha256(data)))
+
+    for table in TABLES:
+        columns = manifest.columns(table.model)
+        rows = read(table, period, columns)
+        put(f"{table.file}.csv", files.to_csv(columns, rows), "CSV", table, len(rows))
+        put(f"{table.file}.parquet", files.to_parquet(columns, rows), "Parquet", table, len(rows))
+        frames[table.file] = _frame(columns, rows)
+
+    put("datapackage.json", _json(datapackage(period, config, manifest, written)), "JSON")
+    instansi = {}
+    for name in ("distribusi_predikat", "kepatuhan", "ikm_unit_layanan"):
+        frame = frames[name]
+        instansi |= dict(zip(frame["instansi_kode"], frame["instansi_nama"]))
+    report = html.render_report(period, frames, {
+        "title": config["title"],
+        "organisation": config["organization"]["title"],
+        "license": config["license"]["id"],
+        "min_cell_size": min_cell_size(),
+        "instansi_nama": dict(sorted(instansi.items())),
+        "files": [{"name": w.name, "rows": w.rows, "sha256": w.sha256,
+                   "description": manifest.meta(w.table.model).get("judul", w.table.file) if w.table
+                   else "Metadata Frictionless Data Package"} for w in written],
+    })
+    put("index.html", report.encode("utf-8"), "HTML")
+    put("ckan.json", _json(ckan_package(period, config, manifest, written)), "JSON")
+    sums = "".join(f"{w.sha256}  {w.name}\n" for w in sorted(written, key=lambda w: w.name))
+    (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    return written
+
+
+def _swap_in(period: str, staged: Path) -> Path:
+    """Put the staged package where readers look, atomically; drop the period's older packages."""
+    root = open_data_dir()
+    digest = _sha256((staged / "SHA256SUMS").read_bytes())[:12]
+    version = root / VERSIONS / f"{period}-{digest}"
+    version.parent.mkdir(parents=True, exist_ok=True)
+    if version.exists():
+        shutil.rmtree(staged)  # the same package is already there, byte for byte
+    else:
+        os.replace(staged, version)
+    public = root / period
+    if public.exists() and not public.is_symlink():
+        os.replace(public, root / VERSIONS / f"{period}-sebelumnya")  # a package of an older layout
+    link = root / f".{period}.link"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(Path(VERSIONS) / version.name, target_is_directory=True)
+    os.replace(link, public)
+    for old in (root / VERSIONS).glob(f"{period}-*"):
+        if old != version:
+            shutil.rmtree(old, ignore_errors=True)
+    return public
 
 
 def publish(period: str) -> list[dict]:
     """Write open-data/<period>/ from the publik schema. Returns the files written."""
-    folder = open_data_dir() / period
-    folder.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(warehouse.sqlalchemy_url())
-    written = []
+    period = check_period(period)
+    staging_root = open_data_dir() / STAGING
+    staging_root.mkdir(parents=True, exist_ok=True)
+    staged = staging_root / f"{period}-{os.getpid()}"
+    if staged.exists():
+        shutil.rmtree(staged)
+    staged.mkdir()
     try:
-        with engine.connect() as conn:
-            for table, name in TABLES.items():
-                frame = pd.read_sql_query(
-                    sa.text(f'select * from publik."{table}" where periode = :period order by 1, 2, 3'),
-                    conn,
-                    params={"period": period},
-                )
-                for column in frame.columns:
-                    if frame[column].dtype == object or str(frame[column].dtype).startswith("str"):
-                        frame[column] = frame[column].map(escape_formula)
-                data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-                path = folder / f"{name}.csv"
-                _write_atomic(path, data)
-                written.append({"table": table, "path": str(path), "rows": len(frame),
-                                "sha256": hashlib.sha256(data).hexdigest()})
+        written = build_package(period, staged)
+        findings = privacy.scan_folder(staged, min_cell_size())
+        if findings:
+            listed = "; ".join(str(f) for f in findings[:10])
+            raise PublishError(f"the privacy scan refused open-data/{period}: {len(findings)} finding(s): {listed}")
+        public = _swap_in(period, staged)
     finally:
-        engine.dispose()
-    checksums = "".join(f"{w['sha256']}  {Path(w['path']).name}\n" for w in written)
-    _write_atomic(folder / "SHA256SUMS", checksums.encode("utf-8"))
-    return written
+        if staged.exists():
+            shutil.rmtree(staged)
+    return [{"table": w.table.model if w.table else None, "path": str(public / w.name), "format": w.format,
+             "rows": w.rows, "sha256": w.sha256} for w in written]

@@ -13,7 +13,7 @@ def test_every_dag_imports_without_errors():
 
     bag = DagBag(dag_folder=str(DAGS))
     assert not bag.import_errors, bag.import_errors
-    assert "kinerja_bulanan" in bag.dag_ids
+    assert {"kinerja_bulanan", "kinerja_publikasi"} <= set(bag.dag_ids)
 
 
 def test_kinerja_bulanan_shape():
@@ -22,11 +22,23 @@ def test_kinerja_bulanan_shape():
     dag = load_dag()
     assert dag.catchup is True
     assert {"resolve_period", "configured_agencies", "agency.extract", "agency.validate", "agency.load",
-            "transform", "publish", "validation_report", "every_agency_loaded"} <= set(dag.task_ids)
+            "transform", "validation_report", "every_agency_loaded"} <= set(dag.task_ids)
     assert dag.get_task("transform").trigger_rule == "all_done"
     assert dag.get_task("validation_report").trigger_rule == "all_done"
     assert "period" in dag.params
     assert str(dag.timetable.description or dag.timetable.summary)  # a monthly interval timetable
+
+
+def test_kinerja_publikasi_is_scheduled_on_the_asset_the_transform_updates():
+    from etl.orchestration import MARTS_ASSET_NAME, MARTS_ASSET_URI, PUBLISH_DAG_ID, load_dag
+
+    outlets = load_dag().get_task("transform").outlets
+    publikasi = load_dag(PUBLISH_DAG_ID)
+    assert [(a.name, a.uri) for a in outlets] == [(MARTS_ASSET_NAME, MARTS_ASSET_URI)]
+    assert [(a.name, a.uri) for a in publikasi.timetable.asset_condition.objects] == \
+        [(MARTS_ASSET_NAME, MARTS_ASSET_URI)]
+    assert {"months_to_publish", "publish"} == set(publikasi.task_ids)
+    assert "period" in publikasi.params
 
 
 def test_dag_files_import_nothing_heavy_at_top_level():

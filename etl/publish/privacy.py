@@ -1,0 +1,218 @@
+"""The privacy scan: looks for personal data and unsuppressed small cells where the public reads.
+
+Scans the `publik` schema and the files of an open-data package (CSV, Parquet, JSON metadata
+and the HTML report) for:
+- `kolom-pribadi`   a column whose name says personal data (NIP, NIK, nama, tanggal lahir,
+                    alamat, telepon, email, respondent, saran …);
+- `nomor-identitas` a number shaped like a NIP/NI PPPK (18 digits) or a NIK (16 digits);
+- `nama-pegawai`    a value that is or contains the name of an employee of the warehouse;
+- `teks-bebas`      free text: a survey respondent's saran, or any value long enough to be
+                    prose rather than a label;
+- `sel-kecil`       a count (a column named jumlah…) of 1 to min_cell_size - 1.
+Personal data never leaves the warehouse (UU 27/2022; UU 14/2008 Ps. 17 h 4, domain.md §5.3):
+`kinerja publish` runs this scan on the package before putting it where readers look, and
+refuses to publish when it finds anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from etl import warehouse
+
+PERSONAL_COLUMN = re.compile(
+    r"(^|_)(nip|nik|npwp|nama|tanggal_lahir|tgl_lahir|lahir|alamat|telepon|telp|no_hp|hp|email|"
+    r"responden|responden_id|usia|saran|komentar|keluhan)(_|$)"
+)
+# unit_nama, instansi_nama and unit_layanan_nama name organisations, not people; jumlah_* are counts
+ORGANISATION_NAME = re.compile(r"^(unit|instansi|unit_layanan|opd)_nama$")
+IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{18}|\d{16})(?!\d)")
+FREE_TEXT_LENGTH = 160
+WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
+CHECKSUM = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")  # a file's checksum, not a number about a person
+
+
+@dataclass(frozen=True)
+class Finding:
+    where: str   # table or file, and row/column where known
+    rule: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.rule}: {self.detail}"
+
+
+def _redact(value: str) -> str:
+    value = str(value)
+    return value[:4] + "…" if len(value) > 4 else value
+
+
+class Known:
+    """What the warehouse knows that must not be published: employees' names, respondents' saran."""
+
+    def __init__(self, names: set[str], free_text: set[str]):
+        self.names = names
+        self.free_text = free_text
+
+    @classmethod
+    def from_warehouse(cls, candidates: set[str]) -> "Known":
+        """Only the candidates (word sequences of the scanned values) are looked up, so the scan
+        costs what the public tables hold, not what the warehouse holds."""
+        if not candidates:
+            return cls(set(), set())
+        with warehouse.connect() as conn:
+            exists = conn.execute("select to_regclass('raw.pegawai') is not null, "
+                                  "to_regclass('raw.skm_responden') is not null").fetchone()
+            names = set()
+            free = set()
+            if exists[0]:
+                names = {r[0] for r in conn.execute(
+                    "select distinct lower(nama) from raw.pegawai where lower(nama) = any(%s)", (sorted(candidates),))}
+            if exists[1]:
+                free = {r[0] for r in conn.execute(
+                    "select distinct lower(saran) from raw.skm_responden where lower(saran) = any(%s)",
+                    (sorted(candidates),))}
+        return cls(names, free)
+
+
+def _windows(value: str) -> set[str]:
+    """Every sequence of two to five words of a value, and the whole value, in lower case."""
+    text = " ".join(value.split()).lower()
+    words = WORD.findall(text)
+    out = {text}
+    for size in range(2, 6):
+        out |= {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+    return out
+
+
+class Scan:
+    """Collects the values of everything scanned, then judges them together."""
+
+    def __init__(self, min_cell_size: int = 5):
+        self.min_cell_size = min_cell_size
+        self.findings: list[Finding] = []
+        self._texts: list[tuple[str, str]] = []  # (where, value)
+
+    def column(self, where: str, name: str) -> None:
+        lowered = name.lower()
+        if PERSONAL_COLUMN.search(lowered) and not ORGANISATION_NAME.match(lowered) and not lowered.startswith("jumlah_"):
+            self.findings.append(Finding(where, "kolom-pribadi", f"column {name!r} names personal data"))
+
+    def value(self, where: str, column: str, value) -> None:
+        if value is None or isinstance(value, bool):
+            return
+        if isinstance(value, int) and column.lower().startswith("jumlah") and 1 <= value < self.min_cell_size:
+            self.findings.append(Finding(f"{where}, {column}", "sel-kecil",
+                                         f"count {value} is below {self.min_cell_size} and not withheld"))
+        text = str(value)
+        if IDENTITY_NUMBER.search(text):
+            self.findings.append(Finding(f"{where}, {column}", "nomor-identitas",
+                                         f"a NIP/NIK-shaped number {_redact(IDENTITY_NUMBER.search(text).group(1))}"))
+        if isinstance(value, str):
+            if len(text) > FREE_TEXT_LENGTH:
+                self.findings.append(Finding(f"{where}, {column}", "teks-bebas",
+                                             f"{len(text)} characters of free text ({_redact(text)})"))
+            self._texts.append((f"{where}, {column}", text))
+
+    def text(self, where: str, value: str) -> None:
+        """Prose (metadata, the report's text): checked for identity numbers, names and saran only."""
+        match = IDENTITY_NUMBER.search(CHECKSUM.sub(" ", value))
+        if match:
+            self.findings.append(Finding(where, "nomor-identitas", f"a NIP/NIK-shaped number {_redact(match.group(1))}"))
+        self._texts.append((where, value))
+
+    def finish(self, known: Known | None = None) -> list[Finding]:
+        """Judge the collected text against the warehouse's names and saran."""
+        if known is None:
+            candidates = set().union(*(_windows(text) for _, text in self._texts)) if self._texts else set()
+            known = Known.from_warehouse(candidates)
+        for where, text in self._texts:
+            windows = _windows(text)
+            if windows & known.names:
+                self.findings.append(Finding(where, "nama-pegawai",
+                                             f"contains an employee's name ({_redact(sorted(windows & known.names)[0])})"))
+            if windows & known.free_text:
+                self.findings.append(Finding(where, "teks-bebas", f"a respondent's saran ({_redact(text)})"))
+        return sorted(set(self.findings), key=lambda f: (f.where, f.rule, f.detail))
+
+
+def scan_schema(schema: str = "publik", min_cell_size: int = 5, known: Known | None = None) -> list[Finding]:
+    """Every column and every value of every table in the schema."""
+    scan = Scan(min_cell_size)
+    with warehouse.connect() as conn:
+        tables = [r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = %s order by 1", (schema,))]
+        for table in tables:
+            cursor = conn.execute(f'select * from "{schema}"."{table}"')
+            names = [d.name for d in cursor.description]
+            for name in names:
+                scan.column(f"{schema}.{table}", name)
+            for number, row in enumerate(cursor, start=1):
+                for name, value in zip(names, row):
+                    scan.value(f"{schema}.{table} row {number}", name, value)
+    return scan.finish(known)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        if data.strip():
+            self.parts.append(data.strip())
+
+
+def _typed_csv_value(text: str):
+    return int(text) if re.fullmatch(r"-?\d{1,9}", text) else text
+
+
+def scan_folder(folder: Path, min_cell_size: int = 5, known: Known | None = None) -> list[Finding]:
+    """Every file of an open-data package."""
+    scan = Scan(min_cell_size)
+    for path in sorted(Path(folder).iterdir()):
+        where = path.name
+        if path.suffix == ".csv":
+            reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+            header = next(reader, [])
+            for name in header:
+                scan.column(where, name)
+            for number, row in enumerate(reader, start=2):
+                for name, text in zip(header, row):
+                    if text != "":
+                        scan.value(f"{where} line {number}", name, _typed_csv_value(text))
+        elif path.suffix == ".parquet":
+            table = pq.read_table(path)
+            for name in table.column_names:
+                scan.column(where, name)
+            for number, row in enumerate(table.to_pylist(), start=1):
+                for name, value in row.items():
+                    scan.value(f"{where} row {number}", name, value)
+        elif path.suffix == ".json":
+            _scan_json(scan, where, json.loads(path.read_text(encoding="utf-8")))
+        elif path.suffix == ".html":
+            parser = _Text()
+            parser.feed(path.read_text(encoding="utf-8"))
+            for number, text in enumerate(parser.parts, start=1):
+                scan.text(f"{where} text {number}", text)
+    return scan.finish(known)
+
+
+def _scan_json(scan: Scan, where: str, node, path: str = "") -> None:
+    """Metadata: only identity numbers and names matter (descriptions are long by nature)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _scan_json(scan, where, value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _scan_json(scan, where, value, f"{path}[{index}]")
+    elif isinstance(node, str):
+        scan.text(f"{where} {path}", node)

@@ -1,0 +1,95 @@
+"""The public tables a period's package holds, and reading them from the `publik` schema.
+
+Only `publik` is read: its dbt models are the one place where aggregation and suppression
+happen. Each table's columns, types and descriptions come from its dbt contract (the manifest),
+so the files are documented by the same text as the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from etl import warehouse
+from etl.config import dbt_target_dir
+
+
+@dataclass(frozen=True)
+class PublicTable:
+    model: str          # the dbt model in schema publik
+    file: str           # file name in the package, without extension
+    key: tuple[str, ...]  # the grain: one row per key, and the files' row order
+    period_column: str  # the column that puts a row in a month's package
+    history: bool = False  # True: every month up to the package's (trends), not just its own
+
+
+TABLES = (
+    PublicTable("pub_distribusi_predikat", "distribusi_predikat",
+                ("instansi_kode", "periode", "regime", "urutan"), "bulan_laporan"),
+    PublicTable("pub_distribusi_predikat_unit", "distribusi_predikat_unit",
+                ("instansi_kode", "unit_kode", "periode", "regime", "urutan"), "bulan_laporan"),
+    PublicTable("pub_kepatuhan", "kepatuhan", ("instansi_kode", "periode"), "bulan_laporan"),
+    PublicTable("pub_kepatuhan_unit", "kepatuhan_unit", ("instansi_kode", "unit_kode", "periode"), "bulan_laporan"),
+    PublicTable("pub_ikm_unit_layanan", "ikm_unit_layanan",
+                ("instansi_kode", "unit_layanan_kode", "jenis_periode", "periode"), "bulan_laporan"),
+    PublicTable("pub_tren_bulanan", "tren_bulanan", ("instansi_kode", "bulan"), "bulan", history=True),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str      # as in the contract: text, integer, boolean, numeric(p,s)
+    description: str
+    required: bool
+
+
+class Manifest:
+    """The dbt manifest's view of the public models: descriptions, MS-Ind metadata, columns."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or dbt_target_dir() / "manifest.json"
+
+    @cached_property
+    def _nodes(self) -> dict:
+        if not self.path.exists():
+            from etl import transform
+
+            transform.dbt("parse")  # a fresh checkout: the manifest is one parse away
+        nodes = json.loads(self.path.read_text(encoding="utf-8"))["nodes"]
+        return {node["name"]: node for node in nodes.values() if node.get("resource_type") == "model"}
+
+    def node(self, model: str) -> dict:
+        try:
+            return self._nodes[model]
+        except KeyError:
+            raise KeyError(f"public model {model} is not in the dbt project ({self.path})") from None
+
+    def columns(self, model: str) -> list[Column]:
+        node = self.node(model)
+        columns = []
+        for name, spec in node["columns"].items():
+            constraints = spec.get("constraints") or []
+            columns.append(Column(name, spec.get("data_type") or "text", spec.get("description") or "",
+                                  any(c.get("type") == "not_null" for c in constraints)))
+        return columns
+
+    def description(self, model: str) -> str:
+        return self.node(model).get("description") or ""
+
+    def meta(self, model: str) -> dict:
+        node = self.node(model)
+        return {**(node.get("meta") or {}), **(node.get("config", {}).get("meta") or {})}
+
+
+def read(table: PublicTable, period: str, columns: list[Column]) -> list[tuple]:
+    """The table's rows for a month's package, in the order of its key."""
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    order = ", ".join(f'"{k}"' for k in table.key)
+    condition = f'"{table.period_column}" <= %s' if table.history else f'"{table.period_column}" = %s'
+    with warehouse.connect() as conn:
+        return conn.execute(
+            f'select {names} from publik."{table.model}" where {condition} order by {order}', (period,)
+        ).fetchall()

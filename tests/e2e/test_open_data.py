@@ -1,0 +1,202 @@
+"""The public side of the demo world, end to end: the publik tables and each month's open-data
+package as kinerja_publikasi wrote it on the marts Asset's event — what a citizen downloads.
+
+Checks that no withheld number follows from what is published, that the privacy scan finds
+nothing (and does find what it must, when it is there), that datapackage.json validates and the
+CKAN metadata is complete, that a republication is byte-identical, and that the report's charts
+are built by a real browser."""
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PERIOD = "2026-09"  # a quarter's last month: LAMPUNG's quarter and the surveys' quarter are in its package
+TABLE_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "kepatuhan", "kepatuhan_unit",
+               "ikm_unit_layanan", "tren_bulanan")
+
+
+def _package(month: str) -> Path:
+    return Path(os.environ["KINERJA_OPEN_DATA_DIR"]) / month
+
+
+def _rows(month: str, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((_package(month) / f"{name}.csv").read_text(encoding="utf-8"))))
+
+
+def _number(text: str):
+    return None if text == "" else int(text)
+
+
+def test_each_month_is_published_through_the_marts_asset(first_run):
+    from etl import orchestration
+
+    for month, (dag_run, _) in first_run.items():
+        assert orchestration.marts_updated(dag_run) == [month]  # the Asset event names its month
+        publication = dag_run.publication
+        assert publication is not None and publication.dag_id == "kinerja_publikasi", month
+        assert str(publication.state) == "success" and orchestration.failed_tasks(publication) == [], month
+        folder = _package(month)
+        assert folder.is_symlink() and folder.resolve().parent.name == ".versions", month  # swapped in whole
+        names = {p.name for p in folder.iterdir()}
+        assert names == {f"{t}.{ext}" for t in TABLE_FILES for ext in ("csv", "parquet")} | {
+            "datapackage.json", "ckan.json", "index.html", "SHA256SUMS"}, month
+        done = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=folder,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_package_holds_the_periods_that_end_in_its_month(first_run):
+    distribusi = _rows(PERIOD, "distribusi_predikat")
+    assert {(r["instansi_kode"], r["periode"]) for r in distribusi} == {
+        ("KEPAHIANG", PERIOD), ("PAUH", PERIOD), ("JAMBI", PERIOD), ("WANGGAR", PERIOD), ("LAMPUNG", "2026-Q3")}
+    assert {r["regime"] for r in distribusi if r["instansi_kode"] == "WANGGAR"} == {"PP30_2019"}
+    ikm = _rows(PERIOD, "ikm_unit_layanan")
+    assert ikm and {r["periode"] for r in ikm} == {"2026-Q3"}
+    tren = _rows("2026-10", "tren_bulanan")
+    assert {r["bulan"] for r in tren} == {"2026-08", "2026-09", "2026-10"}  # every month up to the package's
+
+
+def _lines_with_one_withheld(cells: dict) -> list:
+    """cells: (group, row, column) -> count or None; rows and columns include the totals '*'."""
+    lines = defaultdict(list)
+    for (group, row, column), value in cells.items():
+        lines[(group, "row", row)].append(value)
+        lines[(group, "column", column)].append(value)
+    return [line for line, values in lines.items() if len(values) > 1 and values.count(None) == 1]
+
+
+def test_no_withheld_count_follows_from_what_is_published(first_run):
+    withheld = 0
+    for month in first_run:
+        cells = {}
+        for r in _rows(month, "distribusi_predikat"):
+            group = (r["instansi_kode"], r["periode"], r["regime"])
+            cells[(group, "*", r["predikat"])] = _number(r["jumlah_pegawai"])
+            cells[(group, "*", "*")] = _number(r["jumlah_dinilai"])
+        for r in _rows(month, "distribusi_predikat_unit"):
+            group = (r["instansi_kode"], r["periode"], r["regime"])
+            cells[(group, r["unit_kode"], r["predikat"])] = _number(r["jumlah_pegawai"])
+            cells[(group, r["unit_kode"], "*")] = _number(r["jumlah_dinilai_unit"])
+        kepatuhan = {}
+        for name, unit in (("kepatuhan", None), ("kepatuhan_unit", "unit_kode")):
+            for r in _rows(month, name):
+                row = r[unit] if unit else "*"
+                for measure in ("punya_skp", "dievaluasi", "tepat_waktu"):
+                    group = (r["instansi_kode"], r["periode"], measure)
+                    total, yes = _number(r["jumlah_pegawai"]), _number(r[f"jumlah_{measure}"])
+                    kepatuhan[(group, row, "*")] = total
+                    kepatuhan[(group, row, "YA")] = yes
+                    kepatuhan[(group, row, "TIDAK")] = None if None in (total, yes) else total - yes
+        for table in (cells, kepatuhan):
+            values = [v for v in table.values() if v is not None]
+            assert all(v == 0 or v >= 5 for v in values), month  # no small count, published or derived
+            assert _lines_with_one_withheld(table) == [], month
+            withheld += list(table.values()).count(None)
+    assert withheld > 0  # the demo world has small cells: the check above is not vacuous
+
+
+def test_shown_figures_equal_the_marts(first_run, db):
+    published = {(r["instansi_kode"], r["unit_layanan_kode"], r["periode"]): r
+                 for r in _rows(PERIOD, "ikm_unit_layanan")}
+    marts = db.execute("select instansi_kode, unit_layanan_kode, periode, jumlah_responden, ikm_konversi::text, mutu "
+                       "from marts.fct_ikm_unit_layanan where periode = '2026-Q3'").fetchall()
+    assert {m[:3] for m in marts} == set(published)
+    for a, u, p, n, ikm, mutu in marts:
+        row = published[(a, u, p)]
+        if n >= 5:
+            assert (int(row["jumlah_responden"]), row["ikm"], row["mutu"]) == (n, ikm, mutu)
+        else:
+            assert row["ikm"] == row["jumlah_responden"] == "" and row["is_disembunyikan"] == "true"
+    counted = dict(db.execute("select instansi_kode || '/' || periode, sum(jumlah_dievaluasi)::int "
+                              "from marts.mart_kepatuhan group by 1").fetchall())
+    for r in _rows(PERIOD, "kepatuhan"):
+        if r["jumlah_dievaluasi"]:
+            assert int(r["jumlah_dievaluasi"]) == counted[f"{r['instansi_kode']}/{r['periode']}"]
+
+
+def test_the_privacy_scan_finds_nothing_in_publik_or_the_packages(first_run):
+    from etl.publish import privacy
+
+    assert privacy.scan_schema("publik") == []
+    for month in first_run:
+        assert privacy.scan_folder(_package(month)) == [], month
+
+
+def test_the_privacy_scan_finds_personal_data_and_small_cells_where_they_are(first_run, db, tmp_path):
+    from etl.publish import privacy
+
+    nip, nama = db.execute("select nip, nama from raw.pegawai where nama like '% %' limit 1").fetchone()
+    saran = db.execute("select saran from raw.skm_responden where length(saran) > 12 limit 1").fetchone()
+    planted = tmp_path / "package"
+    shutil.copytree(_package(PERIOD), planted)
+    with open(planted / "bocor.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["unit_kode", "keterangan", "jumlah_pegawai", "nip"])
+        writer.writerow(["X", f"dinilai oleh {nama.upper()}", "3", nip])
+        if saran:
+            writer.writerow(["X", saran[0], "7", ""])
+    rules = {(f.where.split(" ")[0].rstrip(","), f.rule) for f in privacy.scan_folder(planted)}
+    assert {("bocor.csv", "kolom-pribadi"), ("bocor.csv", "nama-pegawai"), ("bocor.csv", "sel-kecil"),
+            ("bocor.csv", "nomor-identitas")} <= rules
+    if saran:
+        assert ("bocor.csv", "teks-bebas") in rules
+    assert {where for where, _ in rules} == {"bocor.csv"}  # the published files themselves stay clean
+
+
+def test_datapackage_validates_and_the_ckan_metadata_is_complete(first_run, tmp_path):
+    from frictionless import validate
+
+    report = validate(str(_package(PERIOD) / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((_package(PERIOD) / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        fields = resource["schema"]["fields"]
+        assert fields and all(f["description"] for f in fields), resource["name"]
+        assert resource["schema"]["missingValues"] == [""]
+    # a changed byte is caught: the package carries every file's size and hash
+    tampered = tmp_path / "tampered"
+    shutil.copytree(_package(PERIOD), tampered)
+    path = tampered / "kepatuhan.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("true", "fals", 1), encoding="utf-8")
+    assert not validate(str(tampered / "datapackage.json")).valid
+
+    ckan = json.loads((_package(PERIOD) / "ckan.json").read_text(encoding="utf-8"))
+    assert {"name", "title", "notes", "owner_org", "license_id", "tags", "version", "extras", "resources"} <= set(ckan)
+    extras = {e["key"]: e["value"] for e in ckan["extras"]}
+    assert {"produsen_data", "walidata", "metodologi", "periode_data", "tahun"} <= set(extras)
+    assert extras["periode_data"] == PERIOD
+    names = {r["name"] for r in ckan["resources"]}
+    assert names == {p.name for p in _package(PERIOD).iterdir()} - {"ckan.json", "SHA256SUMS"}
+    ikm = next(r for r in ckan["resources"] if r["name"] == "ikm_unit_layanan.csv")
+    assert ikm["ms_ind_rumus"].startswith("IKM") and ikm["ms_ind_satuan"]  # MS-Ind metadata from dbt's meta
+
+
+def test_a_republication_is_byte_identical(first_run):
+    from etl.publish import publish
+
+    before = (_package(PERIOD) / "SHA256SUMS").read_bytes(), _package(PERIOD).resolve()
+    written = publish(PERIOD)
+    assert ((_package(PERIOD) / "SHA256SUMS").read_bytes(), _package(PERIOD).resolve()) == before
+    assert len(written) == len(TABLE_FILES) * 2 + 3
+
+
+def test_the_published_report_is_built_by_a_browser(first_run, chromium, tmp_path):
+    page = _package(PERIOD) / "index.html"
+    done = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                           f"--user-data-dir={tmp_path / 'profile'}", "--window-size=390,2400", "--dump-dom",
+                           page.as_uri()], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    for chart in ("distribusi", "ikm", "kepatuhan", "tren"):
+        assert f'data-chart="{chart}"' in dom, chart
+    assert dom.count('class="bar"') >= len(_rows(PERIOD, "ikm_unit_layanan")) // 2
+    assert "Indeks Kepuasan Masyarakat" in dom
