@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test airflow summary clean
+.PHONY: help install run test bench airflow summary clean
 
 help:
 	@echo "make run      consolidate the latest complete month of the demo world and publish it"
 	@echo "make test     run the test suite (unit, integration, DAG end to end, dbt tests)"
+	@echo "make bench    the pipeline on a national-shaped month against COPY and the plain way (EMPLOYEES=200000)"
 	@echo "make airflow  Airflow's web UI on http://localhost:8080 over the same DAGs and metadata"
 	@echo "make clean    stop the embedded warehouse and remove local state (.kinerja, data, open-data)"
 
@@ -28,6 +29,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+EMPLOYEES ?= 200000
+bench: $(STAMP)
+	$(BIN)/kinerja bench --employees $(EMPLOYEES)
 
 airflow: $(STAMP)
 	$(BIN)/kinerja airflow

@@ -1,0 +1,239 @@
+"""`kinerja bench`: the real pipeline on a national-shaped month, against COPY and the plain way.
+
+In one run, on the same files (etl/bench/world.py):
+  ours      the pipeline's own stages, one government after the other, as the DAG runs them:
+            extract (land each delivery unchanged with its checksum), validate (the suites,
+            compiled and judged by GX, on both cores), load (COPY into raw, quarantine, the
+            batch's balance), then dbt (the month's incremental build) and publish (the package)
+  ceiling   COPY of the same files into unindexed tables: what the machine can ingest
+  plain     what a team would write first: pandas.read_csv, GX on the whole DataFrame with the
+            same suites, DataFrame.to_sql, and a full-refresh dbt build
+Per stage: rows, seconds, rows/s and the peak memory of this process and its children (sampled
+every 50 ms; the database server's own memory is not counted). Two ratios: ingest (extract +
+validate + load) rows/s over COPY's, and the plain way's end-to-end time over ours. Figures go
+to the terminal and to bench/results/<timestamp>.json. Runs in a database of its own on the
+warehouse's server (KINERJA_WAREHOUSE_URL, else the embedded one), dropped at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+
+from etl.bench import world as national
+
+PERIOD = "2026-10"
+
+
+@dataclass
+class Stage:
+    name: str
+    rows: int
+    seconds: float
+    peak_mb: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+class PeakMemory:
+    """The largest resident memory of this process and its children while the block runs."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += child.memory_info().rss
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self.peak = self._sample()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def measure(name: str, rows: int | None, fn) -> tuple[Stage, object]:
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        value = fn()
+        seconds = time.perf_counter() - started
+    return Stage(name, rows if rows is not None else value, seconds, round(memory.peak / 2**20, 1)), value
+
+
+@contextlib.contextmanager
+def bench_environment(work: Path):
+    """A database and folders of the benchmark's own; the settings of the caller come back after."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    from etl import warehouse
+
+    saved = dict(os.environ)
+    base = warehouse.url()
+    name = f"kinerja_bench_{os.getpid()}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    os.environ.update(KINERJA_WAREHOUSE_URL=make_conninfo(base, dbname=name), KINERJA_SOURCES_DIR=str(work / "sources"),
+                      KINERJA_LANDING_DIR=str(work / "landing"), KINERJA_OPEN_DATA_DIR=str(work / "open-data"),
+                      KINERJA_DBT_TARGET_DIR=str(work / "dbt-target"), GX_ANALYTICS_ENABLED="False",
+                      DBT_QUIET="true")  # dbt prints a line per node otherwise
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def run_ours(world: national.World) -> list[Stage]:
+    from etl import pipeline, transform
+    from etl.publish import publish
+
+    landed, validated, stages = {}, {}, []
+
+    def extract():
+        for kode in world.agencies:
+            landed[kode] = pipeline.extract(kode, world.period)
+    stage, _ = measure("extract", world.total, extract)
+    stages.append(stage)
+
+    def validate():
+        for kode in world.agencies:
+            validated[kode] = pipeline.validate(landed[kode])
+    stage, _ = measure("validate", world.total, validate)
+    stages.append(stage)
+
+    def load():
+        return sum(b["loaded"] + b["quarantined"] for kode in world.agencies
+                   for b in pipeline.load(validated[kode]))
+    stage, balanced = measure("load", world.total, load)
+    if balanced != world.total:
+        raise RuntimeError(f"the load does not balance: {balanced:,} rows loaded or quarantined of {world.total:,}")
+    stages.append(stage)
+    stage, _ = measure("dbt", world.total, lambda: transform.build(world.period))
+    stages.append(stage)
+    stage, _ = measure("publish", world.total, lambda: publish(world.period))
+    stages.append(stage)
+    return stages
+
+
+def run_ceiling(world: national.World) -> Stage:
+    """COPY of every delivered file into unindexed text tables (one per entity)."""
+    import csv
+
+    from psycopg import sql
+
+    from etl import warehouse
+    from etl.load import copy_file
+
+    with warehouse.connect() as conn:
+        conn.execute("create schema if not exists bench_copy")
+        for entity in national.ENTITIES:
+            with open(world.folder / world.agencies[0] / world.period / f"{entity}.csv", encoding="utf-8") as fh:
+                columns = next(csv.reader(fh))
+            conn.execute(sql.SQL("create table {} ({})").format(
+                sql.Identifier("bench_copy", entity),
+                sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(c)) for c in columns)))
+        conn.commit()
+
+        def copy_all():
+            copied = 0
+            for kode in world.agencies:
+                for entity in national.ENTITIES:
+                    path = world.folder / kode / world.period / f"{entity}.csv"
+                    with open(path, encoding="utf-8") as fh:
+                        columns = next(csv.reader(fh))
+                    copied += copy_file(conn, sql.Identifier("bench_copy", entity), columns, path)
+                conn.commit()
+            return copied
+
+        stage, copied = measure("copy", None, copy_all)
+    if copied != world.total:
+        raise RuntimeError(f"COPY took {copied:,} rows of {world.total:,}")
+    return stage
+
+
+def run(employees: int, per_instansi: int = 7000, plain: bool = True, results: Path | None = None,
+        echo=print) -> dict:
+    """The whole benchmark; returns (and writes) its figures."""
+    from etl.bench import plain as plain_way
+
+    work = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
+    figures: dict = {"employees": employees, "period": PERIOD, "cpus": os.cpu_count(),
+                     "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+                     "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    try:
+        with bench_environment(work):
+            started = time.perf_counter()
+            world = national.build(work / "sources", employees, PERIOD, per_instansi)
+            echo(f"built {world.total:,} rows for {len(world.agencies)} instansi in {time.perf_counter() - started:.0f} s: "
+                 + ", ".join(f"{e} {n:,}" for e, n in world.rows.items()))
+            os.environ["KINERJA_AGENCIES"] = str(world.agencies_file(work / "agencies.yml"))
+            figures |= {"instansi": len(world.agencies), "rows": world.rows}
+            ours = run_ours(world)
+            for stage in ours:
+                echo(f"  ours   {stage.name:<9}{stage.seconds:8.1f} s  {stage.rows_per_second:>10,.0f} rows/s  "
+                     f"peak {stage.peak_mb:,.0f} MB")
+            ceiling = run_ceiling(world)
+            echo(f"  COPY   ceiling  {ceiling.seconds:8.1f} s  {ceiling.rows_per_second:>10,.0f} rows/s")
+            stages = {"ours": ours, "ceiling": [ceiling]}
+            if plain:
+                stages["plain"] = plain_way.run(world, echo)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    by = {group: {s.name: s for s in items} for group, items in stages.items()}
+    ingest_seconds = sum(by["ours"][s].seconds for s in ("extract", "validate", "load"))
+    ours_seconds = sum(s.seconds for s in stages["ours"])
+    figures["stages"] = {group: [asdict(s) | {"rows_per_second": round(s.rows_per_second)} for s in items]
+                         for group, items in stages.items()}
+    figures["ingest_rows_per_second"] = round(world.total / ingest_seconds)
+    figures["copy_rows_per_second"] = round(ceiling.rows_per_second)
+    figures["ingest_over_copy"] = round(world.total / ingest_seconds / ceiling.rows_per_second, 3)
+    figures["end_to_end_seconds"] = round(ours_seconds, 1)
+    figures["peak_mb"] = max(s.peak_mb for s in stages["ours"])
+    echo(f"\ningest (extract + validate + load): {figures['ingest_rows_per_second']:,} rows/s = "
+         f"{figures['ingest_over_copy']:.0%} of COPY's {figures['copy_rows_per_second']:,} rows/s (target 50 %)")
+    if plain:
+        plain_seconds = sum(s.seconds for s in stages["plain"])
+        figures["plain_end_to_end_seconds"] = round(plain_seconds, 1)
+        figures["plain_over_ours"] = round(plain_seconds / ours_seconds, 2)
+        echo(f"end to end: ours {ours_seconds:,.1f} s, the plain way {plain_seconds:,.1f} s = "
+             f"{figures['plain_over_ours']:.1f} times ours (target 5)")
+    if results is not None:
+        results.mkdir(parents=True, exist_ok=True)
+        path = results / f"{figures['started'].replace(':', '').replace('+0000', 'Z')}.json"
+        path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        figures["written_to"] = str(path)
+        echo(f"figures: {path}")
+    return figures

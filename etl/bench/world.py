@@ -1,0 +1,140 @@
+"""A national-shaped month for the benchmarks: many governments, each a canonical CSV delivery.
+
+Built by re-keying copies of a demo-world government (PAUH, canonical CSV), so values, spreads
+and planted defects are the demo world's, every key stays unique across the nation, and the
+files are written row by row (memory does not grow with the number of employees):
+- governments of about `per_instansi` employees (a Pemda's size; Indonesia has ~600 instansi
+  for ~4.5 million ASN), named N0001, N0002, …;
+- per employee a roster row, an evaluation and about five RHK lines (one line is added to the
+  template's ~4);
+- survey responses at the national rate (~1 million a month for 4.5 million ASN: 0.22 each),
+  and each unit's organisation predikat.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden")
+TEMPLATE = "PAUH"
+SURVEY_RATE = 0.22  # responses per employee and month
+
+
+def nip(i: int, template: str) -> str:
+    """The i-th NIP of the benchmark world: a valid date, start month and gender, unique by i."""
+    birth = dt.date(1970, 1, 1) + dt.timedelta(days=i // 1998)
+    gender = "1" if (i // 999) % 2 == 0 else "2"
+    start = template[8:14] if template[8:14].isdigit() else "200001"
+    return f"{birth:%Y%m%d}{start}{gender}{1 + i % 999:03d}"
+
+
+@dataclass
+class World:
+    folder: Path                  # sources folder: <kode>/<period>/<entity>.csv
+    period: str
+    agencies: list[str]
+    rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    def agencies_file(self, path: Path) -> Path:
+        """An agencies file for the world: every government a canonical CSV source, no volume gates
+        (there is no previous month to compare with)."""
+        lines = ["gates:", "  min_share_of_previous: {}", "agencies:"]
+        for kode in self.agencies:
+            lines += [f"  - kode: {kode}", f"    nama: Instansi {kode}", "    sources:",
+                      "      - kind: canonical_csv", f"        entities: [{', '.join(ENTITIES)}]",
+                      "        options: {path: '{sources_dir}/{agency}/{period}'}"]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+
+def _read(folder: Path, entity: str) -> list[dict]:
+    with open(folder / f"{entity}.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _rekey(value: str, kode: str) -> str:
+    return kode + value[len(TEMPLATE):] if value.startswith(TEMPLATE) else value
+
+
+def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: int = 7000, seed: int = 11) -> World:
+    """Write the month's deliveries under `folder`; returns what was written."""
+    from etl import synth
+
+    demo = folder / "_template"
+    synth.generate(synth.Settings(demo, (period,), seed=seed, employees=3000), governments=(TEMPLATE,))
+    source = demo / TEMPLATE / period
+    template = {entity: _read(source, entity) for entity in ENTITIES}
+    staff = template["pegawai"]
+    count = max(1, -(-employees // per_instansi))
+    world = World(folder, period, [f"N{i + 1:04d}" for i in range(count)])
+    next_nip = 0
+    survey_due = 0.0
+    for index, kode in enumerate(world.agencies):
+        wanted = employees // count + (1 if index < employees % count else 0)
+        out = folder / kode / period
+        out.mkdir(parents=True, exist_ok=True)
+        handles = {e: open(out / f"{e}.csv", "w", newline="", encoding="utf-8") for e in ENTITIES}
+        writers = {e: csv.DictWriter(handles[e], fieldnames=list(template[e][0]), lineterminator="\n")
+                   for e in ENTITIES}
+        try:
+            for writer in writers.values():
+                writer.writeheader()
+            for unit in template["unit_kerja"]:
+                writers["unit_kerja"].writerow(unit | {"instansi_kode": kode, "unit_kode": _rekey(unit["unit_kode"], kode),
+                                                       "induk_unit_kode": _rekey(unit["induk_unit_kode"], kode)})
+                world.rows["unit_kerja"] += 1
+            for row in template["predikat_organisasi"]:
+                writers["predikat_organisasi"].writerow(row | {"instansi_kode": kode,
+                                                               "unit_kode": _rekey(row["unit_kode"], kode)})
+                world.rows["predikat_organisasi"] += 1
+            written = copy = 0
+            while written < wanted:
+                mapping = {p["nip"]: nip(next_nip + j, p["nip"]) for j, p in enumerate(staff)}
+                taken = {p["nip"] for p in staff[:wanted - written]}
+                next_nip += len(staff)
+                suffix = f"-{copy}"
+                for p in staff[:wanted - written]:
+                    writers["pegawai"].writerow(p | {"nip": mapping[p["nip"]], "unit_kode": _rekey(p["unit_kode"], kode),
+                                                     "atasan_nip": mapping.get(p["atasan_nip"], p["atasan_nip"])})
+                for e in template["evaluasi_periodik"]:
+                    if e["nip"] in taken:
+                        writers["evaluasi_periodik"].writerow(e | {
+                            "nip": mapping[e["nip"]], "penilai_nip": mapping.get(e["penilai_nip"], e["penilai_nip"]),
+                            "skp_id": e["skp_id"] + suffix})
+                        world.rows["evaluasi_periodik"] += 1
+                first_line = {}
+                for line in template["rhk"]:
+                    if line["nip"] in taken:
+                        keyed = line | {"nip": mapping[line["nip"]], "skp_id": line["skp_id"] + suffix}
+                        writers["rhk"].writerow(keyed)
+                        first_line.setdefault(line["nip"], keyed)
+                        world.rows["rhk"] += 1
+                for keyed in first_line.values():  # the fifth line: an additional RHK
+                    writers["rhk"].writerow(keyed | {"rhk_kode": "RHK-T", "jenis_rhk": "TAMBAHAN"})
+                    world.rows["rhk"] += 1
+                n = len(taken)
+                world.rows["pegawai"] += n
+                written += n
+                survey_due += n * SURVEY_RATE
+                for response in template["skm_responden"]:
+                    if survey_due < 1:
+                        break
+                    writers["skm_responden"].writerow(response | {
+                        "responden_id": f"{kode}{response['responden_id'][len(TEMPLATE):]}{suffix}",
+                        "instansi_kode": kode, "unit_layanan_kode": _rekey(response["unit_layanan_kode"], kode)})
+                    world.rows["skm_responden"] += 1
+                    survey_due -= 1
+                copy += 1
+        finally:
+            for handle in handles.values():
+                handle.close()
+    shutil.rmtree(demo)
+    return world
