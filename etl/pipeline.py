@@ -157,7 +157,7 @@ def _load_one(conn, batch: LandedBatch, item: dict) -> tuple[int, int]:
     loader.save_validation_results(conn, batch.batch_id, item["results"])
     # one chunk was checked whole by the suite; several need the key checked across them
     moved = 0 if item.get("chunks", 2) <= 1 else loader.quarantine_duplicates(
-        conn, batch.entity, batch.batch_id, batch.source_file, item["rows_received"])
+        conn, batch.entity, batch.batch_id, batch.source_file, item["rows_received"], batch.agency, batch.period)
     return loaded - moved, item["rows_quarantined"] + moved
 
 

@@ -175,11 +175,13 @@ def uniqueness_rule(entity: str) -> tuple[str, bool]:
 
 
 def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, source_file: str,
-                          received: int) -> int:
+                          received: int, agency: str, period: str) -> int:
     """The suite checks that the natural key is unique within each chunk; this makes it hold for the
     whole delivery, in one set-based statement in the database, as if the file were one chunk: a
     key that occurs more than once among all the rows received (loaded or quarantined) sends its
-    loaded rows to quarantine and adds the rule to its quarantined ones. Returns the rows moved."""
+    loaded rows to quarantine and adds the rule to its quarantined ones. Returns the rows moved.
+    The batch's rows are found through the (period, agency) index: the cost is the delivery's, not
+    the history's."""
     spec = entity_def(entity)
     table = sql.Identifier("raw", entity)
     rule, single = uniqueness_rule(entity)
@@ -193,7 +195,8 @@ def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, 
     statement = sql.SQL(
         """
         with received as (
-            select {key_list} from {table} where _batch_id = %(batch)s
+            select {key_list} from {table}
+            where _periode = %(period)s and _instansi_kode = %(agency)s and _batch_id = %(batch)s
             union all
             select {from_json} from audit.quarantine q where q.batch_id = %(batch)s
         ), dup as (
@@ -205,7 +208,8 @@ def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, 
             returning 1
         ), moved as (
             delete from {table} r
-            where r._batch_id = %(batch)s and exists (select 1 from dup d where {same_r})
+            where r._periode = %(period)s and r._instansi_kode = %(agency)s and r._batch_id = %(batch)s
+              and exists (select 1 from dup d where {same_r})
             returning r.*
         )
         insert into audit.quarantine (batch_id, row_number, source_file, row_data, reasons)
@@ -216,7 +220,8 @@ def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, 
              same_q=same(lambda c: sql.SQL("q.row_data ->> {}").format(sql.Literal(c))),
              same_r=same(lambda c: sql.SQL("r.{}").format(sql.Identifier(c))))
     with conn.cursor() as cur:
-        cur.execute(statement, {"batch": batch_id, "source": source_file, "rule": rule})
+        cur.execute(statement, {"batch": batch_id, "source": source_file, "rule": rule, "agency": agency,
+                                "period": period})
         moved = cur.rowcount
     # the rule's count over the whole delivery
     conn.execute(
