@@ -39,7 +39,7 @@ from etl.landing import LandedBatch
 from etl.load import raw_columns
 from etl.sources import EmptyDeliveryError, SourceError, connector_for
 from etl.validate import (
-    ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, judge, load_suite_spec, split,
+    ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, is_judged, judge, load_suite_spec, split,
 )
 from etl.validate.references import KeyCollector, Reference, describe, failing, references_of
 
@@ -274,7 +274,8 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                 quarantined += len(outcome.quarantined)
             if received == 0:
                 raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
-            judge(batch.entity, samples, batch.batch_id)  # GX confirms what the fast checks found
+            if is_judged(batch.batch_id, received):
+                judge(batch.entity, samples, batch.batch_id)  # GX confirms what the fast checks found
         _volume_gate(government, batch, received)
     except (SourceError, SuiteError, GateFailure) as exc:
         gate = getattr(exc, "gate", "suite")

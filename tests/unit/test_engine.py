@@ -114,3 +114,18 @@ def test_rules_without_failures_are_judged_in_turn(monkeypatch):
     positions = [c.index for c in validate._compiled("pegawai")[0]]
     assert all({positions[i] for i in failing} <= set(part) for part in judged)
     assert set().union(*map(set, judged)) == set(positions)
+
+
+def test_large_batches_are_always_judged_and_small_ones_in_proportion(monkeypatch):
+    import etl.validate as validate
+
+    monkeypatch.setenv("KINERJA_JUDGE_ALWAYS_ROWS", "200000")
+    assert all(validate.is_judged(f"b{i}", 200_000) for i in range(200))
+    ids = [f"batch-{i}" for i in range(20_000)]
+    share = sum(validate.is_judged(b, 20_000) for b in ids) / len(ids)
+    assert 0.09 < share < 0.11  # 20,000 rows of 200,000: a tenth
+    tiny = sum(validate.is_judged(b, 10) for b in ids) / len(ids)
+    assert 0.015 < tiny < 0.025  # never below JUDGED_MIN_SHARE
+    assert [validate.is_judged(b, 20_000) for b in ids[:50]] == [validate.is_judged(b, 20_000) for b in ids[:50]]
+    monkeypatch.setenv("KINERJA_JUDGE_ALWAYS_ROWS", "0")
+    assert all(validate.is_judged(b, 1) for b in ids[:100])
