@@ -207,6 +207,8 @@ def bench(
     plain: bool = typer.Option(True, help="Also measure the plain way (pandas, GX on the whole DataFrame, to_sql, "
                                           "a full-refresh dbt build)."),
     results: Path = typer.Option(None, help="Folder for the figures as JSON (default: bench/results)."),
+    concurrency: int = typer.Option(None, help="Governments a stage works on at once, as Airflow's parallel "
+                                               "tasks (default: the number of CPUs)."),
 ):
     """The real pipeline on a national-shaped month, against COPY and the plain way: per stage rows,
     seconds, rows/s and peak memory, and the two ratios."""
@@ -214,7 +216,7 @@ def bench(
     from etl.config import PROJECT_DIR
 
     with clear_errors():
-        benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results",
+        benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results", concurrency,
                       echo=lambda line: console.print(line, soft_wrap=True, markup=False))
 
 

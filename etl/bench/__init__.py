@@ -1,7 +1,8 @@
 """`kinerja bench`: the real pipeline on a national-shaped month, against COPY and the plain way.
 
 In one run, on the same files (etl/bench/world.py):
-  ours      the pipeline's own stages, one government after the other, as the DAG runs them:
+  ours      the pipeline's own stages, as the DAG runs them (a stage's tasks for several
+            governments at once, `concurrency` of them, like Airflow's parallel mapped tasks):
             extract (land each delivery unchanged with its checksum), validate (the suites,
             compiled and judged by GX, on both cores), load (COPY into raw, quarantine, the
             batch's balance), then dbt (the month's incremental build) and publish (the package)
@@ -20,11 +21,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -115,28 +118,46 @@ def bench_environment(work: Path):
             conn.execute(f'drop database if exists "{name}" with (force)')
 
 
-def run_ours(world: national.World) -> list[Stage]:
+def _in_parallel(kind: str, fn, items: list, concurrency: int) -> list:
+    """fn over items, `concurrency` at a time (processes for Python's work, threads where the work
+    is the database's or the disk's), results in the order of the items."""
+    if concurrency <= 1:
+        return [fn(item) for item in items]
+    if kind == "process":
+        pool = ProcessPoolExecutor(max_workers=concurrency, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ThreadPoolExecutor(max_workers=concurrency)
+    with pool:
+        return list(pool.map(fn, items))
+
+
+def _validate(batches: list[dict]) -> list[dict]:
+    from etl import pipeline
+
+    return pipeline.validate(batches)
+
+
+def _validate_all(landed: list[list[dict]], concurrency: int) -> list[list[dict]]:
+    from etl.validate import _context
+
+    _context()  # GX imported once (about 5 s), before the processes fork, as a worker would keep it
+    return _in_parallel("process", _validate, landed, concurrency)
+
+
+def run_ours(world: national.World, concurrency: int) -> list[Stage]:
+    """Each stage over every government, `concurrency` governments at a time, as Airflow runs the
+    mapped tasks of kinerja_bulanan (one stage's tasks of several governments at once)."""
     from etl import pipeline, transform
     from etl.publish import publish
 
-    landed, validated, stages = {}, {}, []
-
-    def extract():
-        for kode in world.agencies:
-            landed[kode] = pipeline.extract(kode, world.period)
-    stage, _ = measure("extract", world.total, extract)
+    stages = []
+    stage, landed = measure("extract", world.total, lambda: _in_parallel(
+        "thread", lambda kode: pipeline.extract(kode, world.period), world.agencies, concurrency))
     stages.append(stage)
-
-    def validate():
-        for kode in world.agencies:
-            validated[kode] = pipeline.validate(landed[kode])
-    stage, _ = measure("validate", world.total, validate)
+    stage, validated = measure("validate", world.total, lambda: _validate_all(landed, concurrency))
     stages.append(stage)
-
-    def load():
-        return sum(b["loaded"] + b["quarantined"] for kode in world.agencies
-                   for b in pipeline.load(validated[kode]))
-    stage, balanced = measure("load", world.total, load)
+    stage, loaded = measure("load", world.total, lambda: _in_parallel("thread", pipeline.load, validated, concurrency))
+    balanced = sum(b["loaded"] + b["quarantined"] for batches in loaded for b in batches)
     if balanced != world.total:
         raise RuntimeError(f"the load does not balance: {balanced:,} rows loaded or quarantined of {world.total:,}")
     stages.append(stage)
@@ -145,6 +166,18 @@ def run_ours(world: national.World) -> list[Stage]:
     stage, _ = measure("publish", world.total, lambda: publish(world.period))
     stages.append(stage)
     return stages
+
+
+def slowest_dbt_nodes(top: int = 12) -> list[dict]:
+    """dbt's own timing of its last run (run_results.json): where the dbt stage's time goes."""
+    from etl.config import dbt_target_dir
+
+    path = dbt_target_dir() / "run_results.json"
+    if not path.exists():
+        return []
+    results = json.loads(path.read_text(encoding="utf-8"))["results"]
+    ranked = sorted(results, key=lambda r: r.get("execution_time") or 0, reverse=True)[:top]
+    return [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0, 2)} for r in ranked]
 
 
 def run_ceiling(world: national.World) -> Stage:
@@ -184,12 +217,13 @@ def run_ceiling(world: national.World) -> Stage:
 
 
 def run(employees: int, per_instansi: int = 7000, plain: bool = True, results: Path | None = None,
-        echo=print) -> dict:
+        concurrency: int | None = None, echo=print) -> dict:
     """The whole benchmark; returns (and writes) its figures."""
     from etl.bench import plain as plain_way
 
     work = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
-    figures: dict = {"employees": employees, "period": PERIOD, "cpus": os.cpu_count(),
+    concurrency = concurrency or os.cpu_count() or 1
+    figures: dict = {"employees": employees, "period": PERIOD, "cpus": os.cpu_count(), "concurrency": concurrency,
                      "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                      "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     try:
@@ -200,7 +234,8 @@ def run(employees: int, per_instansi: int = 7000, plain: bool = True, results: P
                  + ", ".join(f"{e} {n:,}" for e, n in world.rows.items()))
             os.environ["KINERJA_AGENCIES"] = str(world.agencies_file(work / "agencies.yml"))
             figures |= {"instansi": len(world.agencies), "rows": world.rows}
-            ours = run_ours(world)
+            ours = run_ours(world, concurrency)
+            figures["dbt_slowest"] = slowest_dbt_nodes()
             for stage in ours:
                 echo(f"  ours   {stage.name:<9}{stage.seconds:8.1f} s  {stage.rows_per_second:>10,.0f} rows/s  "
                      f"peak {stage.peak_mb:,.0f} MB")
