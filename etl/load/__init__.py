@@ -8,6 +8,7 @@ previous state; a rerun of the same delivery (same batch id) leaves identical ta
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -123,11 +124,31 @@ def ddl() -> list[str]:
     return statements
 
 
+def schema_version(conn: psycopg.Connection) -> str:
+    """A fingerprint of the DDL this code wants: the schemas' comment records the one applied."""
+    text = "\n".join(s.as_string(conn) if isinstance(s, sql.Composable) else s for s in ddl())
+    return "kinerja raw/audit " + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _applied_version(conn: psycopg.Connection) -> str | None:
+    return conn.execute("select obj_description(to_regnamespace('raw'), 'pg_namespace')").fetchone()[0]
+
+
 def ensure_schema(conn: psycopg.Connection) -> None:
+    """Create or upgrade raw and audit, once per version of this code. When the warehouse already
+    has this version (the schema's comment says so) nothing is locked or altered: an agency's task
+    must not take table locks while another agency's load is COPYing (ALTER TABLE and CREATE INDEX
+    lock the table even when there is nothing to do, and two such tasks deadlock)."""
+    wanted = schema_version(conn)
+    if _applied_version(conn) == wanted:
+        return
     # one session at a time creates the schema (tasks of several agencies may start together)
     conn.execute("select pg_advisory_xact_lock(hashtext('kinerja.ensure_schema'))")
+    if _applied_version(conn) == wanted:
+        return
     for statement in ddl():
         conn.execute(statement)
+    conn.execute(sql.SQL("comment on schema raw is {}").format(sql.Literal(wanted)))
 
 
 def record_instansi(conn: psycopg.Connection, agency) -> None:

@@ -102,3 +102,21 @@ def test_an_unreadable_delivery_is_rejected_with_its_reason_and_loads_nothing(db
     ).fetchone()
     assert (status, loaded) == ("rejected", 0)
     assert "pegawai.csv" in message
+
+
+def test_an_agencys_extract_takes_no_table_lock_while_another_loads(db, demo_world, warehouse_url):
+    """Airflow runs several agencies' tasks at once: one's extract (which makes sure the schema is
+    there) must not wait for, nor deadlock with, another's load holding its tables."""
+    import psycopg
+
+    from etl import load as loader
+
+    pipeline.extract("PAUH", "2026-09")  # the schema is there, at this version
+    with psycopg.connect(warehouse_url) as loading, psycopg.connect(warehouse_url) as extracting:
+        loading.execute("lock table raw.rhk, raw.pegawai, audit.batch in share row exclusive mode")  # as a COPY would, more
+        extracting.execute("set lock_timeout = '2s'")
+        loader.ensure_schema(extracting)  # would wait on ALTER/CREATE INDEX and time out
+        extracting.rollback()
+        loading.rollback()
+    with psycopg.connect(warehouse_url) as conn:
+        assert loader._applied_version(conn) == loader.schema_version(conn)
