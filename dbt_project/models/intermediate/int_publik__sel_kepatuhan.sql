@@ -11,10 +11,12 @@
   count where the evaluated-but-not-on-time difference (dievaluasi - tepat waktu, both published)
   would be 1-4. Grain: instansi × periode × ukuran × baris × kolom.
 #}
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+          on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
 
 with kepatuhan as (
     select * from {{ ref('mart_kepatuhan') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
 pegawai_sel as (
@@ -71,10 +73,10 @@ sel as (
            {{ sel_kecil('jumlah') }} or selisih_kecil                      as is_primer
     from isi_dengan_total
     union all
-    select jumlah_pegawai.instansi_kode, jumlah_pegawai.periode, nama.ukuran, jumlah_pegawai.baris, '*',
+    select jumlah_pegawai.instansi_kode, jumlah_pegawai.periode, ukuran_daftar.ukuran, jumlah_pegawai.baris, '*',
            jumlah_pegawai.jumlah, true, true, jumlah_pegawai.is_disembunyikan
     from jumlah_pegawai
-    cross join (values ('punya_skp'), ('dievaluasi'), ('tepat_waktu')) as nama (ukuran)
+    cross join (values ('punya_skp'), ('dievaluasi'), ('tepat_waktu')) as ukuran_daftar (ukuran)
 ),
 
 disembunyikan as (

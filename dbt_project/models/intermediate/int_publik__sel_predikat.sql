@@ -11,7 +11,8 @@
   (macro sembunyikan_sel), so no withheld number follows from the others and the totals.
   `urutan` orders a regime's predikat (null for margins). Grain: instansi × periode × regime × baris × kolom.
 #}
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+          on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
 
 with evaluasi as (
     select
@@ -22,6 +23,7 @@ with evaluasi as (
         predikat_dihitung                                                  as predikat
     from {{ ref('fct_evaluasi_kinerja') }}
     where predikat_dihitung is not null
+    {% if is_incremental() %}and {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
 kategori as (
