@@ -209,15 +209,22 @@ def bench(
     results: Path = typer.Option(None, help="Folder for the figures as JSON (default: bench/results)."),
     concurrency: int = typer.Option(None, help="Governments a stage works on at once, as Airflow's parallel "
                                                "tasks (default: the number of CPUs)."),
+    history_months: int = typer.Option(0, help="Instead: load this many months and compare a month's incremental "
+                                               "dbt build with that history against one with a single month."),
 ):
     """The real pipeline on a national-shaped month, against COPY and the plain way: per stage rows,
     seconds, rows/s and peak memory, and the two ratios."""
     from etl import bench as benchmark
     from etl.config import PROJECT_DIR
 
+    echo = lambda line: console.print(line, soft_wrap=True, markup=False)  # noqa: E731
     with clear_errors():
-        benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results", concurrency,
-                      echo=lambda line: console.print(line, soft_wrap=True, markup=False))
+        if history_months:
+            benchmark.run_history(employees, history_months, per_instansi, results or PROJECT_DIR / "bench" / "results",
+                                  echo=echo)
+        else:
+            benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results", concurrency,
+                          echo=echo)
 
 
 @app.command("report")
