@@ -17,7 +17,6 @@ refuses to publish when it finds anything.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -181,14 +180,15 @@ def scan_folder(folder: Path, min_cell_size: int = 5, known: Known | None = None
     for path in sorted(Path(folder).iterdir()):
         where = path.name
         if path.suffix == ".csv":
-            reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
-            header = next(reader, [])
-            for name in header:
-                scan.column(where, name)
-            for number, row in enumerate(reader, start=2):
-                for name, text in zip(header, row):
-                    if text != "":
-                        scan.value(f"{where} line {number}", name, _typed_csv_value(text))
+            with open(path, newline="", encoding="utf-8") as fh:  # row by row: no whole file in memory
+                reader = csv.reader(fh)
+                header = next(reader, [])
+                for name in header:
+                    scan.column(where, name)
+                for number, row in enumerate(reader, start=2):
+                    for name, text in zip(header, row):
+                        if text != "":
+                            scan.value(f"{where} line {number}", name, _typed_csv_value(text))
         elif path.suffix == ".parquet":
             table = pq.read_table(path)
             for name in table.column_names:
