@@ -6,11 +6,12 @@ damaged file, not a row to guess at), a quoted value must be closed, no value ma
 (no text column can store one), and a byte the encoding cannot decode is reported with its line.
 Blank lines are skipped but counted, so `_row` is the row a person sees (header = row 1).
 
-Two ways to read, one meaning. A UTF-8 file whose bytes show none of the things only the
-record-by-record reader (Python's csv module, strict) treats carefully — NUL bytes, blank lines,
-a quote next to ordinary characters — and that Arrow's multi-threaded parser reads without
-complaint is read by Arrow, about fifteen times faster; any other file by the csv module, which
-also words every error. Both number rows the same way.
+Two ways to read, one meaning. A UTF-8 file of two columns or more whose bytes show none of the
+things only the record-by-record reader (Python's csv module, strict) treats carefully — NUL
+bytes, blank lines, a quote next to ordinary characters — is read by Arrow's multi-threaded
+parser, about fifteen times faster, up to the first record Arrow refuses (a wrong number of
+fields, a byte that is not UTF-8); from there on, and for any other file, the csv module reads,
+and words every error. Both number rows the same way.
 """
 
 from __future__ import annotations
@@ -110,10 +111,18 @@ def unique_names(names: list[str]) -> list[str]:
 
 def _careful(block: bytes, delimiter: bytes) -> bool:
     """Whether a block of the file holds what only the csv module reads carefully: a NUL byte, a
-    blank line, or a quote between two ordinary characters (a stray or closing quote with text
-    after it: the csv module refuses `"ab"c`, Arrow would read it as abc)."""
-    if any(marker in block for marker in (b"\x00", b"\n\n", b"\r\r", b"\n\r")):
+    blank line (Arrow would read it as a row of empty values), or a quote between two ordinary
+    characters (a stray or closing quote with text after it: the csv module refuses `"ab"c`, Arrow
+    would read it as abc)."""
+    if b"\x00" in block:
         return True
+    if b"\r" in block:
+        if any(marker in block for marker in (b"\n\n", b"\r\r", b"\n\r")):
+            return True
+    else:  # the usual file: LF only; two line feeds in a row, found among the line feeds' positions
+        feeds = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))
+        if (np.diff(feeds) == 1).any():
+            return True
     if b'"' not in block:
         return False
     data = np.frombuffer(block, dtype=np.uint8)
@@ -136,6 +145,8 @@ class DelimitedFile:
             for frame, rows in table.chunks(chunk_rows, {name: index}):  ...
 
     Every problem is a SourceError naming the file, and the row (and column) where it applies."""
+
+    ARROW_BLOCK_BYTES = 1 << 22  # what Arrow parses at a time (a block's rows come out together)
 
     def __init__(self, path: Path, *, encoding: str = "utf-8-sig", delimiter: str = ",", what: str = "UTF-8 CSV"):
         self.path, self.encoding, self.delimiter, self.what = Path(path), encoding, delimiter, what
@@ -208,13 +219,14 @@ class DelimitedFile:
         return self._fail(f"row {self._number}, column {printable(column)}: the value holds NUL bytes (0x00), "
                           "which no text column can store (a damaged file, or not text?)")
 
-    def _arrow_can_read(self) -> bool:
-        """Whether Arrow reads this file exactly as the csv module would (see the module's docstring)."""
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
+    def _arrow_may_read(self) -> bool:
+        """Whether Arrow may read this file: what it reads, it reads exactly as the csv module would
+        (see the module's docstring). Arrow may still refuse a record further on — a wrong number of
+        fields (a header of two columns at least, so that no record is one empty value), a byte that is not
+        UTF-8 —: `chunks` then goes on with the csv module from there."""
         if codecs.lookup(self.encoding).name not in ("utf-8", "utf-8-sig") or len(self.delimiter) != 1 \
-                or self.header is None or any("\r" in h or "\n" in h for h in self.header) or self._number != 1:
+                or self.header is None or len(self.header) < 2 \
+                or any("\r" in h or "\n" in h for h in self.header) or self._number != 1:
             return False
         with open(self.path, "rb") as fh:
             tail = b""
@@ -222,26 +234,22 @@ class DelimitedFile:
                 if _careful(tail + block, self.delimiter.encode()):
                     return False
                 tail = block[-3:]
-        try:
-            for _ in self._arrow_reader(pa, pacsv):
-                pass
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            return False
         return True
 
     def _arrow_reader(self, pa, pacsv):
         names = unique_names([str(h) for h in self.header])
+        text = pa.large_string()  # pandas' own string type: frames share Arrow's buffers
         return pacsv.open_csv(
             self.path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=self.ARROW_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                               ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
+            convert_options=pacsv.ConvertOptions(column_types={n: text for n in names}, null_values=[],
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                  check_utf8=True),
         )
 
-    def _arrow_chunks(self, chunk_rows: int, positions: dict[str, int]) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+    def _arrow_chunks(self, chunk_rows: int, positions: dict[str, int]) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -252,8 +260,9 @@ class DelimitedFile:
 
         def emit(table):
             nonlocal number
-            frame = pd.DataFrame({name: table.column(column).to_pandas() for name, column in wanted.items()})
-            rows = list(range(number + 1, number + 1 + table.num_rows))
+            frame = pd.DataFrame({name: pd.arrays.ArrowStringArray(table.column(column))
+                                  for name, column in wanted.items()})
+            rows = np.arange(number + 1, number + 1 + table.num_rows, dtype=np.int64)
             number += table.num_rows
             self._number = number
             return frame, rows
@@ -269,16 +278,28 @@ class DelimitedFile:
         if held:
             yield emit(pa.Table.from_batches(pending))
 
-    def chunks(self, chunk_rows: int, positions: dict[str, int]) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+    def chunks(self, chunk_rows: int, positions: dict[str, int]) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         """Frames of at most `chunk_rows` rows with the columns `positions` names (name -> index in
         the header), values as text; and the row numbers of their rows.
 
-        Records are taken a chunk at a time and checked as a whole (widths, NUL bytes); only a chunk
-        with blank lines or a defect is looked at record by record, and a file the csv module cannot
-        parse is read again record by record to say where (_diagnose)."""
-        if self._arrow_can_read():
-            yield from self._arrow_chunks(chunk_rows, positions)
-            return
+        Arrow reads the file when it may (`_arrow_may_read`); where it refuses a record, the csv
+        module takes over from the first record not yet given out (and words the error, if there is
+        one). The csv module takes records a chunk at a time and checks them as a whole (widths, NUL
+        bytes); only a chunk with blank lines or a defect is looked at record by record, and a file
+        it cannot parse is read again record by record to say where (_diagnose)."""
+        if self._arrow_may_read():
+            import pyarrow as pa
+
+            try:
+                yield from self._arrow_chunks(chunk_rows, positions)
+                return
+            except (pa.ArrowInvalid, UnicodeDecodeError):
+                # no blank lines in such a file (_careful): the records given out are rows 2.._number
+                try:
+                    for _ in islice(self._reader, self._number - 1):
+                        pass
+                except (UnicodeDecodeError, csv.Error):
+                    raise self._diagnose() from None
         width = len(self.header or [])
         number = self._number
         while True:
@@ -298,7 +319,7 @@ class DelimitedFile:
                 raise self._nul(record)
             self._number = number
             if batch:
-                yield self._frame(batch, positions), numbers
+                yield self._frame(batch, positions), np.asarray(numbers, dtype=np.int64)
 
     def _without_blank_lines(self, batch: list[list[str]], numbers: list[int], width: int
                              ) -> tuple[list[list[str]], list[int]]:
