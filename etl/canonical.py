@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FORMAT_VERSION = 1
 
@@ -194,18 +197,53 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+_MISSING = ("", "-")
+TEXT = pa.large_string()  # the Arrow type pandas keeps strings in: columns pass between the two without a copy
+
+
+def text_array(values: pd.Series) -> pa.ChunkedArray:
+    """A column's values as an Arrow string array: no copy when pandas already keeps them in Arrow
+    (the readers' frames), else converted as `astype("string")` converts them."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        values = values.astype("string")
+    array = pa.array(values.array)
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array], type=TEXT)
+
+
+def string_series(array: pa.ChunkedArray | pa.Array) -> pd.Series:
+    """An Arrow string array as a pandas string column (without a copy when it is large_string,
+    the type pandas keeps its strings in)."""
+    if not isinstance(array, pa.ChunkedArray):
+        array = pa.chunked_array([array], type=array.type)
+    return pd.Series(pd.arrays.ArrowStringArray(array.cast(TEXT) if array.type != TEXT else array))
+
+
+def _normalised(text: pa.ChunkedArray, vocabulary: str) -> pa.ChunkedArray:
+    """Each distinct spelling normalised once (a delivery spells a label a handful of ways)."""
+    spellings = [v for v in pc.unique(text).to_pylist() if v is not None]
+    codes = [normalise_label(vocabulary, v) for v in spellings]
+    if codes == spellings:
+        return text
+    return pa.array(codes, type=TEXT).take(pc.index_in(text, value_set=pa.array(spellings, type=TEXT)))
+
+
 def to_canonical(frame: pd.DataFrame, entity_name: str, first_row: int) -> pd.DataFrame:
     """The entity's columns only (extra producer columns are ignored), as trimmed text with
-    '' and '-' as missing and labels normalised; `_row` numbers the rows from `first_row`."""
+    '' and '-' as missing and labels normalised; `_row` numbers the rows from `first_row`.
+
+    Vectorised in Arrow (the columns stay Arrow-backed strings): trimming is Python's
+    `str.strip()`, whose 29 whitespace characters Arrow's utf8_trim_whitespace also trims."""
     spec = entity(entity_name)
-    out = pd.DataFrame(index=frame.index)
+    vocabularies = LABEL_COLUMNS.get(entity_name, {})
+    rows = len(frame)
+    out = {"_row": np.arange(first_row, first_row + rows, dtype=np.int64)}
     for column in spec.columns:
-        values = frame[column].astype("string").str.strip() if column in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
-        out[column] = values.mask(values.isin(["", "-"]))
-    for column, vocabulary in LABEL_COLUMNS.get(entity_name, {}).items():
-        # a delivery spells a label a handful of ways: normalise each distinct spelling once
-        values = out[column]
-        spellings = {v: normalise_label(vocabulary, v) for v in values.dropna().unique()}
-        out[column] = values.map(spellings).astype("string")
-    out.insert(0, "_row", range(first_row, first_row + len(out)))
-    return out.reset_index(drop=True)
+        if column not in frame:
+            out[column] = string_series(pa.nulls(rows, TEXT))
+            continue
+        text = pc.utf8_trim_whitespace(text_array(frame[column]))
+        text = pc.if_else(pc.is_in(text, value_set=pa.array(_MISSING, type=TEXT)), pa.scalar(None, TEXT), text)
+        if column in vocabularies:
+            text = _normalised(text, vocabularies[column])
+        out[column] = string_series(text)
+    return pd.DataFrame(out)
