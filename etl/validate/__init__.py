@@ -178,7 +178,11 @@ def _compiled(entity: str):
     spec = load_suite_spec(entity)
     checks, leftover = compile_suite(spec)
     rules = [spec["expectations"][c.index]["meta"]["rule"] for c in checks]
-    return checks, leftover, rules
+    columns = []
+    for check in checks:
+        kwargs = spec["expectations"][check.index]["kwargs"]
+        columns.append(kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or None)
+    return checks, leftover, rules, columns
 
 
 JUDGED_FAILING_ROWS = 100_000  # failing rows per batch that GX re-validates (an even spread beyond)
@@ -216,19 +220,17 @@ def fast_check(entity: str, chunk: pd.DataFrame) -> tuple[ChunkCheck, pd.DataFra
 
     if chunk.empty:
         return ChunkCheck({}, []), chunk
-    checks, leftover, rules = _compiled(entity)
-    expectations = load_suite_spec(entity)["expectations"]
+    checks, leftover, rules, columns = _compiled(entity)
     row_numbers = chunk["_row"].to_numpy()
     reasons: dict[int, list[str]] = {}
     results = []
     failing_any = np.zeros(len(chunk), dtype=bool)
-    for check, rule in zip(checks, rules):
-        mask, evaluated = check.failing(chunk)
+    domains: dict = {}  # rules under the same row_condition share its rows
+    for check, rule, column in zip(checks, rules, columns):
+        mask, evaluated = check.failing(chunk, domains)
         failing_any |= mask
         for row in row_numbers[mask].tolist():
             reasons.setdefault(row, []).append(rule)
-        kwargs = expectations[check.index]["kwargs"]
-        column = kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or None
         results.append(RuleResult(rule, check.type, column, evaluated, int(mask.sum())))
     if leftover:
         full = check_chunk(entity, chunk, "leftover")
@@ -254,7 +256,7 @@ def judge(entity: str, samples: list[pd.DataFrame], seed: str = "") -> int:
     (all failing rows are in the sample), so within the sample they mean what they meant in the
     chunk; with more than JUDGED_FAILING_ROWS failing rows an even spread of them is judged, and
     uniqueness rules are then not judged."""
-    checks, _, rules = _compiled(entity)
+    checks, _, rules, _ = _compiled(entity)
     if not checks or not samples:
         return 0
     sample = pd.concat(samples, ignore_index=True)

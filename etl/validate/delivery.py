@@ -31,9 +31,11 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl import landing, warehouse
+from etl.canonical import text_array
 from etl.config import Agency, find_agency, month_of, previous_period
 from etl.landing import LandedBatch
 from etl.load import raw_columns
@@ -169,10 +171,11 @@ def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows:
     keys: dict[tuple, KeyCollector] = {}
     refused: dict[str, str] = {}
     outcomes: dict[str, Validated] = {}
+    volumes = previous_volumes(batches)
     with ChunkChecker(workers, engine) as checker:
         for batch in _order(batches, specs):
             outcome = _validate_one(government, batch, references_of(specs[batch.entity]), wanted, keys, refused,
-                                    checker, chunk_rows or CHUNK_ROWS)
+                                    checker, chunk_rows or CHUNK_ROWS, volumes)
             if outcome.status == "rejected":
                 refused[batch.entity] = outcome.message
             outcomes[batch.batch_id] = outcome
@@ -204,7 +207,8 @@ def _active_references(government: Agency, batch: LandedBatch, references: list[
 
 
 def _validate_one(government: Agency, batch: LandedBatch, references: list[Reference], wanted: set, keys: dict,
-                  refused: dict[str, str], checker: ChunkChecker, chunk_rows: int) -> Validated:
+                  refused: dict[str, str], checker: ChunkChecker, chunk_rows: int,
+                  volumes: dict[tuple[str, str], int]) -> Validated:
     source, connector = connector_for(government, batch.entity)
     started = time.perf_counter()
     work = landing.work_dir(batch.batch_id)
@@ -220,27 +224,38 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
         for target in own_keys:
             keys.setdefault(target, KeyCollector()).add(chunk, target[1], target[2])
 
+    def keys_first() -> Iterator[pd.DataFrame]:
+        """The chunks of a delivery whose rows point at its own keys (a unit at its parent, an
+        employee at his supervisor): every key is collected before the first row is checked. A
+        delivery of one chunk is read once; a larger one twice, so memory stays one chunk."""
+        stream = chunks()
+        first, second = next(stream, None), next(stream, None)
+        if second is None:
+            if first is not None:
+                collect(first)
+            return iter([] if first is None else [first])
+        for chunk in chain([first, second], stream):
+            collect(chunk)
+        return chunks()
+
     try:
         active, unchecked = _active_references(government, batch, references, keys, refused)
         for result in unchecked:
             tally.add(result)
         self_referencing = any(r.entity == batch.entity for r in active)
-        if self_referencing:  # its own keys are needed before its first row is checked
-            for chunk in chunks():
-                collect(chunk)
 
         def checked_by_reference() -> Iterator[tuple[pd.DataFrame, dict]]:
             nonlocal received
-            for chunk in chunks():
+            for chunk in (keys_first() if self_referencing else chunks()):
                 received += len(chunk)
                 if not self_referencing:
                     collect(chunk)
                 reasons: dict[int, list[str]] = {}
+                row_numbers = chunk["_row"].to_numpy()
                 for ref in active:
-                    mask = failing(ref, chunk, keys.get(ref.target), batch.agency, batch.period)
-                    rows = chunk.loc[mask, "_row"].tolist()
+                    rows = row_numbers[failing(ref, chunk, keys.get(ref.target), batch.agency, batch.period)].tolist()
                     for row in rows:
-                        reasons.setdefault(int(row), []).append(ref.rule)
+                        reasons.setdefault(row, []).append(ref.rule)
                     tally.add(RuleResult(ref.rule, f"reference ({describe(ref)})", ref.column, len(chunk), len(rows)))
                 yield chunk, reasons
 
@@ -259,11 +274,7 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                 for row, rules in extra.items():
                     reasons.setdefault(row, []).extend(rules)
                 outcome = split(chunk, reasons)
-                rows = outcome.good.copy()
-                rows.insert(0, "_periode", batch.period)
-                rows.insert(0, "_instansi_kode", batch.agency)
-                rows.insert(0, "_batch_id", batch.batch_id)
-                write_csv(rows[raw_columns(batch.entity)], good, header)
+                write_raw_csv(outcome.good, batch, good, header)
                 header = False
                 columns = [c for c in chunk.columns if not c.startswith("_")]
                 for record in outcome.quarantined.to_dict("records"):
@@ -276,7 +287,7 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                 raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
             if is_judged(batch.batch_id, received):
                 judge(batch.entity, samples, batch.batch_id)  # GX confirms what the fast checks found
-        _volume_gate(government, batch, received)
+        _volume_gate(government, batch, received, volumes)
     except (SourceError, SuiteError, GateFailure) as exc:
         gate = getattr(exc, "gate", "suite")
         return Validated(batch.to_dict(), "rejected", received, 0, None, None, [], str(exc), gate,
@@ -286,34 +297,55 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                      time.perf_counter() - started, pieces)
 
 
-def _volume_gate(government: Agency, batch: LandedBatch, received: int) -> None:
+def previous_volumes(batches: list[LandedBatch]) -> dict[tuple[str, str], int]:
+    """Rows received by the loaded delivery of the period before, per (entity, period), for the
+    volume gate: one query for an agency's month."""
+    scopes = [(b.entity, previous_period(b.period)) for b in batches]
+    with warehouse.connect() as conn:
+        rows = conn.execute(
+            """select entity, periode, rows_received from audit.batch
+               where instansi_kode = %s and (entity, periode) in (select * from unnest(%s::text[], %s::text[]))
+               and is_current and status = 'loaded'""",
+            (batches[0].agency, [e for e, _ in scopes], [p for _, p in scopes]),
+        ).fetchall()
+    return {(entity, period): received for entity, period, received in rows}
+
+
+def _volume_gate(government: Agency, batch: LandedBatch, received: int, volumes: dict[tuple[str, str], int]) -> None:
     """Refuse a delivery with far fewer rows than the same entity's previous period."""
     share = government.min_share_of_previous.get(batch.entity)
     if share is None:
         return
     previous = previous_period(batch.period)
-    with warehouse.connect() as conn:
-        row = conn.execute(
-            """select rows_received from audit.batch where instansi_kode = %s and entity = %s and periode = %s
-               and is_current and status = 'loaded'""",
-            (batch.agency, batch.entity, previous),
-        ).fetchone()
-    if row and row[0] and received < share * row[0]:
+    before = volumes.get((batch.entity, previous))
+    if before and received < share * before:
         raise GateFailure(
             "volume",
-            f"{batch.source_file}: {batch.entity} for {batch.period} has {received} rows, fewer than {share:.0%} of the {row[0]} of "
+            f"{batch.source_file}: {batch.entity} for {batch.period} has {received} rows, fewer than {share:.0%} of the {before} of "
             f"{previous}: an export cut short? Deliver it complete, or, if the drop is real, lower "
             f"gates.min_share_of_previous.{batch.entity} for {government.kode} in the agencies file",
         )
 
 
-def write_csv(frame: pd.DataFrame, out, header: bool) -> None:
-    """Rows as CSV for COPY, written by Arrow: every text value quoted, an empty value unquoted
-    (COPY reads it as NULL), numbers as they are."""
+def write_raw_csv(good: pd.DataFrame, batch: LandedBatch, out, header: bool) -> None:
+    """Good rows as CSV for COPY into raw (etl.load.raw_columns: the batch's id, government and
+    period, then the row's own columns), written by Arrow from the frame's own buffers: a text
+    value quoted where it needs it, an empty value unquoted (COPY reads it as NULL)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    rows = len(good)
+    constant = {"_batch_id": batch.batch_id, "_instansi_kode": batch.agency, "_periode": batch.period}
+    columns = []
+    for name in raw_columns(batch.entity):
+        if name in constant:
+            columns.append(pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)),
+                                                          pa.array([constant[name]])))
+        elif name == "_row":
+            columns.append(pa.array(good[name].to_numpy(dtype=np.int64)))
+        else:
+            columns.append(text_array(good[name]))
+    table = pa.Table.from_arrays(columns, names=raw_columns(batch.entity))
     pacsv.write_csv(table, out, write_options=pacsv.WriteOptions(include_header=header, quoting_style="needed"))
 
 

@@ -58,15 +58,21 @@ class Check:
     type: str
     kwargs: dict
 
-    def domain(self, chunk: pd.DataFrame) -> np.ndarray:
+    def domain(self, chunk: pd.DataFrame, domains: dict | None = None) -> np.ndarray:
+        """The rows the rule applies to; `domains` keeps them per condition for the other rules of
+        the same chunk."""
         condition = self.kwargs.get("row_condition")
         if not condition:
             return np.ones(len(chunk), dtype=bool)
-        return _condition(chunk, condition)
+        if domains is None:
+            return _condition(chunk, condition)
+        if condition not in domains:
+            domains[condition] = _condition(chunk, condition)
+        return domains[condition]
 
-    def failing(self, chunk: pd.DataFrame) -> tuple[np.ndarray, int]:
+    def failing(self, chunk: pd.DataFrame, domains: dict | None = None) -> tuple[np.ndarray, int]:
         """Mask of failing rows over the chunk, and how many rows the rule evaluated."""
-        domain = self.domain(chunk)
+        domain = self.domain(chunk, domains)
         evaluated = int(domain.sum())
         if self.type == "expect_compound_columns_to_be_unique":
             columns = list(self.kwargs["column_list"])
@@ -127,9 +133,71 @@ def _python_regex(regex: str) -> re.Pattern:
 
 
 def _condition(chunk: pd.DataFrame, condition: str) -> np.ndarray:
-    """The rows a pandas-parser row_condition selects, as GX selects them (DataFrame.query)."""
+    """The rows a pandas-parser row_condition selects, as GX selects them (DataFrame.query): in Arrow
+    when the condition is of the forms `compile_condition` takes, else by DataFrame.query itself."""
+    compiled = compile_condition(condition)
+    if compiled is not None and all(column in chunk for column in compiled.columns):
+        return compiled(chunk)
     selected = chunk.query(condition, parser="pandas", engine="python")
     return chunk.index.isin(selected.index)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A row_condition compiled into Arrow. `tree`: ("eq", column, value), ("in", column, values),
+    ("and" | "or", left, right)."""
+
+    tree: tuple
+    columns: frozenset
+
+    def __call__(self, chunk: pd.DataFrame) -> np.ndarray:
+        return _bools(self._mask(chunk, self.tree))
+
+    def _mask(self, chunk: pd.DataFrame, node: tuple):
+        kind = node[0]
+        if kind in ("and", "or"):
+            left, right = self._mask(chunk, node[1]), self._mask(chunk, node[2])
+            return pc.and_kleene(left, right) if kind == "and" else pc.or_kleene(left, right)
+        values = _arrow(chunk[node[1]])
+        if kind == "eq":
+            return pc.equal(values, pa.scalar(node[2], values.type))
+        return pc.is_in(values, value_set=pa.array(node[2], type=values.type))
+
+
+@lru_cache(maxsize=64)
+def compile_condition(condition: str) -> Condition | None:
+    """`column == "text"` and `column in ["a", "b"]`, joined by and/or (`&`, `|`), as DataFrame.query
+    with the pandas parser reads them: a comparison with an empty value is unknown, a row whose
+    condition is unknown is not selected (Kleene logic, as pandas' nullable booleans). Anything else
+    (negation, other operators, numbers) returns None and is left to DataFrame.query."""
+    import ast
+
+    def node(expr) -> tuple:
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, (ast.And, ast.Or)):
+            kind = "and" if isinstance(expr.op, ast.And) else "or"
+            tree = node(expr.values[0])
+            for value in expr.values[1:]:
+                tree = (kind, tree, node(value))
+            return tree
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.BitAnd, ast.BitOr)):
+            return ("and" if isinstance(expr.op, ast.BitAnd) else "or", node(expr.left), node(expr.right))
+        if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.left, ast.Name):
+            (op,), (right,) = expr.ops, expr.comparators
+            if isinstance(op, ast.Eq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+                return ("eq", expr.left.id, right.value)
+            if isinstance(op, ast.In) and isinstance(right, (ast.List, ast.Tuple)) and right.elts and all(
+                    isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts):
+                return ("in", expr.left.id, tuple(e.value for e in right.elts))
+        raise ValueError(condition)
+
+    def columns(tree: tuple) -> set:
+        return columns(tree[1]) | columns(tree[2]) if tree[0] in ("and", "or") else {tree[1]}
+
+    try:
+        tree = node(ast.parse(condition.strip(), mode="eval").body)
+    except (SyntaxError, ValueError):
+        return None
+    return Condition(tree, frozenset(columns(tree)))
 
 
 def compiles(expectation: dict) -> bool:

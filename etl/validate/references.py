@@ -22,7 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl.canonical import TEXT, text_array
 
 
 @dataclass(frozen=True)
@@ -57,45 +62,58 @@ def references_of(suite_spec: dict) -> list[Reference]:
 
 @dataclass
 class KeyCollector:
-    """Gathers the keys of one delivery chunk by chunk, then answers membership in bulk."""
+    """Gathers the keys of one delivery chunk by chunk, then answers membership in bulk (an Arrow
+    hash lookup)."""
 
-    parts: list[pd.Series] = field(default_factory=list)
-    _index: pd.Index | None = None
+    parts: list[pa.Array] = field(default_factory=list)
+    _keys: pa.Array | None = None
 
     def add(self, chunk: pd.DataFrame, key: str, where: tuple[tuple[str, str], ...]) -> None:
-        values = chunk[key]
+        values = text_array(chunk[key])
         for column, wanted in where:
-            values = values[chunk[column] == wanted]
-        self.parts.append(values.dropna().astype(object))
-        self._index = None
+            values = values.filter(pc.fill_null(pc.equal(text_array(chunk[column]), wanted), False))
+        self.parts.append(pc.drop_null(values))
+        self._keys = None
+
+    @property
+    def keys(self) -> pa.Array:
+        if self._keys is None:
+            keys = pa.chunked_array(self.parts, type=TEXT) if self.parts else pa.chunked_array([], type=TEXT)
+            self._keys = pc.unique(keys)
+        return self._keys
 
     @property
     def index(self) -> pd.Index:
-        if self._index is None:
-            values = pd.concat(self.parts, ignore_index=True) if self.parts else pd.Series([], dtype=object)
-            self._index = pd.Index(values.unique())
-        return self._index
+        return pd.Index(self.keys.to_pylist())
 
     def contains(self, values: pd.Series) -> pd.Series:
-        found = self.index.get_indexer(values.astype(object)) >= 0
+        found = _bools(pc.is_in(text_array(values), value_set=self.keys))
         return pd.Series(found, index=values.index)
 
 
+def _bools(result) -> np.ndarray:
+    return pc.fill_null(result, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def failing(reference: Reference, chunk: pd.DataFrame, keys: KeyCollector | None, agency: str,
-            period: str) -> pd.Series:
+            period: str) -> np.ndarray:
     """A boolean mask of the chunk's rows that break the reference."""
-    values = chunk[reference.column]
-    checked = values.notna()
+    values = text_array(chunk[reference.column])
+    checked = _bools(pc.is_valid(values))
     if reference.applies_to:
-        checked &= values.str.fullmatch(reference.applies_to).fillna(False).astype(bool)
+        checked &= _bools(pc.match_substring_regex(values, _full(reference.applies_to)))
     if reference.equals:
         expected = agency if reference.equals == "agency" else period
-        return checked & (values != expected).fillna(False).astype(bool)
+        return checked & ~_bools(pc.equal(values, pa.scalar(expected, TEXT)))
     if not checked.any():
         return checked
-    found = pd.Series(False, index=chunk.index)
-    found[checked] = keys.contains(values[checked])
-    return checked & ~found
+    return checked & ~_bools(pc.is_in(values, value_set=keys.keys))
+
+
+def _full(regex: str) -> str:
+    """`regex` matching the whole value, as pandas' str.fullmatch (the pattern as a group, then the
+    end of the text)."""
+    return f"^(?:{regex})$" if not (regex.startswith("^") and regex.endswith("$")) else regex
 
 
 def describe(reference: Reference) -> str:

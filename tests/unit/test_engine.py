@@ -72,8 +72,8 @@ def test_a_disagreement_with_gx_refuses_the_chunk(monkeypatch):
     frame.loc[7, "target"] = pd.NA
     real = engine.Check.failing
 
-    def wrong(self, chunk):
-        mask, evaluated = real(self, chunk)
+    def wrong(self, chunk, domains=None):
+        mask, evaluated = real(self, chunk, domains)
         if self.type == "expect_column_values_to_not_be_null":
             mask = mask.copy()
             mask[:] = False  # a bug: never finds an empty value
