@@ -87,43 +87,46 @@ def validate(landed_batches: list[dict]) -> list[dict]:
 def load(validated_batches: list[dict]) -> list[dict]:
     """Load each validated batch in its own transaction; reject the rejected ones loudly."""
     summaries, rejected = [], []
-    for item in validated_batches:
-        batch = LandedBatch.from_dict(item["batch"])
-        started = time.perf_counter()
-        with warehouse.transaction() as conn:
+    with warehouse.connect(autocommit=True) as conn:  # each batch's work in a transaction of its own
+        for item in validated_batches:
+            batch = LandedBatch.from_dict(item["batch"])
+            started = time.perf_counter()
             if item["status"] == "rejected":
-                # a delivery refused now that was loaded before (same content, e.g. its roster failed
-                # this time) stays loaded and in force: its rows in raw are still those; the attempt log says
-                # what happened to this attempt
-                conn.execute(
-                    """update audit.batch set status = 'rejected', gate = %s, message = %s, rows_received = %s,
-                       rows_loaded = 0, rows_quarantined = 0, validated_at = now(), validate_seconds = %s
-                       where batch_id = %s and status <> 'loaded'""",
-                    (item.get("gate") or "unreadable", item["message"], item["rows_received"],
-                     round(item["seconds"], 3), batch.batch_id),
-                )
-                _log_attempt(conn, batch.batch_id, "rejected", item.get("gate") or "unreadable", item["message"],
-                             item["rows_received"], 0, 0)
+                with conn.transaction():
+                    # a delivery refused now that was loaded before (same content, e.g. its roster failed
+                    # this time) stays loaded and in force: its rows in raw are still those; the attempt log
+                    # says what happened to this attempt
+                    conn.execute(
+                        """update audit.batch set status = 'rejected', gate = %s, message = %s, rows_received = %s,
+                           rows_loaded = 0, rows_quarantined = 0, validated_at = now(), validate_seconds = %s
+                           where batch_id = %s and status <> 'loaded'""",
+                        (item.get("gate") or "unreadable", item["message"], item["rows_received"],
+                         round(item["seconds"], 3), batch.batch_id),
+                    )
+                    _log_attempt(conn, batch.batch_id, "rejected", item.get("gate") or "unreadable", item["message"],
+                                 item["rows_received"], 0, 0)
                 rejected.append(f"{batch.entity}: {item['message']}")
                 summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
                 continue
-            loaded, quarantined = _load_one(conn, batch, item)
-            seconds = time.perf_counter() - started
-            conn.execute(
-                """update audit.batch set status = 'loaded', gate = null, message = null, rows_received = %s, rows_loaded = %s,
-                       rows_quarantined = %s, validated_at = now(), validate_seconds = %s, loaded_at = now(),
-                       load_seconds = %s
-                   where batch_id = %s""",
-                (item["rows_received"], loaded, quarantined, round(item["seconds"], 3), round(seconds, 3),
-                 batch.batch_id),
-            )
-            conn.execute(
-                """update audit.batch set is_current = (batch_id = %s)
-                   where instansi_kode = %s and entity = %s and periode = %s""",
-                (batch.batch_id, batch.agency, batch.entity, batch.period),
-            )
-            _log_attempt(conn, batch.batch_id, "loaded", None, None, item["rows_received"], loaded, quarantined)
-        summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
+            partition = loader.ensure_period(conn, batch.entity, batch.period)
+            with conn.transaction():
+                loaded, quarantined = _load_one(conn, partition, batch, item)
+                seconds = time.perf_counter() - started
+                conn.execute(
+                    """update audit.batch set status = 'loaded', gate = null, message = null, rows_received = %s,
+                           rows_loaded = %s, rows_quarantined = %s, validated_at = now(), validate_seconds = %s,
+                           loaded_at = now(), load_seconds = %s
+                       where batch_id = %s""",
+                    (item["rows_received"], loaded, quarantined, round(item["seconds"], 3), round(seconds, 3),
+                     batch.batch_id),
+                )
+                conn.execute(
+                    """update audit.batch set is_current = (batch_id = %s)
+                       where instansi_kode = %s and entity = %s and periode = %s""",
+                    (batch.batch_id, batch.agency, batch.entity, batch.period),
+                )
+                _log_attempt(conn, batch.batch_id, "loaded", None, None, item["rows_received"], loaded, quarantined)
+            summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
     if rejected:
         raise AgencyBatchFailed(f"{validated_batches[0]['batch']['agency']}: " + "; ".join(rejected))
     return summaries
@@ -142,16 +145,21 @@ def _log_attempt(conn, batch_id: str, status: str, gate: str | None, message: st
     )
 
 
-def _load_one(conn, batch: LandedBatch, item: dict) -> tuple[int, int]:
+def _load_one(conn, partition, batch: LandedBatch, item: dict) -> tuple[int, int]:
+    """Replace the government's period of the entity with the batch's good rows (COPY into the
+    period's partition of raw), its quarantine and its rule counts."""
     from psycopg import sql
 
-    table = sql.Identifier("raw", batch.entity)
-    # replace this agency's period as a whole, and this batch's earlier attempt if any
-    conn.execute(sql.SQL("delete from {} where _instansi_kode = %s and _periode = %s").format(table),
-                 (batch.agency, batch.period))
+    # one load of a government's period at a time (a rerun started while a run still loads)
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"kinerja.load|{batch.agency}|{batch.entity}|{batch.period}",))
+    loaded_before = conn.execute(
+        """select exists (select 1 from audit.batch where instansi_kode = %s and entity = %s and periode = %s
+                          and status = 'loaded')""", (batch.agency, batch.entity, batch.period)).fetchone()[0]
+    if loaded_before:  # replace the earlier delivery's rows as a whole (one hash leaf of the period)
+        conn.execute(sql.SQL("delete from {} where _instansi_kode = %s").format(partition), (batch.agency,))
     conn.execute("delete from audit.quarantine where batch_id = %s", (batch.batch_id,))
     conn.execute("delete from audit.validation_result where batch_id = %s", (batch.batch_id,))
-    loaded = loader.copy_file(conn, table, loader.raw_columns(batch.entity), Path(item["good_file"]))
+    loaded = loader.copy_file(conn, partition, loader.raw_columns(batch.entity), Path(item["good_file"]))
     loader.copy_file(conn, sql.Identifier("audit", "quarantine"),
                      ["batch_id", "row_number", "source_file", "row_data", "reasons"], Path(item["quarantine_file"]))
     loader.save_validation_results(conn, batch.batch_id, item["results"])

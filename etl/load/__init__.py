@@ -4,12 +4,19 @@ Each (agency, entity, period) is replaced as a whole: the rows of the earlier de
 period are deleted and the new ones copied in, together with the batch's audit record, its
 quarantine and its validation results, in a single transaction. A crash halfway leaves the
 previous state; a rerun of the same delivery (same batch id) leaves identical tables.
+
+The raw tables are partitioned by period (`raw.<entity>__<period>`, made on the first delivery of
+a period), and each period by a hash of the government (HASH_PARTITIONS leaves), with no index:
+a COPY maintains nothing but the rows, dbt reads a month by pruning to its partition whatever the
+history, and replacing one government's period deletes from one leaf, only when an earlier
+delivery of it was loaded at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -18,6 +25,7 @@ from psycopg import sql
 from etl.canonical import ENTITIES, entity as entity_def
 
 COPY_BLOCK = 1 << 20
+_PERIOD = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$")
 
 # columns every raw table carries before the entity's own columns (all text but _row)
 RAW_META_COLUMNS = ("_batch_id", "_instansi_kode", "_periode", "_row")
@@ -106,22 +114,88 @@ def ddl() -> list[str]:
         """,
     ]
     for spec in ENTITIES.values():
-        columns = [sql.SQL("{} text").format(sql.Identifier(c)) for c in ("_batch_id", "_instansi_kode", "_periode")]
-        columns.append(sql.SQL("_row bigint"))
-        columns += [sql.SQL("{} text").format(sql.Identifier(c)) for c in spec.columns]
         table = sql.Identifier("raw", spec.name)
-        statements.append(sql.SQL("create table if not exists {} ({})").format(table, sql.SQL(", ").join(columns)))
+        statements.append(sql.SQL("create table if not exists {} ({}) partition by list (_periode)").format(
+            table, _columns_sql(spec)))
         # a warehouse made by an earlier version gains the columns added to the format since
         statements += [sql.SQL("alter table {} add column if not exists {} text").format(table, sql.Identifier(c))
                        for c in spec.optional]
-        # period first: the marts read a month across agencies, a load replaces one agency's month
-        statements.append(sql.SQL("drop index if exists {}").format(sql.Identifier("raw", f"{spec.name}_scope")))
-        statements.append(
-            sql.SQL("create index if not exists {} on {} (_periode, _instansi_kode)").format(
-                sql.Identifier(f"{spec.name}_periode"), table
-            )
-        )
     return statements
+
+
+def _columns_sql(spec) -> sql.Composable:
+    columns = [sql.SQL("{} text").format(sql.Identifier(c)) for c in ("_batch_id", "_instansi_kode", "_periode")]
+    columns.append(sql.SQL("_row bigint"))
+    columns += [sql.SQL("{} text").format(sql.Identifier(c)) for c in spec.columns]
+    return sql.SQL(", ").join(columns)
+
+
+HASH_PARTITIONS = 16  # leaves per period: a government's period is replaced in 1/16 of the month
+
+
+def period_partition(entity: str, period: str) -> str:
+    """The name of the partition of raw.<entity> that holds a period ('rhk__2026_10', 'rhk__2026_q3')."""
+    if not _PERIOD.match(period):
+        raise ValueError(f"not a period: {period!r}")
+    return f"{entity}__{period.lower().replace('-', '_')}"
+
+
+def ensure_period(conn: psycopg.Connection, entity: str, period: str) -> sql.Identifier:
+    """The period's partition of raw.<entity>, made (and committed) when it is the first delivery of
+    the period. Made outside the raw table, then attached: attaching locks the parent only against
+    other schema changes (SHARE UPDATE EXCLUSIVE), never against the loads and reads of other
+    periods; one session at a time makes a table's partitions."""
+    name = period_partition(entity, period)
+    if not _attached(conn, name):
+        with conn.transaction():
+            conn.execute("select pg_advisory_xact_lock(hashtext('kinerja.raw.' || %s))", (entity,))
+            if not _attached(conn, name):
+                made = sql.Identifier("raw", name)
+                conn.execute(sql.SQL("create table if not exists {} ({}) partition by hash (_instansi_kode)").format(
+                    made, sql.SQL("like {} including defaults").format(sql.Identifier("raw", entity))))
+                for remainder in range(HASH_PARTITIONS):
+                    conn.execute(sql.SQL(
+                        "create table if not exists {} partition of {} for values with (modulus {}, remainder {})"
+                    ).format(sql.Identifier("raw", f"{name}__h{remainder:02d}"), made,
+                             sql.Literal(HASH_PARTITIONS), sql.Literal(remainder)))
+                conn.execute(sql.SQL("alter table {} attach partition {} for values in ({})").format(
+                    sql.Identifier("raw", entity), made, sql.Literal(period)))
+    return sql.Identifier("raw", name)
+
+
+def _attached(conn: psycopg.Connection, name: str) -> bool:
+    return conn.execute(
+        """select exists (select 1 from pg_inherits i join pg_class c on c.oid = i.inhrelid
+                          where c.relname = %s and c.relnamespace = 'raw'::regnamespace)""", (name,)
+    ).fetchone()[0]
+
+
+def _partition_unpartitioned(conn: psycopg.Connection) -> None:
+    """A warehouse made before the raw tables were partitioned: each plain raw table becomes the
+    partitioned one, its rows moved period by period (inside the schema upgrade's transaction)."""
+    for spec in ENTITIES.values():
+        kind = conn.execute("select relkind from pg_class where oid = to_regclass(%s)", (f"raw.{spec.name}",)).fetchone()
+        if not kind or kind[0] != "r":
+            continue
+        old = f"{spec.name}__unpartitioned"
+        conn.execute(sql.SQL("alter table {} rename to {}").format(sql.Identifier("raw", spec.name), sql.Identifier(old)))
+        for index in conn.execute("select indexrelid::regclass::text from pg_index where indrelid = %s::regclass",
+                                  (f"raw.{old}",)).fetchall():
+            conn.execute(sql.SQL("drop index {}").format(sql.SQL(index[0])))
+        conn.execute(sql.SQL("create table {} ({}) partition by list (_periode)").format(
+            sql.Identifier("raw", spec.name), _columns_sql(spec)))
+        columns = sql.SQL(", ").join(map(sql.Identifier, raw_columns(spec.name)))
+        existing = {r[0] for r in conn.execute(
+            "select attname from pg_attribute where attrelid = %s::regclass and attnum > 0 and not attisdropped",
+            (f"raw.{old}",)).fetchall()}
+        selected = sql.SQL(", ").join(sql.Identifier(c) if c in existing else sql.SQL("null::text")
+                                      for c in raw_columns(spec.name))
+        for (period,) in conn.execute(sql.SQL("select distinct _periode from {}").format(
+                sql.Identifier("raw", old))).fetchall():
+            partition = ensure_period(conn, spec.name, period)
+            conn.execute(sql.SQL("insert into {} ({}) select {} from {} where _periode = %s").format(
+                partition, columns, selected, sql.Identifier("raw", old)), (period,))
+        conn.execute(sql.SQL("drop table {}").format(sql.Identifier("raw", old)))
 
 
 def schema_version(conn: psycopg.Connection) -> str:
@@ -146,6 +220,8 @@ def ensure_schema(conn: psycopg.Connection) -> None:
     conn.execute("select pg_advisory_xact_lock(hashtext('kinerja.ensure_schema'))")
     if _applied_version(conn) == wanted:
         return
+    if conn.execute("select to_regnamespace('raw') is not null").fetchone()[0]:
+        _partition_unpartitioned(conn)
     for statement in ddl():
         conn.execute(statement)
     conn.execute(sql.SQL("comment on schema raw is {}").format(sql.Literal(wanted)))

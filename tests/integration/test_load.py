@@ -120,3 +120,45 @@ def test_an_agencys_extract_takes_no_table_lock_while_another_loads(db, demo_wor
         loading.rollback()
     with psycopg.connect(warehouse_url) as conn:
         assert loader._applied_version(conn) == loader.schema_version(conn)
+
+
+def test_a_warehouse_of_unpartitioned_raw_tables_is_partitioned_with_its_rows(warehouse_url):
+    """A warehouse made before raw was partitioned by period: the schema upgrade moves every row
+    into its period's partition, and the old table and its index are gone."""
+    import os
+
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import make_conninfo
+
+    from etl import load as loader
+    from etl.canonical import ENTITIES
+
+    name = f"kinerja_upgrade_{os.getpid()}"
+    with psycopg.connect(warehouse_url, autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{name}" with (force)')
+        admin.execute(f'create database "{name}"')
+    try:
+        with psycopg.connect(make_conninfo(warehouse_url, dbname=name)) as conn:
+            conn.execute("create schema raw")
+            for spec in ENTITIES.values():  # the layout of the earlier version
+                conn.execute(sql.SQL("create table {} ({})").format(sql.Identifier("raw", spec.name),
+                                                                     loader._columns_sql(spec)))
+                conn.execute(sql.SQL("create index {} on {} (_periode, _instansi_kode)").format(
+                    sql.Identifier(f"{spec.name}_periode"), sql.Identifier("raw", spec.name)))
+            conn.execute("comment on schema raw is 'kinerja raw/audit 0000000000000000'")
+            conn.execute("""insert into raw.pegawai (_batch_id, _instansi_kode, _periode, _row, nip, nama)
+                            values ('b1', 'PAUH', '2026-09', 2, '1', 'A'), ('b1', 'PAUH', '2026-09', 3, '2', 'B'),
+                                   ('b2', 'JAMBI', '2026-10', 2, '3', 'C')""")
+            before = conn.execute("select t::text from raw.pegawai t order by 1").fetchall()
+            loader.ensure_schema(conn)
+            conn.commit()
+            assert conn.execute("select relkind from pg_class where oid = 'raw.pegawai'::regclass").fetchone()[0] == "p"
+            assert conn.execute("select t::text from raw.pegawai t order by 1").fetchall() == before
+            assert conn.execute("select count(*) from raw.pegawai__2026_09").fetchone()[0] == 2
+            assert conn.execute("select to_regclass('raw.pegawai__unpartitioned'), to_regclass('raw.pegawai_periode')"
+                                ).fetchone() == (None, None)
+            assert loader._applied_version(conn) == loader.schema_version(conn)
+    finally:
+        with psycopg.connect(warehouse_url, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}" with (force)')
