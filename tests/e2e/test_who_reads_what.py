@@ -160,7 +160,7 @@ def check_etl(db, connect):
     etl = connect("etl")
     with etl.transaction(force_rollback=True):
         etl.execute("""insert into raw.pegawai (_batch_id, _instansi_kode, _periode, _row)
-                       values ('uji-etl', 'PAUH', '1999-01', 1)""")
+                       values ('uji-etl', 'PAUH', '2026-10', 1)""")
         assert _count(etl, "raw.pegawai", "_batch_id = 'uji-etl'") == 1
         etl.execute("update audit.batch set attempts = attempts where false")
         etl.execute("delete from audit.quarantine where false")
