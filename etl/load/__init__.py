@@ -19,6 +19,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import psycopg
 from psycopg import sql
 
@@ -249,6 +250,66 @@ def copy_file(conn: psycopg.Connection, table: sql.Composable, columns: list[str
             while block := fh.read(COPY_BLOCK):
                 copy.write(block)
         return cur.rowcount
+
+
+def write_copy_csv(table, out, header: bool) -> None:
+    """Rows as the CSV that COPY reads fastest, built by Arrow's vectorised kernels: a value is quoted
+    only where CSV needs it (a comma, a quote, a line break, or the empty text, which COPY would
+    otherwise read as NULL) — PostgreSQL parses a quoted field a quarter slower —, a missing value
+    is an empty field (NULL), numbers as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if header:
+        out.write((",".join(table.column_names) + "\n").encode())
+    if table.num_rows == 0:
+        return
+    text = pa.large_string()
+
+    def constant(value: str):
+        return pa.scalar(value, text)
+
+    fields = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if column.type != text:
+            column = pc.cast(column, text)
+        if _structural_bytes(column):
+            needs = pc.or_(pc.match_substring_regex(column, '[,"\r\n]'), pc.equal(column, constant("")))
+        else:  # the usual column: no value holds a comma, quote or line break, only "" needs quotes
+            needs = pc.equal(column, constant(""))
+        if pc.any(needs).as_py():
+            quoted = pc.binary_join_element_wise(constant('"'), pc.replace_substring(column, '"', '""'),
+                                                 constant('"'), constant(""))
+            column = pc.if_else(needs, quoted, column)
+        fields.append(column)
+    lines = pc.binary_join_element_wise(
+        pc.binary_join_element_wise(*fields, constant(","), null_handling="replace", null_replacement=""),
+        constant("\n"), constant(""))
+    for chunk in (lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]):
+        if len(chunk):
+            offsets, data = chunk.buffers()[1], chunk.buffers()[2]
+            ends = np.frombuffer(offsets, dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
+            out.write(memoryview(data)[ends[0]:ends[-1]])
+
+
+_STRUCTURAL = (b",", b'"', b"\r", b"\n")
+
+
+def _structural_bytes(column) -> bool:
+    """Whether any value of a large_string column holds a comma, quote or line break: one look at
+    the bytes of its values (a regex per value costs three times as much)."""
+    for chunk in (column.chunks if hasattr(column, "chunks") else [column]):
+        if len(chunk) == 0:
+            continue
+        offsets, data = chunk.buffers()[1], chunk.buffers()[2]
+        ends = np.frombuffer(offsets, dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
+        if data is not None and ends[-1] > ends[0]:
+            values = data.slice(int(ends[0]), int(ends[-1] - ends[0])).to_pybytes()
+            if any(byte in values for byte in _STRUCTURAL):  # memchr each
+                return True
+    return False
 
 
 def raw_columns(entity: str) -> list[str]:

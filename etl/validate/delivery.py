@@ -38,7 +38,7 @@ from etl import landing, warehouse
 from etl.canonical import text_array
 from etl.config import Agency, find_agency, month_of, previous_period
 from etl.landing import LandedBatch
-from etl.load import raw_columns
+from etl.load import raw_columns, write_copy_csv
 from etl.sources import EmptyDeliveryError, SourceError, connector_for
 from etl.validate import (
     ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, is_judged, judge, load_suite_spec, split,
@@ -329,10 +329,8 @@ def _volume_gate(government: Agency, batch: LandedBatch, received: int, volumes:
 
 def write_raw_csv(good: pd.DataFrame, batch: LandedBatch, out, header: bool) -> None:
     """Good rows as CSV for COPY into raw (etl.load.raw_columns: the batch's id, government and
-    period, then the row's own columns), written by Arrow from the frame's own buffers: a text
-    value quoted where it needs it, an empty value unquoted (COPY reads it as NULL)."""
+    period, then the row's own columns), from the frame's own buffers (etl.load.write_copy_csv)."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     rows = len(good)
     constant = {"_batch_id": batch.batch_id, "_instansi_kode": batch.agency, "_periode": batch.period}
@@ -345,8 +343,7 @@ def write_raw_csv(good: pd.DataFrame, batch: LandedBatch, out, header: bool) -> 
             columns.append(pa.array(good[name].to_numpy(dtype=np.int64)))
         else:
             columns.append(text_array(good[name]))
-    table = pa.Table.from_arrays(columns, names=raw_columns(batch.entity))
-    pacsv.write_csv(table, out, write_options=pacsv.WriteOptions(include_header=header, quoting_style="needed"))
+    write_copy_csv(pa.Table.from_arrays(columns, names=raw_columns(batch.entity)), out, header)
 
 
 def _missing(value) -> bool:
