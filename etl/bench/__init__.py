@@ -160,8 +160,9 @@ def run_ours(world: national.World, concurrency: int) -> list[Stage]:
     several governments at once), for the figures per stage; then the same deliveries again as
     Airflow runs kinerja_bulanan's task groups — each government's extract -> validate -> load on its
     own, `concurrency` at a time, so one's validation overlaps another's COPY — for the ingest as a
-    whole (the second load replaces the first: the same period of the same governments); then dbt
-    and publish."""
+    whole, into a warehouse and landing store that hold nothing of the month yet (`_forget_month`:
+    the month's first consolidation, as every month's is; a rerun replaces rows, see
+    docs/performance.md); then dbt and publish."""
     from etl import pipeline, transform
     from etl.publish import publish
 
@@ -180,6 +181,7 @@ def run_ours(world: national.World, concurrency: int) -> list[Stage]:
     def overlapped():
         from etl.validate import _context
 
+        _forget_month(world.period)
         _context()
         return sum(_in_parallel("process", _chain, [(k, world.period) for k in world.agencies], concurrency))
     stage, balanced = measure("ingest", world.total, overlapped)
@@ -191,6 +193,23 @@ def run_ours(world: national.World, concurrency: int) -> list[Stage]:
     stage, _ = measure("publish", world.total, lambda: publish(world.period))
     stages.append(stage)
     return stages
+
+
+def _forget_month(period: str) -> None:
+    """The warehouse and landing store as before the month's first delivery: its raw partitions,
+    its audit records and its landed files gone."""
+    from psycopg import sql
+
+    from etl import load as loader, warehouse
+    from etl.canonical import ENTITIES
+    from etl.config import landing_dir
+
+    with warehouse.connect(autocommit=True) as conn:
+        conn.execute("truncate audit.quarantine, audit.validation_result, audit.batch_attempt, audit.batch")
+        for entity in ENTITIES:
+            conn.execute(sql.SQL("drop table if exists {}").format(
+                sql.Identifier("raw", loader.period_partition(entity, period))))
+    shutil.rmtree(landing_dir(), ignore_errors=True)
 
 
 def slowest_dbt_nodes(top: int = 12) -> list[dict]:
