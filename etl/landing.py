@@ -37,7 +37,8 @@ class LandedBatch:
 
     @classmethod
     def from_dict(cls, data: dict) -> LandedBatch:
-        return cls(**data)
+        """The batch of a dict that `to_dict` made (keys a stage added beside it are left out)."""
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
 
 
 def sha256_of(path: Path) -> str:

@@ -256,7 +256,8 @@ def write_copy_csv(table, out, header: bool) -> None:
     """Rows as the CSV that COPY reads fastest, built by Arrow's vectorised kernels: a value is quoted
     only where CSV needs it (a comma, a quote, a line break, or the empty text, which COPY would
     otherwise read as NULL) — PostgreSQL parses a quoted field a quarter slower —, a missing value
-    is an empty field (NULL), numbers as they are."""
+    is an empty field (NULL), numbers as they are. Leading columns of one value (dictionary arrays
+    of one entry, such as raw's batch, government and period) are written as one prefix."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -269,8 +270,11 @@ def write_copy_csv(table, out, header: bool) -> None:
     def constant(value: str):
         return pa.scalar(value, text)
 
-    fields = []
+    prefix, fields = [], []
     for column in table.columns:
+        if not fields and pa.types.is_dictionary(column.type) and _one_value(column) is not None:
+            prefix.append(_csv_field(_one_value(column)))
+            continue
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
         if column.type != text:
@@ -285,6 +289,7 @@ def write_copy_csv(table, out, header: bool) -> None:
             column = pc.if_else(needs, quoted, column)
         fields.append(column)
     lines = pc.binary_join_element_wise(
+        constant("".join(value + "," for value in prefix)),
         pc.binary_join_element_wise(*fields, constant(","), null_handling="replace", null_replacement=""),
         constant("\n"), constant(""))
     for chunk in (lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]):
@@ -292,6 +297,22 @@ def write_copy_csv(table, out, header: bool) -> None:
             offsets, data = chunk.buffers()[1], chunk.buffers()[2]
             ends = np.frombuffer(offsets, dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
             out.write(memoryview(data)[ends[0]:ends[-1]])
+
+
+def _one_value(column) -> str | None:
+    """The value of a dictionary column whose every row is its one dictionary entry, else None."""
+    chunks = column.chunks if hasattr(column, "chunks") else [column]
+    values = {tuple(c.dictionary.to_pylist()) for c in chunks}
+    if len(values) != 1 or len(next(iter(values))) != 1 or column.null_count:
+        return None
+    value = next(iter(values))[0]
+    return value if isinstance(value, str) else None
+
+
+def _csv_field(value: str) -> str:
+    if value == "" or any(ch in value for ch in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 _STRUCTURAL = (b",", b'"', b"\r", b"\n")
@@ -406,3 +427,18 @@ def save_validation_results(conn: psycopg.Connection, batch_id: str, results: li
         """,
         (batch_id, json.dumps(results)),
     )
+
+
+def previous_volumes(conn: psycopg.Connection, batches: list) -> dict[str, int]:
+    """Per entity, the rows received by the loaded delivery of the period before (the volume
+    gate's yardstick): one query for an agency's month."""
+    from etl.config import previous_period
+
+    scopes = [(b.entity, previous_period(b.period)) for b in batches]
+    rows = conn.execute(
+        """select entity, rows_received from audit.batch
+           where instansi_kode = %s and (entity, periode) in (select * from unnest(%s::text[], %s::text[]))
+           and is_current and status = 'loaded'""",
+        (batches[0].agency, [e for e, _ in scopes], [p for _, p in scopes]),
+    ).fetchall()
+    return {entity: received for entity, received in rows}

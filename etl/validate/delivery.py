@@ -38,10 +38,10 @@ from etl import landing, warehouse
 from etl.canonical import text_array
 from etl.config import Agency, find_agency, month_of, previous_period
 from etl.landing import LandedBatch
-from etl.load import raw_columns, write_copy_csv
+from etl.load import previous_volumes, raw_columns, write_copy_csv
 from etl.sources import EmptyDeliveryError, SourceError, connector_for
 from etl.validate import (
-    ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, is_judged, judge, load_suite_spec, split,
+    ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, is_judged, judge, load_suite_spec,
 )
 from etl.validate.references import KeyCollector, Reference, describe, failing, references_of
 
@@ -171,7 +171,11 @@ def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows:
     keys: dict[tuple, KeyCollector] = {}
     refused: dict[str, str] = {}
     outcomes: dict[str, Validated] = {}
-    volumes = previous_volumes(batches)
+    if all("previous_received" in d for d in landed):  # read by extract
+        volumes = {d["entity"]: d["previous_received"] for d in landed if d["previous_received"] is not None}
+    else:
+        with warehouse.connect() as conn:
+            volumes = previous_volumes(conn, batches)
     with ChunkChecker(workers, engine) as checker:
         for batch in _order(batches, specs):
             outcome = _validate_one(government, batch, references_of(specs[batch.entity]), wanted, keys, refused,
@@ -208,7 +212,7 @@ def _active_references(government: Agency, batch: LandedBatch, references: list[
 
 def _validate_one(government: Agency, batch: LandedBatch, references: list[Reference], wanted: set, keys: dict,
                   refused: dict[str, str], checker: ChunkChecker, chunk_rows: int,
-                  volumes: dict[tuple[str, str], int]) -> Validated:
+                  volumes: dict[str, int]) -> Validated:
     source, connector = connector_for(government, batch.entity)
     started = time.perf_counter()
     work = landing.work_dir(batch.batch_id)
@@ -273,16 +277,16 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                 reasons = check.reasons
                 for row, rules in extra.items():
                     reasons.setdefault(row, []).extend(rules)
-                outcome = split(chunk, reasons)
-                write_raw_csv(outcome.good, batch, good, header)
+                row_numbers = chunk["_row"].to_numpy()
+                bad = np.isin(row_numbers, np.fromiter(reasons, dtype=np.int64, count=len(reasons)))
+                write_raw_csv(chunk, batch, good, header, keep=~bad if bad.any() else None)
                 header = False
-                columns = [c for c in chunk.columns if not c.startswith("_")]
-                for record in outcome.quarantined.to_dict("records"):
-                    payload = {c: (None if _missing(record[c]) else record[c]) for c in columns}
-                    bad_writer.writerow([batch.batch_id, record["_row"], batch.source_file,
-                                         json.dumps(payload, ensure_ascii=False),
-                                         json.dumps(record["_reasons"], ensure_ascii=False)])
-                quarantined += len(outcome.quarantined)
+                if bad.any():
+                    for row, payload in zip(row_numbers[bad].tolist(), _records(chunk, bad)):
+                        bad_writer.writerow([batch.batch_id, row, batch.source_file,
+                                             json.dumps(payload, ensure_ascii=False),
+                                             json.dumps(reasons[row], ensure_ascii=False)])
+                    quarantined += int(bad.sum())
             if received == 0:
                 raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
             if is_judged(batch.batch_id, received):
@@ -297,27 +301,13 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                      time.perf_counter() - started, pieces)
 
 
-def previous_volumes(batches: list[LandedBatch]) -> dict[tuple[str, str], int]:
-    """Rows received by the loaded delivery of the period before, per (entity, period), for the
-    volume gate: one query for an agency's month."""
-    scopes = [(b.entity, previous_period(b.period)) for b in batches]
-    with warehouse.connect() as conn:
-        rows = conn.execute(
-            """select entity, periode, rows_received from audit.batch
-               where instansi_kode = %s and (entity, periode) in (select * from unnest(%s::text[], %s::text[]))
-               and is_current and status = 'loaded'""",
-            (batches[0].agency, [e for e, _ in scopes], [p for _, p in scopes]),
-        ).fetchall()
-    return {(entity, period): received for entity, period, received in rows}
-
-
-def _volume_gate(government: Agency, batch: LandedBatch, received: int, volumes: dict[tuple[str, str], int]) -> None:
+def _volume_gate(government: Agency, batch: LandedBatch, received: int, volumes: dict[str, int]) -> None:
     """Refuse a delivery with far fewer rows than the same entity's previous period."""
     share = government.min_share_of_previous.get(batch.entity)
     if share is None:
         return
     previous = previous_period(batch.period)
-    before = volumes.get((batch.entity, previous))
+    before = volumes.get(batch.entity)
     if before and received < share * before:
         raise GateFailure(
             "volume",
@@ -327,27 +317,30 @@ def _volume_gate(government: Agency, batch: LandedBatch, received: int, volumes:
         )
 
 
-def write_raw_csv(good: pd.DataFrame, batch: LandedBatch, out, header: bool) -> None:
-    """Good rows as CSV for COPY into raw (etl.load.raw_columns: the batch's id, government and
-    period, then the row's own columns), from the frame's own buffers (etl.load.write_copy_csv)."""
+def write_raw_csv(chunk: pd.DataFrame, batch: LandedBatch, out, header: bool, keep: np.ndarray | None = None) -> None:
+    """A chunk's good rows (`keep`, default all) as CSV for COPY into raw (etl.load.raw_columns:
+    the batch's id, government and period, then the row's own columns), from the frame's own
+    buffers (etl.load.write_copy_csv)."""
     import pyarrow as pa
 
-    rows = len(good)
+    rows = len(chunk) if keep is None else int(keep.sum())
     constant = {"_batch_id": batch.batch_id, "_instansi_kode": batch.agency, "_periode": batch.period}
+    mask = None if keep is None else pa.array(keep)
     columns = []
     for name in raw_columns(batch.entity):
         if name in constant:
             columns.append(pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)),
                                                           pa.array([constant[name]])))
-        elif name == "_row":
-            columns.append(pa.array(good[name].to_numpy(dtype=np.int64)))
-        else:
-            columns.append(text_array(good[name]))
+            continue
+        values = pa.array(chunk[name].to_numpy(dtype=np.int64)) if name == "_row" else text_array(chunk[name])
+        columns.append(values if mask is None else values.filter(mask))
     write_copy_csv(pa.Table.from_arrays(columns, names=raw_columns(batch.entity)), out, header)
 
 
-def _missing(value) -> bool:
-    try:
-        return value is None or value != value or str(value) == "<NA>"
-    except (TypeError, ValueError):
-        return False
+def _records(chunk: pd.DataFrame, bad: np.ndarray) -> list[dict]:
+    """The chunk's rows at `bad` as received (its canonical columns; an empty value as None)."""
+    import pyarrow as pa
+
+    mask = pa.array(bad)
+    columns = [c for c in chunk.columns if not c.startswith("_")]
+    return pa.table({c: text_array(chunk[c]).filter(mask) for c in columns}).to_pylist()
