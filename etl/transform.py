@@ -6,6 +6,7 @@ environment (dbt_project/profiles.yml reads them with env_var()).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -25,6 +26,24 @@ class DbtOutcome:
     failed: int
     skipped: int
     failures: list[str]
+
+
+@contextlib.contextmanager
+def session_options():
+    """What dbt's sessions change from the server's defaults, in libpq's PGOPTIONS (dbt-postgres
+    honours it) while dbt runs: no JIT compilation — it cost 1.4 s of a 4.7 s mart_kepatuhan at
+    200,000 employees, more than it saved —, and room to hash and sort a month in memory
+    (KINERJA_DBT_WORK_MEM, default 64MB). Options the user set come after ours, so they win."""
+    saved = os.environ.get("PGOPTIONS")
+    ours = f"-c jit=off -c work_mem={os.environ.get('KINERJA_DBT_WORK_MEM', '64MB')}"
+    os.environ["PGOPTIONS"] = f"{ours} {saved or ''}".strip()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("PGOPTIONS", None)
+        else:
+            os.environ["PGOPTIONS"] = saved
 
 
 def dbt(*args: str, period: str | None = None) -> DbtOutcome:
@@ -47,7 +66,8 @@ def dbt(*args: str, period: str | None = None) -> DbtOutcome:
     ]
     if period:
         cli += ["--vars", json.dumps({"period": period})]
-    result = dbtRunner().invoke(cli)
+    with session_options():
+        result = dbtRunner().invoke(cli)
     failures: list[str] = []
     passed = failed = skipped = 0
     for item in getattr(result.result, "results", None) or []:
@@ -74,6 +94,11 @@ def build(period: str | None = None, unit_tests: bool = False) -> DbtOutcome:
     models' SQL against fixed inputs, not the month's data: they run in the test suite
     (tests/e2e/test_kinerja_bulanan.py), and a monthly run leaves them out, as dbt recommends for
     production (`unit_tests=True` runs them too)."""
+    if period:
+        from etl import load
+
+        with warehouse.connect(autocommit=True) as conn:
+            load.analyze_period(conn, period)
     if unit_tests:
         return dbt("build", period=period)
     return dbt("build", "--exclude-resource-type", "unit_test", period=period)
