@@ -9,7 +9,7 @@
     (int_pegawai__unit_dinilai).
   Incremental by delivery period: a run reads only its own month's evaluations and roster.
 #}
-{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
+{{ config(materialized='incremental', unique_key='periode_pengiriman', meta={'kolom_periode': 'periode_pengiriman'}, incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['periode_pengiriman']}]) }}
 
 with evaluasi as (

@@ -5,7 +5,7 @@
   the government is) — and that unit's predikat. The one place an employee is placed in the unit
   whose curve, compliance and evaluations he counts in. Incremental by delivery period.
 #}
-{{ config(materialized='incremental', unique_key='periode_pengiriman', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
+{{ config(materialized='incremental', unique_key='periode_pengiriman', meta={'kolom_periode': 'periode_pengiriman'}, incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['periode']}]) }}
 
 with periode_evaluasi as (

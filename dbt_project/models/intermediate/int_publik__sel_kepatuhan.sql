@@ -11,7 +11,7 @@
   count where the evaluated-but-not-on-time difference (dievaluasi - tepat waktu, both published)
   would be 1-4. Grain: instansi × periode × ukuran × baris × kolom.
 #}
-{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
 
 with kepatuhan as (

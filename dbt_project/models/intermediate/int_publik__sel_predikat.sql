@@ -11,7 +11,7 @@
   (macro sembunyikan_sel), so no withheld number follows from the others and the totals.
   `urutan` orders a regime's predikat (null for margins). Grain: instansi × periode × regime × baris × kolom.
 #}
-{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
 
 with evaluasi as (

@@ -3,7 +3,7 @@
   tree is rebuilt from induk_unit_kode each month, so a reorganisation takes effect in its month.
   Incremental by month: a run computes its own month's tree.
 #}
-{{ config(materialized='incremental', unique_key='bulan', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
+{{ config(materialized='incremental', unique_key='bulan', meta={'kolom_periode': 'bulan'}, incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['bulan', 'instansi_kode', 'unit_kode']}]) }}
 
 with recursive unit as (

@@ -5,7 +5,7 @@
 #}
 {{ config(
     materialized='incremental',
-    unique_key='periode',
+    unique_key='periode', meta={'kolom_periode': 'periode'},
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
     indexes=[{'columns': ['periode', 'instansi_kode']}],

@@ -2,7 +2,7 @@
   One row per RHK line (a result the employee's SKP plans) and month: its target, what was
   realised, and the achievement in percent. Incremental by period.
 #}
-{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode', 'instansi_kode']}]) }}
 
 with rhk as (

@@ -10,7 +10,7 @@
     DINILAI_TERLAMBAT                   rated more than var hari_terlambat days after it
   Incremental by period.
 #}
-{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 
 with evaluasi as (

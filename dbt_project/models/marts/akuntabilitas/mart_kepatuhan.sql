@@ -6,7 +6,7 @@
   organisation predikat (the head of the government) counts under his own unit.
   Incremental by period.
 #}
-{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 
 with roster as (

@@ -9,7 +9,7 @@
   Unconfirmed details are settings: var kurva_kepala_unit_dihitung, var kurva_min_pegawai; shares
   are compared unrounded (how regions round for small units is unconfirmed, domain.md §1.5).
 #}
-{{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 
 with hitungan as (

@@ -1,3 +1,5 @@
+{{ config(meta={'kolom_periode': 'periode_pengiriman'}) }}
+
 {#
   Labels arrive normalised by the connectors (etl/canonical.py). One thing is left to the regime:
   under PP 30/2019 the third predikat is CUKUP (domain.md §7: legacy_predikat_pp30), which label

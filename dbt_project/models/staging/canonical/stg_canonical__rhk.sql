@@ -1,3 +1,5 @@
+{{ config(meta={'kolom_periode': 'periode_pengiriman'}) }}
+
 with source as (
     select * from {{ source('raw', 'rhk') }}
 ),

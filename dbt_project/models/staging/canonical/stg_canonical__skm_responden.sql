@@ -1,3 +1,5 @@
+{{ config(meta={'kolom_periode': 'periode_pengiriman'}) }}
+
 {#
   Survey responses, with the respondent kept only in coarse bins (domain.md §5.3): age in groups,
   gender, education, occupation. The free-text saran stays in raw (it may hold names or phone

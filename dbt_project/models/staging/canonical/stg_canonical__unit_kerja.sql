@@ -1,3 +1,5 @@
+{{ config(meta={'kolom_periode': 'periode'}) }}
+
 with source as (
     select * from {{ source('raw', 'unit_kerja') }}
 ),
