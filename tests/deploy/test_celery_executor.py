@@ -62,9 +62,11 @@ def _sqlalchemy_url(conninfo: str, database: str) -> str:
     p = {k: str(v) for k, v in conninfo_to_dict(conninfo).items() if v is not None}
     host = p.get("host", "localhost")
     socket_dir = host.startswith("/")
-    return URL.create("postgresql+psycopg2", username=p.get("user"), password=p.get("password") or None,
-                      host=None if socket_dir else host, port=int(p["port"]) if p.get("port") and not socket_dir else None,
-                      database=database, query={"host": host} if socket_dir else {}).render_as_string(hide_password=False)
+    port = int(p["port"]) if p.get("port") and not socket_dir else None
+    url = URL.create("postgresql+psycopg2", username=p.get("user"), password=p.get("password") or None,
+                     host=None if socket_dir else host, port=port, database=database,
+                     query={"host": host} if socket_dir else {})
+    return url.render_as_string(hide_password=False)
 
 
 def _database_of_our_own(server: str, name: str):
@@ -180,7 +182,7 @@ def _one(conninfo: str, query: str, *args):
 
 
 @pytest.fixture(scope="module")
-def celery_run(demo_world, broker, metadata_db, warehouse, tmp_path_factory):
+def celery_run(broker, demo_world, metadata_db, warehouse, tmp_path_factory):
     """kinerja_bulanan for MONTH, run by the cluster; yields (cluster, metadata conninfo, seconds per phase)."""
     folder = tmp_path_factory.mktemp("celery")
     broker_url, queue = broker
@@ -281,17 +283,27 @@ def _task_states(conninfo: str) -> dict[str, list[str]]:
     return states
 
 
-def _failure_logs(cluster: Cluster) -> str:
-    logs = sorted((cluster.folder / "airflow" / "logs").rglob("*.log"))
-    failed = [p for p in logs if "ERROR" in p.read_text(errors="replace")]
-    return "\n".join(f"--- {p}\n{p.read_text(errors='replace')[-3000:]}" for p in failed[:3])
+def _failure_logs(cluster: Cluster, conninfo: str) -> str:
+    """The error lines of each failed task's log, for the assertion's message."""
+    with psycopg.connect(conninfo) as conn:
+        failed = conn.execute("select task_id, map_index, try_number from task_instance where dag_id = %s "
+                              "and run_id = %s and state = 'failed'", (DAG_ID, RUN_ID)).fetchall()
+    run = cluster.folder / "airflow" / "logs" / f"dag_id={DAG_ID}" / f"run_id={RUN_ID}"
+    found = []
+    for task_id, map_index, attempt in failed:
+        folder = run / f"task_id={task_id}" / (f"map_index={map_index}" if map_index >= 0 else "")
+        log = folder / f"attempt={attempt}.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else [f'"level":"error" (no log at {log})']
+        errors = [line for line in lines if '"level":"error"' in line]
+        found.append(f"--- {task_id}[{map_index}]\n" + "\n".join(line[:1500] for line in errors[:3]))
+    return "\n".join(found)
 
 
 def test_the_month_succeeds_on_celery_workers(celery_run):
     cluster, metadata, _ = celery_run
     state = _one(metadata, "select state from dag_run where dag_id = %s and run_id = %s", DAG_ID, RUN_ID)[0]
     states = _task_states(metadata)
-    assert state == "success", f"{states}\n{_failure_logs(cluster)}"
+    assert state == "success", f"{states}\n{_failure_logs(cluster, metadata)}"
     agencies = len(json.loads(_one(metadata, "select value::text from xcom where dag_id = %s and run_id = %s "
                                              "and task_id = 'configured_agencies'", DAG_ID, RUN_ID)[0]))
     assert agencies == 5
