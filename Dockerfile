@@ -25,6 +25,6 @@ WORKDIR ${KINERJA_APP}
 # was built with (Airflow's docker-stack docs)
 RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" -e "${KINERJA_APP}[deploy]"
 # the dbt project parses with the installed dbt (no connection needed): a broken project fails the build
-RUN KINERJA_DBT_HOST=build KINERJA_DBT_USER=build KINERJA_DBT_DBNAME=build \
+RUN KINERJA_DBT_HOST=build KINERJA_DBT_USER=build KINERJA_DBT_DBNAME=build DBT_SEND_ANONYMOUS_USAGE_STATS=false \
     dbt parse --project-dir dbt_project --profiles-dir dbt_project --target-path /tmp/dbt-parse --log-path /tmp/dbt-parse \
     && rm -rf /tmp/dbt-parse

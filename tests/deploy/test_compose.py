@@ -215,6 +215,9 @@ def test_the_services_commands_are_commands_of_this_airflow(compose, tmp_path):
 
 
 def test_the_celery_settings_are_airflows_own(common):
+    from etl import orchestration
+
+    orchestration.prepare_environment()  # before Airflow's first import in this process, as every test does
     from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
 
     from etl import celery_config

@@ -7,11 +7,28 @@ does for a large delivery. Exit codes carry the outcome out of the forked proces
 
 import multiprocessing
 import os
+import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
 REFUSED = 3  # "daemonic processes are not allowed to have children"
+HUNG = 9
+
+
+def _exit_code(pid: int, seconds: float = 60) -> int:
+    """The forked process's exit code; killed and HUNG if it has not ended in time (a fork of a
+    process with threads could deadlock: the test must fail then, not hang)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return HUNG
 
 
 def _task_process() -> int:
@@ -33,8 +50,7 @@ def _pool_worker(signalled: bool) -> int:
     task = os.fork()
     if task == 0:
         os._exit(_task_process())
-    _, status = os.waitpid(task, 0)
-    code = os.waitstatus_to_exitcode(status)
+    code = _exit_code(task)
     # the pool worker itself stays daemonic: Celery's handling of its pool is unchanged
     return code if code or multiprocessing.current_process().daemon else 5
 
@@ -48,5 +64,4 @@ def test_a_task_forked_from_a_pool_worker_may_fork(signalled, expected):
         except BaseException:
             code = 6
         os._exit(code)
-    _, status = os.waitpid(worker, 0)
-    assert os.waitstatus_to_exitcode(status) == expected
+    assert _exit_code(worker, 90) == expected
