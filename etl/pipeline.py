@@ -12,6 +12,7 @@ Only small dicts travel between the stages, so each may run in another process o
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -110,6 +111,10 @@ def load(validated_batches: list[dict]) -> list[dict]:
                 rejected.append(f"{batch.entity}: {item['message']}")
                 summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
                 continue
+            done = None if Path(item["good_file"]).exists() else _in_force(conn, batch, item["rows_received"])
+            if done:  # loaded by an earlier attempt of this task, which then cleaned its work files up
+                summaries.append(_summary(batch, "loaded", item["rows_received"], *done, None))
+                continue
             partition = loader.ensure_period(conn, batch.entity, batch.period)
             with conn.transaction():
                 loaded, quarantined = _load_one(conn, partition, batch, item)
@@ -131,7 +136,18 @@ def load(validated_batches: list[dict]) -> list[dict]:
             summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
     if rejected:
         raise AgencyBatchFailed(f"{validated_batches[0]['batch']['agency']}: " + "; ".join(rejected))
+    for item in validated_batches:  # every batch is in force: its work files have served
+        shutil.rmtree(Path(item["good_file"]).parent, ignore_errors=True)
     return summaries
+
+
+def _in_force(conn, batch: LandedBatch, received: int) -> tuple[int, int] | None:
+    """(loaded, quarantined) when this very batch is loaded and in force, else None."""
+    return conn.execute(
+        """select rows_loaded, rows_quarantined from audit.batch
+           where batch_id = %s and status = 'loaded' and is_current and rows_received = %s""",
+        (batch.batch_id, received),
+    ).fetchone()
 
 
 def _log_attempt(conn, batch_id: str, status: str, gate: str | None, message: str | None, received: int,

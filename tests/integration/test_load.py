@@ -186,3 +186,16 @@ def test_the_copy_csv_quotes_only_what_needs_it_and_copy_reads_every_value_back(
         with db.cursor().copy("copy copied from stdin (format csv, header true)") as copy:
             copy.write(out.getvalue())
         assert db.execute("select v, k from copied order by _row").fetchall() == [(v, "K,1") for v in values]
+
+
+def test_a_load_cleans_its_work_files_up_and_a_retry_after_that_changes_nothing(db, demo_world):
+    """The validated rows' work files go once the agency's batches are all in force (a national year
+    of them would fill a disk); the task run again (an Airflow retry) finds its batches loaded."""
+    from pathlib import Path
+
+    validated = pipeline.validate(pipeline.extract("PAUH", "2026-10"))
+    first = pipeline.load(validated)
+    assert not any(Path(item["good_file"]).parent.exists() for item in validated)
+    before = _table_digest(db, "raw.evaluasi_periodik")
+    assert pipeline.load(validated) == first
+    assert _table_digest(db, "raw.evaluasi_periodik") == before
