@@ -27,15 +27,17 @@ dievaluasi as (
 ),
 
 rhk_bulan as (
-    select * from {{ ref('stg_canonical__rhk') }}
+    -- who has an RHK line in which month (a handful of lines each: one row per employee and month)
+    select distinct instansi_kode, nip, periode
+    from {{ ref('stg_canonical__rhk') }}
     {% if is_incremental() %}where {{ pada_triwulan_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 rhk as (
     -- an RHK line of a month counts for the month and for its quarter
-    select distinct instansi_kode, nip, periode from rhk_bulan
+    select instansi_kode, nip, periode from rhk_bulan
     union
-    select distinct instansi_kode, nip, left(periode, 4) || '-Q' || ((substr(periode, 6, 2)::int + 2) / 3)
+    select instansi_kode, nip, left(periode, 4) || '-Q' || ((substr(periode, 6, 2)::int + 2) / 3)
     from rhk_bulan
 ),
 
