@@ -188,6 +188,9 @@ def run_ours(world: national.World, concurrency: int) -> list[Stage]:
     if balanced != world.total:
         raise RuntimeError(f"the second ingest does not balance: {balanced:,} of {world.total:,} rows")
     stages.append(stage)
+    import dbt.adapters.postgres  # noqa: F401  dbt imported before its stage, as for the plain way (which runs later)
+    from dbt.cli.main import dbtRunner  # noqa: F401
+
     stage, _ = measure("dbt", world.total, lambda: transform.build(world.period))
     stages.append(stage)
     stage, _ = measure("publish", world.total, lambda: publish(world.period))
