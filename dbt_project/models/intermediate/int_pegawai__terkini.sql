@@ -3,16 +3,8 @@
   compares with what it saw before. An employee missing from it has left (the snapshot closes his
   version). `bulan` is the roster's month. Reads one month per government, whatever the history.
 #}
-with terbaru as (
-    {{ bulan_terbaru('pegawai') }}
-),
-
-pegawai as (
-    select pegawai.*
-    from {{ ref('stg_canonical__pegawai') }} as pegawai
-    join terbaru
-        on terbaru.instansi_kode = pegawai.instansi_kode
-        and terbaru.bulan = pegawai.periode
+with pegawai as (
+    {{ baris_bulan_terbaru(ref('stg_canonical__pegawai'), 'pegawai') }}
 ),
 
 terkini as (

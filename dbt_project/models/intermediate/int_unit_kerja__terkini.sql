@@ -1,14 +1,6 @@
 {# Each government's latest loaded unit list: the state snapshots/snp_unit_kerja compares. One month per government. #}
-with terbaru as (
-    {{ bulan_terbaru('unit_kerja') }}
-),
-
-unit as (
-    select unit.*
-    from {{ ref('stg_canonical__unit_kerja') }} as unit
-    join terbaru
-        on terbaru.instansi_kode = unit.instansi_kode
-        and terbaru.bulan = unit.periode
+with unit as (
+    {{ baris_bulan_terbaru(ref('stg_canonical__unit_kerja'), 'unit_kerja') }}
 ),
 
 terkini as (

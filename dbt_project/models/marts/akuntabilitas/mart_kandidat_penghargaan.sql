@@ -20,87 +20,81 @@ pegawai as (
 ),
 
 berurutan as (
+    -- consecutive periods share `kelompok` (a period evaluated twice, under two SKPs, counts once)
     select
         evaluasi.*,
         {{ periode_urutan('periode') }}
-            - row_number() over (partition by instansi_kode, nip, jenis_periode order by periode) as kelompok
+            - dense_rank() over (partition by instansi_kode, nip, jenis_periode order by periode) as kelompok
     from evaluasi
 ),
 
 rangkaian as (
+    -- one row per run of periods, with the unit of its last period (no join back to the
+    -- evaluations: the planner misjudges how many runs pass `having` and loops over them)
     select
         instansi_kode,
         nip,
         jenis_periode,
         min(periode)                                                       as periode_awal,
         max(periode)                                                       as periode_akhir,
-        count(*)                                                           as jumlah_periode,
-        string_agg(distinct regime, ', ')                                  as regime
+        count(distinct periode)                                            as jumlah_periode,
+        string_agg(distinct regime, ', ')                                  as regime,
+        (array_agg(unit_kode order by periode desc, skp_id desc))[1]       as unit_kode,
+        (array_agg(unit_dinilai_kode order by periode desc, skp_id desc))[1] as unit_dinilai_kode,
+        (array_agg(predikat_organisasi order by periode desc, skp_id desc))[1] as predikat_organisasi
     from berurutan
     group by instansi_kode, nip, jenis_periode, kelompok
-    having count(*) >= {{ var('penghargaan_min_berturut') }}
+    having count(distinct periode) >= {{ var('penghargaan_min_berturut') }}
 ),
 
-terakhir as (
+dengan_kurva as (
+    -- the evaluated unit's curve over the run: how many of its periods broke it, and the last one
+    -- (one join; a correlated subquery per run cost 44 s with two years of history)
     select
-        rangkaian.*,
-        evaluasi.unit_kode,
-        evaluasi.unit_dinilai_kode,
-        evaluasi.predikat_organisasi
+        rangkaian.instansi_kode,
+        rangkaian.nip,
+        rangkaian.jenis_periode,
+        rangkaian.periode_awal,
+        max(rangkaian.periode_akhir)                                       as periode_akhir,
+        max(rangkaian.jumlah_periode)                                      as jumlah_periode,
+        max(rangkaian.regime)                                              as regime,
+        max(rangkaian.unit_kode)                                           as unit_kode,
+        max(rangkaian.unit_dinilai_kode)                                   as unit_dinilai_kode,
+        max(rangkaian.predikat_organisasi)                                 as predikat_organisasi,
+        count(kurva.periode) filter (where kurva.is_melanggar_kurva)       as jumlah_periode_unit_melanggar,
+        bool_or(kurva.is_melanggar_kurva) filter (where kurva.periode = rangkaian.periode_akhir)
+                                                                           as is_unit_melanggar_kurva_terakhir,
+        max(kurva.aturan_dilanggar) filter (where kurva.periode = rangkaian.periode_akhir)
+                                                                           as aturan_dilanggar_terakhir
     from rangkaian
-    join evaluasi
-        on evaluasi.instansi_kode = rangkaian.instansi_kode
-        and evaluasi.nip = rangkaian.nip
-        and evaluasi.periode = rangkaian.periode_akhir
-),
-
-melanggar as (
-    -- per run of periods, the periods in it in which the unit broke its curve (one join, not a
-    -- lookup per run: a correlated subquery over the curve mart cost 44 s with two years of history)
-    select
-        terakhir.instansi_kode,
-        terakhir.nip,
-        terakhir.jenis_periode,
-        terakhir.periode_awal,
-        count(kurva.periode) filter (where kurva.is_melanggar_kurva)       as jumlah_periode
-    from terakhir
     left join kurva
-        on kurva.instansi_kode = terakhir.instansi_kode
-        and kurva.unit_kode = terakhir.unit_dinilai_kode
-        and kurva.periode between terakhir.periode_awal and terakhir.periode_akhir
-    group by 1, 2, 3, 4
+        on kurva.instansi_kode = rangkaian.instansi_kode
+        and kurva.unit_kode = rangkaian.unit_dinilai_kode
+        and kurva.periode between rangkaian.periode_awal and rangkaian.periode_akhir
+    group by rangkaian.instansi_kode, rangkaian.nip, rangkaian.jenis_periode, rangkaian.periode_awal
 ),
 
 final as (
     select
-        terakhir.instansi_kode::text                                       as instansi_kode,
-        terakhir.nip::text                                                 as nip,
+        dengan_kurva.instansi_kode::text                                   as instansi_kode,
+        dengan_kurva.nip::text                                             as nip,
         pegawai.nama::text                                                 as nama,
         pegawai.jabatan_nama::text                                         as jabatan_nama,
-        terakhir.unit_kode::text                                           as unit_kode,
-        terakhir.unit_dinilai_kode::text                                   as unit_dinilai_kode,
-        terakhir.jenis_periode::text                                       as jenis_periode,
-        terakhir.periode_awal::text                                        as periode_awal,
-        terakhir.periode_akhir::text                                       as periode_akhir,
-        terakhir.jumlah_periode::integer                                   as jumlah_periode_berturut,
-        terakhir.regime::text                                              as regime,
-        terakhir.predikat_organisasi::text                                 as predikat_organisasi_terakhir,
-        kurva.is_melanggar_kurva::boolean                                  as is_unit_melanggar_kurva_terakhir,
-        kurva.aturan_dilanggar::text                                       as aturan_dilanggar_terakhir,
-        melanggar.jumlah_periode::integer                                  as jumlah_periode_unit_melanggar
-    from terakhir
-    inner join melanggar
-        on melanggar.instansi_kode = terakhir.instansi_kode
-        and melanggar.nip = terakhir.nip
-        and melanggar.jenis_periode = terakhir.jenis_periode
-        and melanggar.periode_awal = terakhir.periode_awal
-    left join kurva
-        on kurva.instansi_kode = terakhir.instansi_kode
-        and kurva.periode = terakhir.periode_akhir
-        and kurva.unit_kode = terakhir.unit_dinilai_kode
+        dengan_kurva.unit_kode::text                                       as unit_kode,
+        dengan_kurva.unit_dinilai_kode::text                               as unit_dinilai_kode,
+        dengan_kurva.jenis_periode::text                                   as jenis_periode,
+        dengan_kurva.periode_awal::text                                    as periode_awal,
+        dengan_kurva.periode_akhir::text                                   as periode_akhir,
+        dengan_kurva.jumlah_periode::integer                               as jumlah_periode_berturut,
+        dengan_kurva.regime::text                                          as regime,
+        dengan_kurva.predikat_organisasi::text                             as predikat_organisasi_terakhir,
+        dengan_kurva.is_unit_melanggar_kurva_terakhir::boolean             as is_unit_melanggar_kurva_terakhir,
+        dengan_kurva.aturan_dilanggar_terakhir::text                       as aturan_dilanggar_terakhir,
+        dengan_kurva.jumlah_periode_unit_melanggar::integer                as jumlah_periode_unit_melanggar
+    from dengan_kurva
     left join pegawai
-        on pegawai.instansi_kode = terakhir.instansi_kode
-        and pegawai.nip = terakhir.nip
+        on pegawai.instansi_kode = dengan_kurva.instansi_kode
+        and pegawai.nip = dengan_kurva.nip
 )
 
 select * from final
