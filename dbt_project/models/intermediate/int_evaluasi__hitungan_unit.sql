@@ -6,7 +6,11 @@
   With var kurva_kepala_unit_dihitung false, the head of the unit (who sits in the unit itself)
   is left out of both.
 #}
-with evaluasi as (
+{{ config(meta={'kolom_periode': 'periode'}) }}
+
+{#- `not materialized`: a query of a month (mart_kurva_distribusi, the tests) reaches into both
+    CTEs, each read twice below, instead of materialising every month of the history first #}
+with evaluasi as not materialized (
     select * from {{ ref('fct_evaluasi_kinerja') }}
     where regime = 'PERMEN6_2022'
       and unit_dinilai_kode is not null
@@ -14,7 +18,7 @@ with evaluasi as (
       {% if not var('kurva_kepala_unit_dihitung') %}and unit_kode <> unit_dinilai_kode{% endif %}
 ),
 
-roster as (
+roster as not materialized (
     select * from {{ ref('int_pegawai__unit_dinilai') }}
     where aktif and unit_dinilai_kode is not null
       {% if not var('kurva_kepala_unit_dihitung') %}and unit_kode <> unit_dinilai_kode{% endif %}
