@@ -3,7 +3,9 @@
   int_publik__sel_predikat (small cells and their complements withheld together with the
   instansi table). Unit names from the latest roster of units. No NIP, no names of people.
 #}
-with sel as (
+{#- `not materialized`: each cell is joined to its row's total with the table's own statistics (a
+    materialised CTE has none, and at 643 governments the planner looped over 80,000 cells twice: 110 s) #}
+with sel as not materialized (
     select * from {{ ref('int_publik__sel_predikat') }}
     where baris <> '*'
 ),
