@@ -8,11 +8,16 @@ run (a backfill may queue several), or the `period` param of a manual run; each 
 
 from __future__ import annotations
 
+import os
+
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 # the marts of a month are updated (etl.orchestration.MARTS_ASSET_NAME; the event's extra names the month)
 MARTS = Asset(name="kinerja_marts", uri="kinerja://warehouse/marts")
+# as kinerja_bulanan's: publishing again is safe (the package is built aside and swapped in whole)
+RETRIES = int(os.environ.get("KINERJA_TASK_RETRIES", "2"))
+RETRY_DELAY = pendulum.duration(seconds=int(os.environ.get("KINERJA_RETRY_DELAY_SECONDS", "60")))
 
 
 @task
@@ -30,7 +35,7 @@ def months_to_publish() -> list[str]:
     return sorted(check_period(month) for month in months)
 
 
-@task(map_index_template="{{ period }}")
+@task(map_index_template="{{ period }}", retries=RETRIES, retry_delay=RETRY_DELAY)
 def publish(period: str) -> list[dict]:
     from etl.publish import publish as write_open_data
 
