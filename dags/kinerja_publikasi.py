@@ -2,8 +2,10 @@
 
 Thin wiring: scheduled on the Airflow Asset `kinerja_marts`, which kinerja_bulanan's transform
 updates with the month in its event. Publishes every month of the events that triggered the
-run (a backfill may queue several), or the `period` param of a manual run; each month through
-`etl.publish.publish` (`kinerja publish --period` does the same from the command line).
+run (a backfill may queue several), or the `period` param of a manual run, and every later month
+already published (its trend table shows the earlier months: a corrected re-delivery changes
+them); each month through `etl.publish.publish` (`kinerja publish --period` does one month from
+the command line).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ RETRY_DELAY = pendulum.duration(seconds=int(os.environ.get("KINERJA_RETRY_DELAY_
 
 @task
 def months_to_publish() -> list[str]:
-    """The months of the triggering Asset events, else the `period` param."""
-    from etl.config import check_period
+    """The months of the triggering Asset events, else the `period` param; and every later month
+    already published, whose trend table shows them (etl.publish.packages_to_publish)."""
+    from etl.publish import packages_to_publish
 
     context = get_current_context()
     months = {(event.extra or {}).get("period")
@@ -32,7 +35,7 @@ def months_to_publish() -> list[str]:
     months = (months | {chosen}) - {None}
     if not months:
         raise ValueError("no month to publish: neither an Asset event with a period nor the `period` param")
-    return sorted(check_period(month) for month in months)
+    return packages_to_publish(sorted(months))
 
 
 @task(map_index_template="{{ period }}", retries=RETRIES, retry_delay=RETRY_DELAY)

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from etl.config import check_period, dbt_project_dir, open_data_dir
+from etl.config import PERIOD_RE, check_period, dbt_project_dir, open_data_dir
 from etl.publish import files, html, privacy
 from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
 from etl.publish.tables import TABLES, Manifest, read
@@ -133,6 +133,24 @@ def _swap_in(period: str, staged: Path) -> Path:
         if old != version:
             shutil.rmtree(old, ignore_errors=True)
     return public
+
+
+def published_periods() -> list[str]:
+    """The months whose package is where readers look: open-data/<YYYY-MM>/ with its SHA256SUMS."""
+    root = open_data_dir()
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if PERIOD_RE.match(p.name) and (p / "SHA256SUMS").exists())
+
+
+def packages_to_publish(months: list[str]) -> list[str]:
+    """The packages to write when the marts of `months` were updated: those months, and every later
+    month already published, whose trend table shows the earlier months (a corrected October sent
+    after November was published changes November's package too)."""
+    months = sorted({check_period(m) for m in months})
+    if not months:
+        return []
+    return sorted(set(months) | {m for m in published_periods() if m > months[0]})
 
 
 @contextlib.contextmanager
