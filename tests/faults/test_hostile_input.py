@@ -31,10 +31,18 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from corrections import HOSTILE_NAMES, HOSTILE_TEXT, HOSTILE_UNITS, IN_MONTHLY_FILES, OCTOBER, QUARANTINED_GENDER
+from corrections import (
+    HOSTILE_NAMES,
+    HOSTILE_TEXT,
+    HOSTILE_UNITS,
+    IN_MONTHLY_FILES,
+    OCTOBER,
+    QUARANTINED_GENDER,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl.canonical import ENTITIES
 from etl.config import Agency, Source, find_agency
 from etl.publish import files
 from etl.sources import (
@@ -76,11 +84,16 @@ def _frame_values(frames) -> list[list]:
 
 
 def _read_all(module, source, entity, path):
-    """Every chunk the connector yields for the file, or the SourceError it raises."""
+    """Every chunk the connector yields for the file, or the SourceError it raises (any other
+    exception fails the test). A refusal names the file; chunks hold the entity's columns."""
     try:
-        return list(module.read(AGENCY, source, entity, path, chunk_rows=7))
+        chunks = list(module.read(AGENCY, source, entity, path, chunk_rows=7))
     except SourceError as exc:
+        assert str(path) in str(exc), exc
         return exc
+    for chunk in chunks:
+        assert {"_row", *ENTITIES[entity].columns} <= set(chunk.columns) and 0 < len(chunk) <= 7
+    return chunks
 
 
 @pytest.fixture
@@ -110,9 +123,7 @@ def test_canonical_csv_returns_any_text_exactly(rows, scratch):
 def test_canonical_csv_reads_or_refuses_any_bytes(data, header, scratch):
     path = scratch / "unit_kerja.csv"
     path.write_bytes((",".join(UNIT_COLUMNS).encode() + b"\n" if header else b"") + data)
-    result = _read_all(canonical_csv, Source("canonical_csv", ("unit_kerja",), {}), "unit_kerja", path)
-    if isinstance(result, SourceError):
-        assert str(path) in str(result)  # a refusal names the file
+    _read_all(canonical_csv, Source("canonical_csv", ("unit_kerja",), {}), "unit_kerja", path)
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
