@@ -21,7 +21,9 @@ from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 JAKARTA = "Asia/Jakarta"
-# retries of the tasks that talk to agencies and the warehouse (KINERJA_TASK_RETRIES=0 for quick local runs)
+# retries of the tasks that talk to agencies and the warehouse (KINERJA_TASK_RETRIES=0 for quick local runs):
+# each is safe to run again (a batch id follows from its content, a load replaces its period, dbt
+# rebuilds what it builds), so an agency's API down or the warehouse restarting costs a retry, not the month
 RETRIES = int(os.environ.get("KINERJA_TASK_RETRIES", "2"))
 RETRY_DELAY = pendulum.duration(seconds=int(os.environ.get("KINERJA_RETRY_DELAY_SECONDS", "60")))
 # the marts of a month are updated (etl.orchestration.MARTS_ASSET_NAME; the event's extra names the month)
@@ -58,7 +60,7 @@ def extract(agency_kode: str, period: str) -> list[dict]:
     return pipeline.extract(agency_kode, period)
 
 
-@task(map_index_template="{{ agency_kode }}")
+@task(map_index_template="{{ agency_kode }}", retries=RETRIES, retry_delay=RETRY_DELAY)
 def validate(landed: list[dict]) -> list[dict]:
     from etl import pipeline
 
@@ -79,7 +81,7 @@ def per_agency(agency_kode: str, period: str):
     load(validate(extract(agency_kode, period)))
 
 
-@task(trigger_rule="all_done", outlets=[MARTS])
+@task(trigger_rule="all_done", outlets=[MARTS], retries=RETRIES, retry_delay=RETRY_DELAY)
 def transform(period: str, *, outlet_events=None) -> dict:
     """dbt build, whatever happened to single agencies: the others' data must still reach the marts.
     Success updates the marts Asset with the month, which triggers kinerja_publikasi."""
@@ -90,7 +92,7 @@ def transform(period: str, *, outlet_events=None) -> dict:
     return outcome
 
 
-@task(trigger_rule="all_done")
+@task(trigger_rule="all_done", retries=RETRIES, retry_delay=RETRY_DELAY)
 def validation_report(period: str) -> str:
     """The month's validation report (static HTML): every batch, its gate, its rules, its quarantine."""
     from etl.validate import report

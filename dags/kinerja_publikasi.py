@@ -2,23 +2,31 @@
 
 Thin wiring: scheduled on the Airflow Asset `kinerja_marts`, which kinerja_bulanan's transform
 updates with the month in its event. Publishes every month of the events that triggered the
-run (a backfill may queue several), or the `period` param of a manual run; each month through
-`etl.publish.publish` (`kinerja publish --period` does the same from the command line).
+run (a backfill may queue several), or the `period` param of a manual run, and every later month
+already published (its trend table shows the earlier months: a corrected re-delivery changes
+them); each month through `etl.publish.publish` (`kinerja publish --period` does one month from
+the command line).
 """
 
 from __future__ import annotations
+
+import os
 
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 # the marts of a month are updated (etl.orchestration.MARTS_ASSET_NAME; the event's extra names the month)
 MARTS = Asset(name="kinerja_marts", uri="kinerja://warehouse/marts")
+# as kinerja_bulanan's: publishing again is safe (the package is built aside and swapped in whole)
+RETRIES = int(os.environ.get("KINERJA_TASK_RETRIES", "2"))
+RETRY_DELAY = pendulum.duration(seconds=int(os.environ.get("KINERJA_RETRY_DELAY_SECONDS", "60")))
 
 
 @task
 def months_to_publish() -> list[str]:
-    """The months of the triggering Asset events, else the `period` param."""
-    from etl.config import check_period
+    """The months of the triggering Asset events, else the `period` param; and every later month
+    already published, whose trend table shows them (etl.publish.packages_to_publish)."""
+    from etl.publish import packages_to_publish
 
     context = get_current_context()
     months = {(event.extra or {}).get("period")
@@ -27,10 +35,10 @@ def months_to_publish() -> list[str]:
     months = (months | {chosen}) - {None}
     if not months:
         raise ValueError("no month to publish: neither an Asset event with a period nor the `period` param")
-    return sorted(check_period(month) for month in months)
+    return packages_to_publish(sorted(months))
 
 
-@task(map_index_template="{{ period }}")
+@task(map_index_template="{{ period }}", retries=RETRIES, retry_delay=RETRY_DELAY)
 def publish(period: str) -> list[dict]:
     from etl.publish import publish as write_open_data
 

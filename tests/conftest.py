@@ -25,6 +25,7 @@ def pytest_configure(config):
         "KINERJA_OPEN_DATA_DIR": "open-data",
         "KINERJA_DBT_TARGET_DIR": "dbt-target",
         "AIRFLOW_HOME": "airflow",
+        "HYPOTHESIS_STORAGE_DIRECTORY": "hypothesis",  # examples and patches of failing cases, not in the checkout
     }.items():
         os.environ[name] = str(SESSION_DIR / sub)
     os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{SESSION_DIR / 'airflow' / 'airflow.db'}"
@@ -32,6 +33,11 @@ def pytest_configure(config):
     # GX judges every batch of the demo world (in production a share of the small ones): its defects
     # are where the compiled checks and GX could disagree
     os.environ.setdefault("KINERJA_JUDGE_ALWAYS_ROWS", "0")
+    # Airflow's settings for this checkout (its DAG folder above all) before any test imports Airflow,
+    # whichever test comes first (the API connector imports it to look for a connection)
+    from etl.orchestration import prepare_environment
+
+    prepare_environment()
 
 
 @pytest.fixture(scope="session")
@@ -79,18 +85,32 @@ def app_databases(warehouse_url):
 
 
 @pytest.fixture(scope="session")
-def demo_world(app_databases):
+def demo_sources(app_databases):
     """The demo world for three months, written once per session into the sources folder (JAMBI into
-    its application databases), with the agency simulator serving LAMPUNG's API on a free port."""
+    its application databases): (folder, manifest)."""
     from etl import synth
-    from etl.sources.simulator import start_background
 
     out = Path(os.environ["KINERJA_SOURCES_DIR"])
     manifest = synth.generate(synth.Settings(out, ("2026-08", "2026-09", "2026-10"), seed=7, employees=400))
-    with start_background(out, port=0) as simulator:
+    return out, manifest
+
+
+@pytest.fixture(scope="session")
+def agency_api(demo_sources):
+    """The agency simulator serving the demo world's LAMPUNG API on a free port (KINERJA_SIASN_ORIGIN
+    points at it); `.inject(**faults)` makes it misbehave for a while."""
+    from etl.sources.simulator import start_background
+
+    with start_background(demo_sources[0], port=0) as simulator:
         os.environ["KINERJA_SIASN_ORIGIN"] = simulator.url
-        yield out, manifest
+        yield simulator
     os.environ.pop("KINERJA_SIASN_ORIGIN", None)
+
+
+@pytest.fixture(scope="session")
+def demo_world(demo_sources, agency_api):
+    """The demo world (folder, manifest), with the agency simulator serving its API."""
+    return demo_sources
 
 
 APT_TIMEOUT = 900  # seconds: chromium and its libraries are a few hundred MB

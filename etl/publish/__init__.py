@@ -11,21 +11,28 @@ scanned for personal data and unsuppressed small cells (etl/publish/privacy.py) 
 refuses the publication — and only then put where readers look, in one step: open-data/<period>
 is a symbolic link to the package's folder under open-data/.versions/, swapped atomically, so a
 reader sees the old package or the new one, never half of one.
+
+One publication of a period at a time: the next waits for the lock on
+open-data/.staging/<period>.lock (released by the operating system when its holder dies), and
+whoever holds it removes the staging folders of that period that a killed publication left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from etl.config import check_period, dbt_project_dir, open_data_dir
+from etl.config import PERIOD_RE, check_period, dbt_project_dir, open_data_dir
 from etl.publish import files, html, privacy
 from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
 from etl.publish.tables import TABLES, Manifest, read
@@ -128,14 +135,45 @@ def _swap_in(period: str, staged: Path) -> Path:
     return public
 
 
+def published_periods() -> list[str]:
+    """The months whose package is where readers look: open-data/<YYYY-MM>/ with its SHA256SUMS."""
+    root = open_data_dir()
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if PERIOD_RE.match(p.name) and (p / "SHA256SUMS").exists())
+
+
+def packages_to_publish(months: list[str]) -> list[str]:
+    """The packages to write when the marts of `months` were updated: those months, and every later
+    month already published, whose trend table shows the earlier months (a corrected October sent
+    after November was published changes November's package too)."""
+    months = sorted({check_period(m) for m in months})
+    if not months:
+        return []
+    return sorted(set(months) | {m for m in published_periods() if m > months[0]})
+
+
+@contextlib.contextmanager
+def _only_publication(period: str) -> Iterator[Path]:
+    """The staging root, while this process alone publishes the period; what an earlier
+    publication of the period left there (it was killed before cleaning up) is removed first."""
+    staging_root = open_data_dir() / STAGING
+    staging_root.mkdir(parents=True, exist_ok=True)
+    with open(staging_root / f"{period}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or the process dies
+        for leftover in staging_root.glob(f"{period}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield staging_root
+
+
 def publish(period: str) -> list[dict]:
     """Write open-data/<period>/ from the publik schema. Returns the files written."""
     period = check_period(period)
-    staging_root = open_data_dir() / STAGING
-    staging_root.mkdir(parents=True, exist_ok=True)
-    staged = staging_root / f"{period}-{os.getpid()}"
-    if staged.exists():
-        shutil.rmtree(staged)
+    with _only_publication(period) as staging_root:
+        return _publish(period, staging_root / f"{period}-{os.getpid()}")
+
+
+def _publish(period: str, staged: Path) -> list[dict]:
     staged.mkdir()
     try:
         written = build_package(period, staged)

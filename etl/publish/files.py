@@ -7,11 +7,14 @@ timestamps, fixed formatting (a withheld or empty value is an empty CSV field; b
 CSV text that a spreadsheet would run as a formula — starting with = + - @ or a tab or carriage
 return — is written with a leading apostrophe, which spreadsheets show as text (OWASP's
 advice for CSV injection). Parquet keeps values verbatim: it is read by code, not run.
+
+Fields are quoted as RFC 4180 says: when they hold a comma, a double quote or a line break — a
+carriage return too, which the csv module leaves unquoted when rows end in a bare newline, and
+which spreadsheets and CSV readers take for the end of a row.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from decimal import Decimal
@@ -41,13 +44,22 @@ def _csv_value(value) -> str:
     return str(value)
 
 
+_QUOTED = re.compile(r'[,"\r\n]')
+
+
+def _field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _QUOTED.search(text) else text
+
+
+def _line(fields: list[str]) -> str:
+    line = ",".join(_field(f) for f in fields)
+    return line if line else '""'  # a row of one empty field is not an empty line
+
+
 def to_csv(columns: list[Column], rows: list[tuple]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    lines = [_line([c.name for c in columns])]
+    lines += [_line([_csv_value(v) for v in row]) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def arrow_type(data_type: str) -> pa.DataType:

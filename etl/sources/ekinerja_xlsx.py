@@ -27,6 +27,16 @@ Options of the source (config/agencies.yml), all optional:
   fill                {entity: {canonical column: value}} for columns the export does not print
                       (default: regime PERMEN6_2022 for evaluasi_periodik)
   timezone            offset given to date-times, which Excel stores without one (default "+07:00")
+  limits              {name: number} over LIMITS: what a workbook may unpack to (below)
+
+An .xlsx is a zip archive of XML parts, and a small file can unpack to gigabytes (a zip bomb).
+Before openpyxl unpacks anything, the archive's own directory is checked against LIMITS: the
+file's size, how many parts it has (read from its end record, before the directory itself is
+parsed), the size of that directory, what all parts unpack to together, what any part other
+than a worksheet unpacks to (openpyxl holds those whole in memory: shared strings, styles), and
+how many times larger than packed a part becomes. Python's zipfile never unpacks a part beyond
+the size the directory declares for it, so the declared sizes bound memory and time; a workbook
+that exceeds a limit is refused with the reason (gate unreadable), in milliseconds.
 """
 
 from __future__ import annotations
@@ -143,6 +153,19 @@ MONTHS = ["januari", "februari", "maret", "april", "mei", "juni", "juli", "agust
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 DEFAULT_HEADER_SEARCH_ROWS = 20
+
+MIB = 1 << 20
+# what a government's export may unpack to (a national kabupaten's evaluations and RHK lines are tens
+# of MiB of XML); a source's options.limits may raise or lower each
+LIMITS: dict[str, int] = {
+    "max_file_bytes": 256 * MIB,        # the .xlsx file as delivered
+    "max_parts": 1000,                  # parts in the archive (an export has about a dozen)
+    "max_directory_bytes": 16 * MIB,    # the archive's central directory
+    "max_unpacked_bytes": 512 * MIB,    # all parts unpacked together: bounds the time to read it
+    "max_part_bytes": 64 * MIB,         # a part other than a worksheet, held whole in memory by openpyxl
+    "max_ratio": 100,                   # unpacked / packed size of a part that unpacks to more than 1 MiB
+}
+RATIO_FLOOR = MIB  # small parts may compress better than max_ratio (a sheet of empty cells)
 DEFAULT_TIMEZONE = "+07:00"  # WIB; Excel date-times carry no time zone
 
 # what openpyxl raises on a file that is not a (whole) xlsx workbook
@@ -333,9 +356,87 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
     return path if path.exists() else None
 
 
+def limits(source: Source) -> dict[str, int]:
+    """LIMITS with the source's options.limits over them."""
+    chosen = dict(LIMITS)
+    for name, value in (source.options.get("limits") or {}).items():
+        if name not in LIMITS:
+            raise ConfigError(f"e-Kinerja exports: unknown limit '{name}' (known: {', '.join(LIMITS)})")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"e-Kinerja exports: limit {name} must be a positive number")
+        chosen[name] = int(value)
+    return chosen
+
+
+def _end_record(path: Path, size: int) -> tuple[int, int] | None:
+    """(parts, central directory bytes) from the archive's end record (zip64 too), read from the
+    file's tail without parsing the directory; None when there is no end record."""
+    import struct
+
+    tail_size = min(size, 22 + 0xFFFF)
+    with open(path, "rb") as fh:
+        fh.seek(size - tail_size)
+        tail = fh.read(tail_size)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        _, _, _, _, parts, directory, _, _ = struct.unpack("<4sHHHHIIH", tail[at:at + 22])
+        locator = at - 20
+        if (parts == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+            _, _, record, _ = struct.unpack("<4sIQI", tail[locator:locator + 20])
+            if record + 56 <= size:
+                fh.seek(record)
+                head = fh.read(56)
+                if head[:4] == b"PK\x06\x06":
+                    parts, directory = struct.unpack("<QQ", head[32:48])  # total entries, directory size
+    return parts, directory
+
+
+def check_archive(path: Path, source: Source) -> None:
+    """Refuse (SourceError) a workbook whose archive promises more than LIMITS allow, before
+    anything in it is unpacked. Only the file's tail and the archive's directory are read."""
+    from etl.sources import SourceError
+
+    bound = limits(source)
+    refused = f"{path}: refused before unpacking:"
+    size = path.stat().st_size
+    if size > bound["max_file_bytes"]:
+        raise SourceError(f"{refused} the file has {size:,} bytes, more than max_file_bytes {bound['max_file_bytes']:,}")
+    end = _end_record(path, size)
+    if end is not None:
+        parts, directory = end
+        if parts > bound["max_parts"]:
+            raise SourceError(f"{refused} the archive has {parts:,} parts, more than max_parts {bound['max_parts']:,} "
+                              "(an export has about a dozen)")
+        if directory > bound["max_directory_bytes"]:
+            raise SourceError(f"{refused} the archive's directory has {directory:,} bytes, more than "
+                              f"max_directory_bytes {bound['max_directory_bytes']:,}")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except _BROKEN as exc:
+        raise SourceError(f"{path}: not a valid .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    if len(entries) > bound["max_parts"]:
+        raise SourceError(f"{refused} the archive has {len(entries):,} parts, more than max_parts {bound['max_parts']:,}")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if entry.file_size > RATIO_FLOOR and entry.file_size > bound["max_ratio"] * max(entry.compress_size, 1):
+            ratio = entry.file_size / max(entry.compress_size, 1)
+            raise SourceError(f"{refused} part {entry.filename} would unpack to {entry.file_size:,} bytes from "
+                              f"{entry.compress_size:,}, {ratio:,.0f} times its packed size (max_ratio "
+                              f"{bound['max_ratio']}): a zip bomb, not an export")
+        if not entry.filename.startswith("xl/worksheets/") and entry.file_size > bound["max_part_bytes"]:
+            raise SourceError(f"{refused} part {entry.filename} would unpack to {entry.file_size:,} bytes, more than "
+                              f"max_part_bytes {bound['max_part_bytes']:,} (it would be held whole in memory)")
+    if total > bound["max_unpacked_bytes"]:
+        raise SourceError(f"{refused} the workbook would unpack to {total:,} bytes, more than max_unpacked_bytes "
+                          f"{bound['max_unpacked_bytes']:,}: far larger than any government's export")
+
+
 def _open(path: Path, source: Source):
     """The file handle, the workbook (read-only, streaming) and its sheet; SourceError naming the
-    file when it is no workbook."""
+    file when it is no workbook, or when its archive promises more than LIMITS allow."""
     from etl.sources import EmptyDeliveryError, SourceError
 
     import openpyxl
@@ -359,6 +460,7 @@ def _open(path: Path, source: Source):
         else:
             hint = ""
         raise SourceError(f"{path}: not a valid .xlsx workbook (not a zip archive{hint})")
+    check_archive(path, source)
     handle = open(path, "rb")
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)

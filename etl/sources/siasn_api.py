@@ -13,10 +13,11 @@ read   streams the landed JSON lines and maps the camelCase fields and integer c
        `_row` is the record's line number in the file (1-based).
 
 Robustness: the token is refreshed before it expires (`token_refresh_skew`) and again whenever a
-page answers 401; 5xx answers, timeouts, dropped connections and unreadable bodies are retried with
-exponential backoff (at most `max_attempts` tries per request); 429 waits as long as Retry-After
-says (seconds, decimals accepted, or an HTTP date; at most `max_retry_after`), at most
-`max_rate_limit_waits` times per request; the whole fetch gives up after `deadline_seconds`.
+page answers 401 (at most `max_attempts` times for one page); 5xx answers, timeouts, dropped
+connections, answers cut short and unreadable bodies are retried with exponential backoff (at
+most `max_attempts` tries per request); 429 waits as long as Retry-After says (seconds, decimals
+accepted, or an HTTP date; at most `max_retry_after`), at most `max_rate_limit_waits` times per
+request; the whole fetch gives up after `deadline_seconds`.
 
 Options (config/agencies.yml, `sources[].options`; {sources_dir} and {agency} are filled in):
 
@@ -290,15 +291,17 @@ class _Client:
     # ------------------------------------------------------------------ pages
     def page(self, url: str, params: dict) -> tuple[int, dict | None]:
         """(status, body) of one page: 200 with a checked body, or 404 with its error body."""
-        renewed = False
-        bad_bodies = 0
+        renewals = bad_bodies = 0
         while True:
             response = self._send("GET", url, token=True, params=params)
-            if response.status_code == 401 and not renewed:  # expired or revoked: renew once, retry
-                self.token, renewed = None, True
+            # expired or revoked: renew and retry; again if a retry of the page (a cut, a 5xx) used the
+            # new token up too, but not endlessly
+            if response.status_code == 401 and renewals < int(self.opt["max_attempts"]):
+                self.token, renewals = None, renewals + 1
                 continue
             if response.status_code == 401:
-                raise _Failed("HTTP 401 even with a new token (the client may not read this endpoint)")
+                raise _Failed(f"HTTP 401 {renewals + 1} times, with a new token each time "
+                              "(the client may not read this endpoint)")
             if response.status_code == 404:
                 return 404, _json_or_none(response)
             if response.status_code != 200:

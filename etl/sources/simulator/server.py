@@ -16,14 +16,17 @@ route is 404 {"error": "endpoint_not_found"}. An expired or unknown token is 401
 {"error": "invalid_token"}.
 
 Faults are injected deterministically by a `Faults` plan (rate limits with Retry-After, 5xx on
-chosen pages or at a seeded rate, stalls past the client's timeout, dropped connections, tokens
-that expire after a time or a number of uses, a server that stops itself mid-run), so tests of
-the connector are reproducible.
+chosen pages or at a seeded rate, stalls past the client's timeout, dropped connections, pages
+whose answer breaks off halfway, tokens that expire after a time or a number of uses, a server
+that stops itself mid-run), so tests of the connector are reproducible. A running simulator can
+be given another plan for a while (`SimulatorHandle.inject`), so one simulator serves a clean run
+and a stormy one.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 import json
 import logging
@@ -34,6 +37,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -66,6 +70,9 @@ class Faults:
     stall_pages: dict[int, int] = field(default_factory=dict)  # page -> stall this many times
     stall_seconds: float = 2.0  # how long a stalled answer waits (longer than the client's timeout)
     drop_pages: dict[int, int] = field(default_factory=dict)  # page -> close without answering, N times
+    # page -> answer 200 with the whole page's Content-Length, send half of it and close, N times
+    # (the connection cut mid-page: the client holds half a page it must not take for the page)
+    cut_pages: dict[int, int] = field(default_factory=dict)
     delay: float = 0.0  # seconds every data answer waits (e.g. to let a short-lived token expire)
     stop_after: int | None = None  # the server stops itself after answering this many data requests
 
@@ -76,7 +83,7 @@ class Faults:
         if unknown:
             raise TypeError(f"unknown fault setting(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
         plan = cls(**kwargs)
-        for name in ("fail_pages", "stall_pages", "drop_pages"):  # keys may arrive as text (JSON, CLI)
+        for name in ("fail_pages", "stall_pages", "drop_pages", "cut_pages"):  # keys may arrive as text (JSON, CLI)
             setattr(plan, name, {int(k): int(v) for k, v in getattr(plan, name).items()})
         return plan
 
@@ -108,11 +115,22 @@ class _State:
         with self.lock:
             self.clients = clients
 
-    def record(self, method: str, path: str, page: int | None, status: int) -> None:
+    def record(self, method: str, path: str, page: int | None, status: int, **more) -> None:
         with self.lock:
             self.stats[f"status_{status}"] += 1
-            self.requests.append({"method": method, "path": path, "page": page, "status": status})
+            self.requests.append({"method": method, "path": path, "page": page, "status": status, **more})
             del self.requests[:-10_000]
+
+    def swap(self, faults: Faults) -> Faults:
+        """Put another fault plan in force; the counters (stats, requests, pages, token requests)
+        start again from zero with it. Returns the plan it replaced."""
+        with self.lock:
+            previous, self.faults = self.faults, faults
+            self.stats = Counter()
+            self.requests = []
+            self.page_hits = Counter()
+            self.random = random.Random(faults.seed)
+        return previous
 
     def page_index(self, path: Path, page_size: int) -> tuple[list[int], int]:
         """Byte offsets where each page starts, and the number of records (cached per file version)."""
@@ -262,7 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
                               page=page)
         if faults.delay:
             time.sleep(faults.delay)
-        self._serve_page(api, resource, agency, query, page, page_size)
+        self._serve_page(api, resource, agency, query, page, page_size, cut=hits <= faults.cut_pages.get(page, 0))
         if faults.stop_after is not None and n >= faults.stop_after and state.stop_callback:
             threading.Thread(target=state.stop_callback, daemon=True).start()
         return None
@@ -283,7 +301,8 @@ class _Handler(BaseHTTPRequestHandler):
             info["uses"] += 1
             return info["agency"]
 
-    def _serve_page(self, api: str, resource: str, agency: str, query: dict, page: int, page_size: int) -> None:
+    def _serve_page(self, api: str, resource: str, agency: str, query: dict, page: int, page_size: int,
+                    cut: bool = False) -> None:
         known = {r.name for r in contract.RESOURCES.values() if r.api == api}
         if resource not in known:
             return self._json(404, {"error": "endpoint_not_found", "message": f"no resource {resource}"}, page=page)
@@ -303,7 +322,24 @@ class _Handler(BaseHTTPRequestHandler):
         head = json.dumps({"page": page, "pageSize": page_size, "totalPages": math.ceil(total / page_size),
                            "totalItems": total})
         body = '{"data":[' + ",".join(lines) + "]," + head[1:]
+        if cut:
+            return self._cut(body.encode("utf-8"), page)
         self._send(200, body.encode("utf-8"), page=page)
+
+    def _cut(self, body: bytes, page: int) -> None:
+        """The page's answer breaks off halfway: headers promise the whole body, half of it comes,
+        then the connection closes (recorded as status 0, cut)."""
+        self.state.record(self.command, urlsplit(self.path).path, page, 0, cut=True)
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
 
 class SimulatorHandle:
@@ -332,6 +368,16 @@ class SimulatorHandle:
     @property
     def stopped(self) -> bool:
         return self._stopped.is_set()
+
+    @contextlib.contextmanager
+    def inject(self, **faults) -> Iterator[SimulatorHandle]:
+        """Serve with this fault plan (keyword arguments as for start_background) inside the block,
+        and with the plan it had before after it. Counters start from zero at both ends."""
+        previous = self._state.swap(Faults.from_kwargs(**faults))
+        try:
+            yield self
+        finally:
+            self._state.swap(previous)
 
     def stop(self) -> None:
         """Stop serving and close the listening socket (later connections are refused)."""
