@@ -63,13 +63,13 @@ def land(file: Path, *, agency: str, entity: str, period: str, source_kind: str,
     target = folder / file.name
     if not target.exists() or sha256_of(target) != checksum:
         folder.mkdir(parents=True, exist_ok=True)
-        # write under a temporary name, then rename: readers never see half a file
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
-        os.close(fd)
-        shutil.copyfile(file, tmp)
-        os.replace(tmp, target)
+        _replace(folder, target, lambda tmp: shutil.copyfile(file, tmp))
         os.chmod(target, 0o444)
-        (folder / f"{file.name}.sha256").write_text(f"{checksum}  {file.name}\n", encoding="utf-8")
+    # the checksum file too, whenever it is not what it must be (a kill may fall between the two)
+    sidecar = folder / f"{file.name}.sha256"
+    line = f"{checksum}  {file.name}\n"
+    if not sidecar.exists() or sidecar.read_text(encoding="utf-8") != line:
+        _replace(folder, sidecar, lambda tmp: Path(tmp).write_text(line, encoding="utf-8"))
     return LandedBatch(
         batch_id=batch_id,
         agency=agency,
@@ -81,6 +81,18 @@ def land(file: Path, *, agency: str, entity: str, period: str, source_kind: str,
         checksum_sha256=checksum,
         size_bytes=target.stat().st_size,
     )
+
+
+def _replace(folder: Path, target: Path, write) -> None:
+    """Write under a temporary name, then rename: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def work_dir(batch_id: str) -> Path:
