@@ -142,6 +142,8 @@ def records(path: Path) -> Iterator[object]:
                 raise SourceError(f"{path}: text after the JSON array at {where()}")
         except UnicodeDecodeError as exc:
             raise SourceError(f"{path}: the file is not valid UTF-8 ({exc.reason})") from None
+        except RecursionError:  # arrays or objects nested thousands deep: no record is shaped so
+            raise SourceError(f"{path}: a record is nested too deep to be a record") from None
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
