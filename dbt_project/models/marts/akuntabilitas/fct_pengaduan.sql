@@ -7,7 +7,7 @@
 
     jam_respon             hours from receipt to the first response (null before one)
     hari_selesai           days from receipt to resolution, for status SELESAI
-    is_respon_tepat_waktu  a first response within standar_jam_respon
+    is_respon_tepat_waktu  a first response within standar_jam_respon (times out of order are not)
     is_selesai_tepat_waktu resolved (SELESAI) within standar_hari_selesai; an open or rejected
                            complaint is not
   periode is the delivery month: the month the complaint was received. Incremental by it.
@@ -66,8 +66,8 @@ final as (
         round(hari_selesai_mentah::numeric, 2)::numeric(10, 2)             as hari_selesai,
         standar_jam_respon::numeric(8, 2)                                  as standar_jam_respon,
         standar_hari_selesai::numeric(8, 2)                                as standar_hari_selesai,
-        coalesce(jam_respon_mentah <= standar_jam_respon, false)::boolean  as is_respon_tepat_waktu,
-        coalesce(hari_selesai_mentah <= standar_hari_selesai, false)::boolean as is_selesai_tepat_waktu,
+        coalesce(jam_respon_mentah between 0 and standar_jam_respon, false)::boolean as is_respon_tepat_waktu,
+        coalesce(hari_selesai_mentah between 0 and standar_hari_selesai, false)::boolean as is_selesai_tepat_waktu,
         (waktu_respon_pertama < waktu_diterima or waktu_selesai < waktu_respon_pertama
             or waktu_selesai < waktu_diterima)::boolean is true            as is_urutan_waktu_salah,
         batch_id::text                                                     as batch_id
