@@ -688,7 +688,7 @@ def _waktu_layanan_table(ctx: Context, rows: list[dict]) -> str:
             withheld = bool(r["is_disembunyikan"])
             ikm = angka(r["ikm"], 2) + (f" · {r['mutu_ikm']}" if r["ikm"] is not None and r["mutu_ikm"] else "")
             body.append([_td(e(r["unit_layanan_nama"] or r["unit_layanan_kode"]), "nama"),
-                         _td(e(r["nama_layanan"] or r["jenis_layanan"])),
+                         _td(e(r["jenis_layanan_nama"] or r["jenis_layanan"])),
                          _td_n(jumlah(r["jumlah_transaksi"]), withheld and r["jumlah_transaksi"] is None),
                          _td_n(angka(r["median_jam"], 1)), _td_n(angka(r["p90_jam"], 1)),
                          _td_n(angka(r["standar_jam"], 0)), _td_n(persen(r["persen_dalam_standar"])), _td_n(ikm)])

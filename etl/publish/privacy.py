@@ -31,8 +31,9 @@ PERSONAL_COLUMN = re.compile(
     r"(^|_)(nip|nik|npwp|nama|tanggal_lahir|tgl_lahir|lahir|alamat|telepon|telp|no_hp|hp|email|"
     r"responden|responden_id|usia|saran|komentar|keluhan)(_|$)"
 )
-# unit_nama, instansi_nama and unit_layanan_nama name organisations, not people; jumlah_* are counts
-ORGANISATION_NAME = re.compile(r"^(unit|instansi|unit_layanan|opd)_nama$")
+# unit_nama, instansi_nama and unit_layanan_nama name organisations, jenis_layanan_nama a kind of
+# service (KTP-el, Akta Kelahiran), not people; jumlah_* are counts
+ORGANISATION_NAME = re.compile(r"^(unit|instansi|unit_layanan|opd|jenis_layanan)_nama$")
 IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{18}|\d{16})(?!\d)")
 FREE_TEXT_LENGTH = 160
 WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")

@@ -216,7 +216,7 @@ def pengaduan(rows):
 def waktu_layanan(rows):
     """rows: (instansi, unit, service, requests, median hours, ikm)."""
     return pd.DataFrame([{"instansi_kode": k, "unit_layanan_kode": u, "unit_layanan_nama": f"Loket {u}",
-                          "jenis_layanan": j, "nama_layanan": "Perekaman KTP-el" if j == "KTP" else j, "bulan": PERIOD,
+                          "jenis_layanan": j, "jenis_layanan_nama": "Perekaman KTP-el" if j == "KTP" else j, "bulan": PERIOD,
                           "jumlah_transaksi": n, "median_jam": m, "p90_jam": None if m is None else m * 2,
                           "standar_jam": 12, "persen_dalam_standar": None if m is None else 81.5,
                           "periode_ikm": "2026-Q3", "ikm": v, "mutu_ikm": "B" if v else None,

@@ -37,7 +37,7 @@ final as (
         layanan.unit_layanan_kode::text                                    as unit_layanan_kode,
         coalesce(unit.unit_nama, layanan.unit_layanan_kode)::text          as unit_layanan_nama,
         layanan.jenis_layanan::text                                        as jenis_layanan,
-        coalesce(standar.nama_layanan, layanan.jenis_layanan)::text        as nama_layanan,
+        coalesce(standar.nama_layanan, layanan.jenis_layanan)::text        as jenis_layanan_nama,
         layanan.bulan::text                                                as bulan,
         (case when tampil then layanan.jumlah_transaksi end)::integer      as jumlah_transaksi,
         (case when tampil and layanan.jumlah_selesai >= {{ var('min_cell_size', 5) }}
