@@ -8,10 +8,10 @@ read on a phone:
   ikm          the Indeks Kepuasan Masyarakat of each service unit, coloured by its mutu (PermenPANRB 14/2017)
   kepatuhan    per unit kerja, or per instansi when the units are many: with an SKP, evaluated, on time
   tren         month by month, the share of employees rated Baik or better, one line per instansi
-  pengaduan    complaints and service times: per instansi, the share of complaints resolved within the
-               units' standard (chart), complaints per service unit by channel with response and
-               resolution times, and per service and unit the completion times against the service
-               standard beside the unit's IKM
+  pengaduan    per instansi, the share of complaints resolved within the units' standard (chart), and
+               the link to the page of its own (render_pengaduan, `pengaduan.html`): complaints per
+               service unit by channel with response and resolution times, and per service and unit
+               the completion times against the service standard beside the unit's IKM
   berkas       the files of the package, with their rows and SHA-256
 
 Each chart is inline SVG drawn here, with a plain table of the same numbers under it. The page loads
@@ -696,8 +696,23 @@ def _waktu_layanan_table(ctx: Context, rows: list[dict]) -> str:
     return _table(_head(headers), bodies, "waktu-layanan")
 
 
+PENGADUAN_PAGE = "pengaduan.html"
+PENGADUAN_TITLE = "Pengaduan masyarakat dan waktu penyelesaian layanan"
+
+
+def _pengaduan_summary(ctx: Context, complaints: list[dict]) -> str:
+    """The report's own section: per instansi the share resolved within standard, and the way to
+    the page with the detail."""
+    totals = sorted((r for r in complaints if r["periode"] == ctx.period and r["unit_layanan_kode"] == "*"),
+                    key=lambda r: r["instansi_kode"])
+    link = (f'<p><a href="{PENGADUAN_PAGE}">Halaman pengaduan dan waktu layanan</a>: pengaduan per unit layanan '
+            "menurut kanal, waktu respons dan penyelesaian, dan waktu penyelesaian layanan terhadap standar "
+            "di samping IKM unit.</p>")
+    return _section("pengaduan", PENGADUAN_TITLE, ([_pengaduan_chart(ctx, totals)] if totals else [_no_data()]) + [link])
+
+
 def _pengaduan_section(ctx: Context, complaints: list[dict], services: list[dict]) -> str:
-    title = "Pengaduan masyarakat dan waktu penyelesaian layanan"
+    title = PENGADUAN_TITLE
     complaints = sorted((r for r in complaints if r["periode"] == ctx.period),
                         key=lambda r: (r["instansi_kode"], r["unit_layanan_kode"] != "*", r["unit_layanan_kode"]))
     services = sorted((r for r in services if r["bulan"] == ctx.period),
@@ -753,31 +768,17 @@ def _header(ctx: Context, title: str) -> str:
             "<nav><ul>" + "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in links) + "</ul></nav></header>")
 
 
-def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
-    """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
-    distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, pengaduan_unit,
-    waktu_layanan; any may be
-    missing or empty; other columns are ignored) and `meta` (title, organisation, license,
-    min_cell_size, files, instansi_nama)."""
-    period = check_period(period)
-    ctx = Context(period, _periods(period), dict(meta.get("instansi_nama") or {}),
-                  int(meta.get("min_cell_size") or DEFAULT_MIN_CELL_SIZE))
-    title = meta.get("title") or DEFAULT_TITLE
+def _page(ctx: Context, title: str, header: str, body: list[str], meta: dict) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="id"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{e(title)} · {e(period)}</title>",
+        f"<title>{e(title)} · {e(ctx.period)}</title>",
         f"<style>{CSS}</style></head><body>",
-        _header(ctx, title),
+        header,
         "<main>",
-        _distribusi_section(ctx, _records(tables, "distribusi_predikat"), _records(tables, "distribusi_predikat_unit")),
-        _ikm_section(ctx, _records(tables, "ikm_unit_layanan")),
-        _kepatuhan_section(ctx, _records(tables, "kepatuhan"), _records(tables, "kepatuhan_unit")),
-        _tren_section(ctx, _records(tables, "tren_bulanan")),
-        _pengaduan_section(ctx, _records(tables, "pengaduan_unit"), _records(tables, "waktu_layanan")),
-        _files_section(list(meta.get("files") or [])),
+        *body,
         "</main>",
         f'<footer><p>Lisensi: <strong class="lisensi">{e(meta["license"])}</strong>. '
         f'Sumber: <span class="sumber">{e(meta["organisation"])}</span>.</p>'
@@ -786,3 +787,42 @@ def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> s
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def render_pengaduan(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
+    """The package's page for complaints and service times, `pengaduan.html`, from the public tables
+    pengaduan_unit and waktu_layanan (either may be missing or empty), with the same `meta` as the
+    report; linked from the report and back."""
+    period = check_period(period)
+    ctx = Context(period, _periods(period), dict(meta.get("instansi_nama") or {}),
+                  int(meta.get("min_cell_size") or DEFAULT_MIN_CELL_SIZE))
+    year, month = period[:4], int(period[5:7])
+    header = (f"<header><h1>{e(PENGADUAN_TITLE)}</h1>"
+              f'<p class="periode-laporan">Periode <strong>{BULAN[month - 1]} {year}</strong> ({e(period)}).</p>'
+              "<p>Jumlah pengaduan per unit layanan menurut kanal, waktu sampai respons pertama dan sampai selesai "
+              "dibandingkan dengan standar unit, serta waktu penyelesaian permohonan layanan per jenis layanan. "
+              f"Jumlah di bawah {ctx.min_cell_size}, dan angka yang dapat dipakai untuk menghitungnya kembali, "
+              "tidak ditampilkan; isi pengaduan dan identitas pelapor atau pemohon tidak pernah dipublikasikan.</p>"
+              f'<p class="legenda-dash"><strong>{DASH}</strong> {WITHHELD}, atau tidak tersedia.</p>'
+              f'<nav><ul><li><a href="index.html">Kembali ke laporan utama</a></li></ul></nav></header>')
+    body = [_pengaduan_section(ctx, _records(tables, "pengaduan_unit"), _records(tables, "waktu_layanan"))]
+    return _page(ctx, f"{meta.get('title') or DEFAULT_TITLE}: pengaduan dan waktu layanan", header, body, meta)
+
+
+def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
+    """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
+    distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, pengaduan_unit;
+    any may be missing or empty; other columns are ignored) and `meta` (title, organisation, license,
+    min_cell_size, files, instansi_nama)."""
+    period = check_period(period)
+    ctx = Context(period, _periods(period), dict(meta.get("instansi_nama") or {}),
+                  int(meta.get("min_cell_size") or DEFAULT_MIN_CELL_SIZE))
+    title = meta.get("title") or DEFAULT_TITLE
+    return _page(ctx, title, _header(ctx, title), [
+        _distribusi_section(ctx, _records(tables, "distribusi_predikat"), _records(tables, "distribusi_predikat_unit")),
+        _ikm_section(ctx, _records(tables, "ikm_unit_layanan")),
+        _kepatuhan_section(ctx, _records(tables, "kepatuhan"), _records(tables, "kepatuhan_unit")),
+        _tren_section(ctx, _records(tables, "tren_bulanan")),
+        _pengaduan_summary(ctx, _records(tables, "pengaduan_unit")),
+        _files_section(list(meta.get("files") or [])),
+    ], meta)

@@ -48,7 +48,7 @@ def test_each_month_is_published_through_the_marts_asset(first_run):
         assert folder.is_symlink() and folder.resolve().parent.name == ".versions", month  # swapped in whole
         names = {p.name for p in folder.iterdir()}
         assert names == {f"{t}.{ext}" for t in TABLE_FILES for ext in ("csv", "parquet")} | {
-            "datapackage.json", "ckan.json", "index.html", "SHA256SUMS"}, month
+            "datapackage.json", "ckan.json", "index.html", "pengaduan.html", "SHA256SUMS"}, month
         done = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=folder,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -236,7 +236,7 @@ def test_a_republication_is_byte_identical(first_run):
     before = (_package(PERIOD) / "SHA256SUMS").read_bytes(), _package(PERIOD).resolve()
     written = publish(PERIOD)
     assert ((_package(PERIOD) / "SHA256SUMS").read_bytes(), _package(PERIOD).resolve()) == before
-    assert len(written) == len(TABLE_FILES) * 2 + 3
+    assert len(written) == len(TABLE_FILES) * 2 + 4  # datapackage.json, pengaduan.html, index.html, ckan.json
 
 
 def test_the_published_report_is_built_by_a_browser(first_run, chromium, tmp_path):
@@ -248,5 +248,10 @@ def test_the_published_report_is_built_by_a_browser(first_run, chromium, tmp_pat
     dom = done.stdout
     for chart in ("distribusi", "ikm", "kepatuhan", "tren", "pengaduan"):
         assert f'data-chart="{chart}"' in dom, chart
+    page = _package(PERIOD) / "pengaduan.html"  # the page for complaints and service times
+    done = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                           f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=390,2400", "--dump-dom",
+                           page.as_uri()], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and 'data-chart="pengaduan"' in done.stdout and "Waktu penyelesaian layanan" in done.stdout
     assert dom.count('class="bar"') >= len(_rows(PERIOD, "ikm_unit_layanan")) // 2
     assert "Indeks Kepuasan Masyarakat" in dom

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from etl.config import ConfigError
-from etl.publish.html import NO_DATA, WITHHELD, angka, jumlah, persen, render_report
+from etl.publish.html import NO_DATA, WITHHELD, angka, jumlah, persen, render_pengaduan, render_report
 
 PERIOD = "2026-09"
 SCRIPT = "<script>alert(1)</script>"
@@ -231,11 +231,16 @@ def test_complaints_and_service_times_have_their_page_section():
             "waktu_layanan": waktu_layanan([("PAUH", "P1", "KTP", 120, 9.4, 82.53), ("PAUH", "P2", "SURAT", None,
                                                                                           None, None)])}
     data["pengaduan_unit"].loc[3, "periode"] = "2026-08"  # another month: not on this month's page
-    page = render_report(PERIOD, data, META)
-    bars = chart(page, "pengaduan")
+    report = render_report(PERIOD, data, META)
+    bars = chart(report, "pengaduan")
     assert bars.count("<rect") == 1 and "62,5 %" in bars  # one bar: the instansi's total
-    section = page[page.index('id="pengaduan"'):page.index('id="berkas"')]
+    assert 'href="#pengaduan"' in report and 'href="pengaduan.html"' in report
+    assert "Loket P1" not in report  # the detail is on the page of its own
+    page = render_pengaduan(PERIOD, data, META)
+    assert render_pengaduan(PERIOD, {k: f.sample(frac=1, random_state=1) for k, f in data.items()}, META) == page
+    assert chart(page, "pengaduan").count("<rect") == 1 and 'href="index.html"' in page
+    section = page[page.index('id="pengaduan"'):]
     assert "Loket P1" in section and "Loket P0" not in section
     assert "Perekaman KTP-el" in section and "9,4" in section and "18,8" in section and "82,53 · B" in section
     assert section.count("—") >= 4  # the withheld unit's counts and the withheld service's numbers
-    assert 'href="#pengaduan"' in page
+    assert "<script" not in page and NO_DATA in render_pengaduan(PERIOD, {}, META).split("<main>")[1]
