@@ -107,6 +107,25 @@ ENTITIES: dict[str, Entity] = {
             "quarterly",
             optional=("ikm_dilaporkan", "mutu_dilaporkan"),
         ),
+        Entity(
+            "pengaduan",
+            (
+                "pengaduan_id", "instansi_kode", "unit_layanan_kode", "kanal", "kategori", "waktu_diterima",
+                "waktu_respon_pertama", "waktu_selesai", "status", "uraian",
+            ),
+            ("pengaduan_id",),
+            None,
+            "one row per complaint received in the month (channel, service unit, category, received, first "
+            "response and resolved timestamps, status as at the export); the free-text uraian stays in raw",
+        ),
+        Entity(
+            "transaksi_layanan",
+            ("transaksi_id", "instansi_kode", "unit_layanan_kode", "jenis_layanan", "waktu_diajukan", "waktu_selesai"),
+            ("transaksi_id",),
+            None,
+            "one row per service request submitted in the month (service type, unit, submitted and completed "
+            "timestamps; completed empty while still in progress)",
+        ),
     )
 }
 
@@ -146,12 +165,26 @@ _PREDIKAT_ORGANISASI = {
     "KURANG": "KURANG", "SANGATKURANG": "SANGAT_KURANG",
 }
 _JENIS_RHK = {"UTAMA": "UTAMA", "TAMBAHAN": "TAMBAHAN"}
+# complaint channels (the online, forum, in person) and statuses, as systems spell them
+_KANAL_PENGADUAN = {
+    "ONLINE": "ONLINE", "DARING": "ONLINE", "WEB": "ONLINE", "APLIKASI": "ONLINE", "WEBSITE": "ONLINE",
+    "FORUM": "FORUM", "FORUMWARGA": "FORUM", "MUSYAWARAH": "FORUM", "FORUMMUSYAWARAH": "FORUM",
+    "TATAPMUKA": "TATAP_MUKA", "LANGSUNG": "TATAP_MUKA", "LOKET": "TATAP_MUKA", "DATANGLANGSUNG": "TATAP_MUKA",
+}
+_STATUS_PENGADUAN = {
+    "DITERIMA": "DITERIMA", "BARU": "DITERIMA", "MASUK": "DITERIMA",
+    "DIPROSES": "DIPROSES", "PROSES": "DIPROSES", "DITINDAKLANJUTI": "DIPROSES",
+    "SELESAI": "SELESAI", "TUNTAS": "SELESAI",
+    "DITOLAK": "DITOLAK", "TIDAKVALID": "DITOLAK",
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "rating": _RATING,
     "predikat_pegawai": _PREDIKAT_PEGAWAI,
     "predikat_organisasi": _PREDIKAT_ORGANISASI,
     "jenis_rhk": _JENIS_RHK,
+    "kanal_pengaduan": _KANAL_PENGADUAN,
+    "status_pengaduan": _STATUS_PENGADUAN,
 }
 
 
@@ -194,6 +227,7 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
     "predikat_organisasi": {"predikat_organisasi": "predikat_organisasi"},
     "rhk": {"jenis_rhk": "jenis_rhk"},
     "pegawai": {"golongan": "golongan"},
+    "pengaduan": {"kanal": "kanal_pengaduan", "status": "status_pengaduan"},
 }
 
 

@@ -8,7 +8,9 @@ files are written row by row (memory does not grow with the number of employees)
 - per employee a roster row, an evaluation and about five RHK lines (one line is added to the
   template's ~4);
 - survey responses at the national rate (~1 million a month for 4.5 million ASN: 0.22 each),
-  and each unit's organisation predikat.
+  and each unit's organisation predikat;
+- complaints (0.01 per employee and month, at least one per government: an empty delivery is
+  refused) and service requests (0.5 per employee and month), the demo world's own rows re-keyed.
 """
 
 from __future__ import annotations
@@ -19,9 +21,14 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden")
+ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden", "pengaduan",
+            "transaksi_layanan")
 TEMPLATE = "PAUH"
 SURVEY_RATE = 0.22  # responses per employee and month
+# per employee and month: complaints (a few thousand a month nationally in the demo's proportions) and
+# service requests (KTP-el, family cards, permits, health visits at the units the staff serve in)
+RATES = {"pengaduan": 0.01, "transaksi_layanan": 0.5}
+ID_COLUMN = {"pengaduan": "pengaduan_id", "transaksi_layanan": "transaksi_id"}
 
 
 def nip(i: int, template: str) -> str:
@@ -77,6 +84,8 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
     world = World(folder, period, [f"N{i + 1:04d}" for i in range(count)])
     next_nip = 0
     survey_due = 0.0
+    due = dict.fromkeys(RATES, 0.0)
+    position = dict.fromkeys(RATES, 0)
     for index, kode in enumerate(world.agencies):
         wanted = employees // count + (1 if index < employees % count else 0)
         out = folder / kode / period
@@ -96,6 +105,7 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
                                                                "unit_kode": _rekey(row["unit_kode"], kode)})
                 world.rows["predikat_organisasi"] += 1
             written = copy = 0
+            done_before = dict(world.rows)  # every government delivers at least one complaint
             while written < wanted:
                 mapping = {p["nip"]: nip(next_nip + j, p["nip"]) for j, p in enumerate(staff)}
                 taken = {p["nip"] for p in staff[:wanted - written]}
@@ -132,6 +142,20 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
                         "instansi_kode": kode, "unit_layanan_kode": _rekey(response["unit_layanan_kode"], kode)})
                     world.rows["skm_responden"] += 1
                     survey_due -= 1
+                for entity, rate in RATES.items():
+                    due[entity] += n * rate
+                    rows = template[entity]
+                    column = ID_COLUMN[entity]
+                    while due[entity] >= 1 or (entity == "pengaduan" and world.rows[entity] == done_before[entity]
+                                               and written >= wanted):
+                        row = rows[position[entity] % len(rows)]
+                        lap = position[entity] // len(rows)
+                        position[entity] += 1
+                        writers[entity].writerow(row | {
+                            column: f"{row[column].replace(TEMPLATE, kode, 1)}{suffix}-{lap}",
+                            "instansi_kode": kode, "unit_layanan_kode": _rekey(row["unit_layanan_kode"], kode)})
+                        world.rows[entity] += 1
+                        due[entity] = max(0.0, due[entity] - 1)
                 copy += 1
         finally:
             for handle in handles.values():

@@ -4,7 +4,8 @@
 - per public table a CSV (UTF-8, header, formula-looking text escaped) and a Parquet file;
 - datapackage.json (Frictionless Tabular Data Package) and ckan.json (CKAN package_create body,
   with the Satu Data Indonesia metadata in its extras), both from the dbt manifest;
-- index.html, the report in Indonesian with its charts (etl/publish/html.py);
+- index.html, the report in Indonesian with its charts (etl/publish/html.py), and pengaduan.html,
+  its page for complaints and service times;
 - SHA256SUMS over every file.
 The same warehouse gives byte-identical files. The package is built in a staging folder,
 scanned for personal data and unsuppressed small cells (etl/publish/privacy.py) — a finding
@@ -94,6 +95,14 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
     for name in ("distribusi_predikat", "kepatuhan", "ikm_unit_layanan"):
         frame = frames[name]
         instansi |= dict(zip(frame["instansi_kode"], frame["instansi_nama"]))
+    page_meta = {
+        "title": config["title"],
+        "organisation": config["organization"]["title"],
+        "license": config["license"]["id"],
+        "min_cell_size": min_cell_size(),
+        "instansi_nama": dict(sorted(instansi.items())),
+    }
+    put(html.PENGADUAN_PAGE, html.render_pengaduan(period, frames, page_meta).encode("utf-8"), "HTML")
     report = html.render_report(period, frames, {
         "title": config["title"],
         "organisation": config["organization"]["title"],
@@ -102,6 +111,7 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
         "instansi_nama": dict(sorted(instansi.items())),
         "files": [{"name": w.name, "rows": w.rows, "sha256": w.sha256,
                    "description": manifest.meta(w.table.model).get("judul", w.table.file) if w.table
+                   else "Halaman pengaduan dan waktu layanan" if w.name == html.PENGADUAN_PAGE
                    else "Metadata Frictionless Data Package"} for w in written],
     })
     put("index.html", report.encode("utf-8"), "HTML")

@@ -8,6 +8,10 @@ read on a phone:
   ikm          the Indeks Kepuasan Masyarakat of each service unit, coloured by its mutu (PermenPANRB 14/2017)
   kepatuhan    per unit kerja, or per instansi when the units are many: with an SKP, evaluated, on time
   tren         month by month, the share of employees rated Baik or better, one line per instansi
+  pengaduan    per instansi, the share of complaints resolved within the units' standard (chart), and
+               the link to the page of its own (render_pengaduan, `pengaduan.html`): complaints per
+               service unit by channel with response and resolution times, and per service and unit
+               the completion times against the service standard beside the unit's IKM
   berkas       the files of the package, with their rows and SHA-256
 
 Each chart is inline SVG drawn here, with a plain table of the same numbers under it. The page loads
@@ -631,6 +635,101 @@ def _tren_section(ctx: Context, rows: list[dict]) -> str:
     return _section("tren", "Tren bulanan", [_tren_chart(ctx, rows, months), _tren_table(ctx, rows, months)])
 
 
+# --------------------------------------------------------------------------- pengaduan, waktu layanan
+
+def _pengaduan_chart(ctx: Context, totals: list[dict]) -> str:
+    """Per instansi, the share of complaints resolved within the standard (0-100)."""
+    left, bar_w, top = 0.0, WIDTH - 84.0, 16.0
+    marks, y = [], top
+    for r in totals:
+        name = ctx.instansi(r["instansi_kode"])
+        marks.append(_text(0, y + 13, _fit(name), "lbl"))
+        value = r["persen_selesai_tepat_waktu"]
+        if value is None:
+            marks.append(_text(0, y + 31, f"{DASH} disembunyikan atau tidak tersedia", "nilai", fill="#5b6570"))
+        else:
+            width = bar_w * min(float(value), 100.0) / 100
+            tooltip = (f"{name}: {persen(value)} pengaduan selesai dalam standar, "
+                       f"{jumlah(r['jumlah_pengaduan'])} pengaduan")
+            marks += [_rect(left, y + 18, width, 17, "#2a9d8f", tooltip),
+                      _text(left + width + 5, y + 31, persen(value), "nilai")]
+        y += 42
+    grid = _scale_grid(left, bar_w, top, y)
+    caption = ("Persentase pengaduan (di luar yang ditolak) yang selesai dalam standar penanganan unit, per instansi, "
+               f"{e(ctx.period)}. Standar dalam dunia demo adalah nilai contoh yang dapat diatur.")
+    return _figure("pengaduan", f"Pengaduan selesai dalam standar, {ctx.period}", y, grid + marks, caption)
+
+
+def _pengaduan_table(ctx: Context, rows: list[dict]) -> str:
+    headers = [("Unit layanan", False), ("Pengaduan", True), ("Daring", True), ("Forum warga", True),
+               ("Tatap muka", True), ("Respons dalam standar", True), ("Selesai dalam standar", True),
+               ("Median jam respons", True), ("Median hari selesai", True)]
+    bodies = []
+    for kode, units in groupby(rows, key=lambda r: r["instansi_kode"]):
+        body = []
+        for r in units:
+            withheld = bool(r["is_disembunyikan"])
+            body.append([_td(e(r["unit_layanan_nama"] or r["unit_layanan_kode"]), "nama"),
+                         *(_td_n(jumlah(r[c]), withheld and r[c] is None)
+                           for c in ("jumlah_pengaduan", "jumlah_online", "jumlah_forum", "jumlah_tatap_muka")),
+                         _td_n(persen(r["persen_respon_tepat_waktu"])), _td_n(persen(r["persen_selesai_tepat_waktu"])),
+                         _td_n(angka(r["median_jam_respon"], 1)), _td_n(angka(r["median_hari_selesai"], 1))])
+        bodies.append(_tbody(body, e(ctx.instansi(kode)), len(headers)))
+    return _table(_head(headers), bodies, "pengaduan")
+
+
+def _waktu_layanan_table(ctx: Context, rows: list[dict]) -> str:
+    headers = [("Unit layanan", False), ("Layanan", False), ("Permohonan", True), ("Median jam", True),
+               ("Persentil 90 jam", True), ("Standar jam", True), ("Dalam standar", True), ("IKM", True)]
+    bodies = []
+    for kode, items in groupby(rows, key=lambda r: r["instansi_kode"]):
+        body = []
+        for r in items:
+            withheld = bool(r["is_disembunyikan"])
+            ikm = angka(r["ikm"], 2) + (f" · {r['mutu_ikm']}" if r["ikm"] is not None and r["mutu_ikm"] else "")
+            body.append([_td(e(r["unit_layanan_nama"] or r["unit_layanan_kode"]), "nama"),
+                         _td(e(r["jenis_layanan_nama"] or r["jenis_layanan"])),
+                         _td_n(jumlah(r["jumlah_transaksi"]), withheld and r["jumlah_transaksi"] is None),
+                         _td_n(angka(r["median_jam"], 1)), _td_n(angka(r["p90_jam"], 1)),
+                         _td_n(angka(r["standar_jam"], 0)), _td_n(persen(r["persen_dalam_standar"])), _td_n(ikm)])
+        bodies.append(_tbody(body, e(ctx.instansi(kode)), len(headers)))
+    return _table(_head(headers), bodies, "waktu-layanan")
+
+
+PENGADUAN_PAGE = "pengaduan.html"
+PENGADUAN_TITLE = "Pengaduan masyarakat dan waktu penyelesaian layanan"
+
+
+def _pengaduan_summary(ctx: Context, complaints: list[dict]) -> str:
+    """The report's own section: per instansi the share resolved within standard, and the way to
+    the page with the detail."""
+    totals = sorted((r for r in complaints if r["periode"] == ctx.period and r["unit_layanan_kode"] == "*"),
+                    key=lambda r: r["instansi_kode"])
+    link = (f'<p><a href="{PENGADUAN_PAGE}">Halaman pengaduan dan waktu layanan</a>: pengaduan per unit layanan '
+            "menurut kanal, waktu respons dan penyelesaian, dan waktu penyelesaian layanan terhadap standar "
+            "di samping IKM unit.</p>")
+    return _section("pengaduan", PENGADUAN_TITLE, ([_pengaduan_chart(ctx, totals)] if totals else [_no_data()]) + [link])
+
+
+def _pengaduan_section(ctx: Context, complaints: list[dict], services: list[dict]) -> str:
+    title = PENGADUAN_TITLE
+    complaints = sorted((r for r in complaints if r["periode"] == ctx.period),
+                        key=lambda r: (r["instansi_kode"], r["unit_layanan_kode"] != "*", r["unit_layanan_kode"]))
+    services = sorted((r for r in services if r["bulan"] == ctx.period),
+                      key=lambda r: (r["instansi_kode"], r["unit_layanan_kode"], r["jenis_layanan"]))
+    body = []
+    if complaints:
+        totals = [r for r in complaints if r["unit_layanan_kode"] == "*"]
+        body += [_pengaduan_chart(ctx, totals), "<h3>Pengaduan per unit layanan</h3>", _pengaduan_table(ctx, complaints),
+                 '<p class="muted">Baris pertama tiap instansi adalah seluruh unit layanannya. Isi pengaduan dan '
+                 "identitas pelapor tidak pernah dipublikasikan.</p>"]
+    if services:
+        body += ["<h3>Waktu penyelesaian layanan</h3>", _waktu_layanan_table(ctx, services),
+                 '<p class="muted">Jam dari permohonan diajukan sampai selesai, atas permohonan yang selesai; IKM unit '
+                 "pada triwulan bulan ini (sampai bulan ini), seperti pada tabel IKM.</p>"]
+    return _section("pengaduan", title, body or [_no_data()])
+
+
 # --------------------------------------------------------------------------- page
 
 def _file_item(f: dict) -> str:
@@ -657,7 +756,7 @@ def _header(ctx: Context, title: str) -> str:
     quarter = (f" Instansi yang menilai per triwulan tampil dengan periode {e(ctx.periods[1])}."
                if len(ctx.periods) > 1 else "")
     links = [("distribusi", "Distribusi predikat"), ("ikm", "IKM"), ("kepatuhan", "Kepatuhan"),
-             ("tren", "Tren bulanan"), ("berkas", "Berkas")]
+             ("tren", "Tren bulanan"), ("pengaduan", "Pengaduan dan waktu layanan"), ("berkas", "Berkas")]
     return (f"<header><h1>{e(title)}</h1>"
             f'<p class="periode-laporan">Periode <strong>{BULAN[month - 1]} {year}</strong> ({e(ctx.period)}).'
             f"{quarter}</p>"
@@ -669,29 +768,17 @@ def _header(ctx: Context, title: str) -> str:
             "<nav><ul>" + "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in links) + "</ul></nav></header>")
 
 
-def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
-    """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
-    distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan; any may be
-    missing or empty; other columns are ignored) and `meta` (title, organisation, license,
-    min_cell_size, files, instansi_nama)."""
-    period = check_period(period)
-    ctx = Context(period, _periods(period), dict(meta.get("instansi_nama") or {}),
-                  int(meta.get("min_cell_size") or DEFAULT_MIN_CELL_SIZE))
-    title = meta.get("title") or DEFAULT_TITLE
+def _page(ctx: Context, title: str, header: str, body: list[str], meta: dict) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="id"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{e(title)} · {e(period)}</title>",
+        f"<title>{e(title)} · {e(ctx.period)}</title>",
         f"<style>{CSS}</style></head><body>",
-        _header(ctx, title),
+        header,
         "<main>",
-        _distribusi_section(ctx, _records(tables, "distribusi_predikat"), _records(tables, "distribusi_predikat_unit")),
-        _ikm_section(ctx, _records(tables, "ikm_unit_layanan")),
-        _kepatuhan_section(ctx, _records(tables, "kepatuhan"), _records(tables, "kepatuhan_unit")),
-        _tren_section(ctx, _records(tables, "tren_bulanan")),
-        _files_section(list(meta.get("files") or [])),
+        *body,
         "</main>",
         f'<footer><p>Lisensi: <strong class="lisensi">{e(meta["license"])}</strong>. '
         f'Sumber: <span class="sumber">{e(meta["organisation"])}</span>.</p>'
@@ -700,3 +787,42 @@ def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> s
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def render_pengaduan(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
+    """The package's page for complaints and service times, `pengaduan.html`, from the public tables
+    pengaduan_unit and waktu_layanan (either may be missing or empty), with the same `meta` as the
+    report; linked from the report and back."""
+    period = check_period(period)
+    ctx = Context(period, _periods(period), dict(meta.get("instansi_nama") or {}),
+                  int(meta.get("min_cell_size") or DEFAULT_MIN_CELL_SIZE))
+    year, month = period[:4], int(period[5:7])
+    header = (f"<header><h1>{e(PENGADUAN_TITLE)}</h1>"
+              f'<p class="periode-laporan">Periode <strong>{BULAN[month - 1]} {year}</strong> ({e(period)}).</p>'
+              "<p>Jumlah pengaduan per unit layanan menurut kanal, waktu sampai respons pertama dan sampai selesai "
+              "dibandingkan dengan standar unit, serta waktu penyelesaian permohonan layanan per jenis layanan. "
+              f"Jumlah di bawah {ctx.min_cell_size}, dan angka yang dapat dipakai untuk menghitungnya kembali, "
+              "tidak ditampilkan; isi pengaduan dan identitas pelapor atau pemohon tidak pernah dipublikasikan.</p>"
+              f'<p class="legenda-dash"><strong>{DASH}</strong> {WITHHELD}, atau tidak tersedia.</p>'
+              f'<nav><ul><li><a href="index.html">Kembali ke laporan utama</a></li></ul></nav></header>')
+    body = [_pengaduan_section(ctx, _records(tables, "pengaduan_unit"), _records(tables, "waktu_layanan"))]
+    return _page(ctx, f"{meta.get('title') or DEFAULT_TITLE}: pengaduan dan waktu layanan", header, body, meta)
+
+
+def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
+    """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
+    distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, pengaduan_unit;
+    any may be missing or empty; other columns are ignored) and `meta` (title, organisation, license,
+    min_cell_size, files, instansi_nama)."""
+    period = check_period(period)
+    ctx = Context(period, _periods(period), dict(meta.get("instansi_nama") or {}),
+                  int(meta.get("min_cell_size") or DEFAULT_MIN_CELL_SIZE))
+    title = meta.get("title") or DEFAULT_TITLE
+    return _page(ctx, title, _header(ctx, title), [
+        _distribusi_section(ctx, _records(tables, "distribusi_predikat"), _records(tables, "distribusi_predikat_unit")),
+        _ikm_section(ctx, _records(tables, "ikm_unit_layanan")),
+        _kepatuhan_section(ctx, _records(tables, "kepatuhan"), _records(tables, "kepatuhan_unit")),
+        _tren_section(ctx, _records(tables, "tren_bulanan")),
+        _pengaduan_summary(ctx, _records(tables, "pengaduan_unit")),
+        _files_section(list(meta.get("files") or [])),
+    ], meta)

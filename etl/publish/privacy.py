@@ -6,7 +6,7 @@ and the HTML report) for:
                     alamat, telepon, email, respondent, saran …);
 - `nomor-identitas` a number shaped like a NIP/NI PPPK (18 digits) or a NIK (16 digits);
 - `nama-pegawai`    a value that is or contains the name of an employee of the warehouse;
-- `teks-bebas`      free text: a survey respondent's saran, or any value long enough to be
+- `teks-bebas`      free text: a survey respondent's saran or a complaint's uraian, or any value long enough to be
                     prose rather than a label;
 - `sel-kecil`       a count (a column named jumlah…) of 1 to min_cell_size - 1.
 Personal data never leaves the warehouse (UU 27/2022; UU 14/2008 Ps. 17 h 4, domain.md §5.3):
@@ -31,8 +31,9 @@ PERSONAL_COLUMN = re.compile(
     r"(^|_)(nip|nik|npwp|nama|tanggal_lahir|tgl_lahir|lahir|alamat|telepon|telp|no_hp|hp|email|"
     r"responden|responden_id|usia|saran|komentar|keluhan)(_|$)"
 )
-# unit_nama, instansi_nama and unit_layanan_nama name organisations, not people; jumlah_* are counts
-ORGANISATION_NAME = re.compile(r"^(unit|instansi|unit_layanan|opd)_nama$")
+# unit_nama, instansi_nama and unit_layanan_nama name organisations, jenis_layanan_nama a kind of
+# service (KTP-el, Akta Kelahiran), not people; jumlah_* are counts
+ORGANISATION_NAME = re.compile(r"^(unit|instansi|unit_layanan|opd|jenis_layanan)_nama$")
 IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{18}|\d{16})(?!\d)")
 FREE_TEXT_LENGTH = 160
 WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
@@ -55,7 +56,8 @@ def _redact(value: str) -> str:
 
 
 class Known:
-    """What the warehouse knows that must not be published: employees' names, respondents' saran."""
+    """What the warehouse knows that must not be published: employees' names, respondents' saran,
+    complaints' uraian."""
 
     def __init__(self, names: set[str], free_text: set[str]):
         self.names = names
@@ -69,7 +71,8 @@ class Known:
             return cls(set(), set())
         with warehouse.connect() as conn:
             exists = conn.execute("select to_regclass('raw.pegawai') is not null, "
-                                  "to_regclass('raw.skm_responden') is not null").fetchone()
+                                  "to_regclass('raw.skm_responden') is not null, "
+                                  "to_regclass('raw.pengaduan') is not null").fetchone()
             names = set()
             free = set()
             if exists[0]:
@@ -78,6 +81,10 @@ class Known:
             if exists[1]:
                 free = {r[0] for r in conn.execute(
                     "select distinct lower(saran) from raw.skm_responden where lower(saran) = any(%s)",
+                    (sorted(candidates),))}
+            if exists[2]:  # a complaint's text (uraian) is free text too
+                free |= {r[0] for r in conn.execute(
+                    "select distinct lower(uraian) from raw.pengaduan where lower(uraian) = any(%s)",
                     (sorted(candidates),))}
         return cls(names, free)
 
@@ -139,7 +146,8 @@ class Scan:
                 self.findings.append(Finding(where, "nama-pegawai",
                                              f"contains an employee's name ({_redact(sorted(windows & known.names)[0])})"))
             if windows & known.free_text:
-                self.findings.append(Finding(where, "teks-bebas", f"a respondent's saran ({_redact(text)})"))
+                self.findings.append(Finding(where, "teks-bebas", f"a respondent's saran or a complaint's text "
+                                                                  f"({_redact(text)})"))
         return sorted(set(self.findings), key=lambda f: (f.where, f.rule, f.detail))
 
 

@@ -35,6 +35,9 @@ TABLES = (
     PublicTable("pub_ikm_unit_layanan", "ikm_unit_layanan",
                 ("instansi_kode", "unit_layanan_kode", "jenis_periode", "periode"), "bulan_laporan"),
     PublicTable("pub_tren_bulanan", "tren_bulanan", ("instansi_kode", "bulan"), "bulan", history=True),
+    PublicTable("pub_pengaduan_unit", "pengaduan_unit", ("instansi_kode", "unit_layanan_kode", "periode"), "periode"),
+    PublicTable("pub_waktu_layanan", "waktu_layanan",
+                ("instansi_kode", "unit_layanan_kode", "jenis_layanan", "bulan"), "bulan"),
 )
 
 

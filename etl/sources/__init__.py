@@ -22,7 +22,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from etl.config import Agency, ConfigError, Source
-from etl.sources import app_db, canonical_csv, ekinerja_xlsx, mapped_csv, siasn_api, skm_forms_csv
+from etl.sources import app_db, canonical_csv, ekinerja_xlsx, json_export, mapped_csv, siasn_api, skm_forms_csv
 
 
 class SourceError(RuntimeError):
@@ -48,6 +48,7 @@ CONNECTORS: dict[str, ModuleType] = {
     "app_db": app_db,
     "canonical_csv": canonical_csv,
     "ekinerja_xlsx": ekinerja_xlsx,
+    "json_export": json_export,
     "mapped_csv": mapped_csv,
     "siasn_api": siasn_api,
     "skm_forms_csv": skm_forms_csv,

@@ -25,19 +25,23 @@ from etl.synth import plant, world
 from etl.synth.world import GOVERNMENTS, Government
 
 # the demo world's source systems (contracts.md §1): government -> writer module -> entities
+# (complaints come from WANGGAR's online complaint system as a JSON export, and more thinly from the
+# others' complaint desks as canonical CSV; every government's service counters export their requests)
 DEMO_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
     "KEPAHIANG": {"ekinerja_xlsx": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi"),
                   "skm_forms": ("skm_responden",),
-                  "canonical_csv": ("skm_populasi",)},
+                  "canonical_csv": ("skm_populasi", "pengaduan", "transaksi_layanan")},
     "PAUH": {"canonical_csv": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
-                               "skm_responden", "skm_populasi")},
+                               "skm_responden", "skm_populasi", "pengaduan", "transaksi_layanan")},
     "LAMPUNG": {"siasn_api": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
-                              "skm_responden", "skm_populasi")},
+                              "skm_responden", "skm_populasi"),
+                "canonical_csv": ("pengaduan", "transaksi_layanan")},
     "JAMBI": {"app_db": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
                          "skm_responden"),
-              "canonical_csv": ("skm_populasi",)},
+              "canonical_csv": ("skm_populasi", "pengaduan", "transaksi_layanan")},
     "WANGGAR": {"legacy_csv": ("unit_kerja", "pegawai", "evaluasi_periodik"),
-                "canonical_csv": ("skm_responden", "skm_populasi")},
+                "canonical_csv": ("skm_responden", "skm_populasi", "transaksi_layanan"),
+                "pengaduan_json": ("pengaduan",)},
 }
 # hand-kept spreadsheets spell labels as people print them (valid spellings, normalised on read)
 LABEL_DRIFT = {"PAUH"}
@@ -174,6 +178,21 @@ class World:
                 row["ikm_dilaporkan"], row["mutu_dilaporkan"] = world.reported_ikm(self.g, unit, period, self.s.seed)
             rows.append(row)
         yield pd.DataFrame(rows)
+
+    def pengaduan(self, period: str) -> Iterator[pd.DataFrame]:
+        rng = world.rng_for(self.s.seed, self.g.kode, "plant-pengaduan", period)
+        units = list(self._service_units())
+        frames = [world.complaints(self.g, unit, period, self.s.seed) for unit in units]
+        if units and not any(len(f) for f in frames):  # an empty delivery is refused: a quiet month has one
+            frames[0] = world.complaints(self.g, units[0], period, self.s.seed, at_least=1)
+        frame = pd.concat(frames, ignore_index=True)
+        yield plant.pengaduan_defects(frame, rng, self.tally, self.g.kode, period)
+
+    def transaksi_layanan(self, period: str) -> Iterator[pd.DataFrame]:
+        rng = world.rng_for(self.s.seed, self.g.kode, "plant-transaksi", period)
+        for unit in self._service_units():
+            requests = world.service_requests(self.g, unit, period, self.s.seed)
+            yield plant.transaksi_defects(requests, rng, self.tally, self.g.kode, period)
 
     def deliveries(self, month: str) -> Iterator[tuple[str, str, str, Callable[[], Iterator[pd.DataFrame]]]]:
         """(writer kind, entity, period label, chunk stream) for everything due in `month`."""

@@ -28,6 +28,10 @@ RULE = {
     "unit_unknown": "unit_kode must be a unit of the delivered unit_kerja",
     "atasan_unknown": "atasan_nip must be an employee of the same delivery",
     "skm_unit_unknown": "unit_layanan_kode must be a service unit of the delivered unit_kerja",
+    "kanal": "kanal must be ONLINE, FORUM or TATAP_MUKA",
+    "selesai_required": "waktu_selesai is required when status is SELESAI",
+    "diajukan_iso": "waktu_diajukan must be an ISO 8601 timestamp with its UTC offset",
+    "jenis_layanan": "jenis_layanan must be a service code: capital letters, digits and _, at most 32",
 }
 
 DEFECT_RATE = 0.01
@@ -216,5 +220,39 @@ def skm_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, age
     return frame
 
 
+def pengaduan_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str):
+    """Complaints as real exports have them: a channel the format does not know (SMS), a complaint
+    marked resolved without its resolution time, a service point the unit list does not know."""
+    free = list(frame.index)
+    n = len(frame)
+    for i in _pick(rng, free, _count(rng, n, DEFECT_RATE * 2)):
+        frame.at[i, "kanal"] = "SMS"
+        tally.defect(agency, period, "pengaduan", RULE["kanal"])
+    resolved = [i for i in free if frame.at[i, "status"] == "SELESAI"]
+    for i in _pick(rng, resolved, _count(rng, n, DEFECT_RATE * 2)):
+        free.remove(i)
+        frame.at[i, "waktu_selesai"] = ""
+        tally.defect(agency, period, "pengaduan", RULE["selesai_required"])
+    for i in _pick(rng, free, _count(rng, n, DEFECT_RATE)):
+        frame.at[i, "unit_layanan_kode"] = f"{frame.at[i, 'unit_layanan_kode']}-KELILING"
+        tally.defect(agency, period, "pengaduan", RULE["skm_unit_unknown"])
+    return frame
+
+
+def transaksi_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str):
+    """Service requests as queue systems export them now and then: a date typed the local way, a
+    service code in lower case."""
+    free = list(frame.index)
+    n = len(frame)
+    for i in _pick(rng, free, _count(rng, n, DEFECT_RATE / 2)):
+        stamp = pd.Timestamp(frame.at[i, "waktu_diajukan"][:19])
+        frame.at[i, "waktu_diajukan"] = f"{stamp:%d/%m/%Y %H:%M}"
+        tally.defect(agency, period, "transaksi_layanan", RULE["diajukan_iso"])
+    for i in _pick(rng, free, _count(rng, n, DEFECT_RATE / 2)):
+        frame.at[i, "jenis_layanan"] = frame.at[i, "jenis_layanan"].lower() + "-el"
+        tally.defect(agency, period, "transaksi_layanan", RULE["jenis_layanan"])
+    return frame
+
+
 __all__ = ["MATRIX", "PAIRS_FOR", "RULE", "Tally", "evaluation_defects", "evaluation_findings", "label_drift",
-           "pegawai_defects", "rhk_defects", "skm_defects"]
+           "pegawai_defects", "pengaduan_defects", "rhk_defects", "skm_defects", "transaksi_defects"]

@@ -507,3 +507,112 @@ def survey_responses(government: Government, unit: Unit, month: str, seed: int) 
             row[unsur] = "" if blank[i, j] else str(answers[i, j])
         rows.append(row)
     return pd.DataFrame(rows, columns=list(entity_def("skm_responden").columns))
+
+
+# --------------------------------------------------------------------------- complaints, service times
+# local UTC offsets of the governments' clocks (WANGGAR keeps Eastern Indonesian Time)
+UTC_OFFSET = {"WANGGAR": "+09:00"}
+KANAL_PENGADUAN = ("ONLINE", "FORUM", "TATAP_MUKA")
+KATEGORI_PENGADUAN = ("Waktu pelayanan", "Persyaratan", "Biaya", "Perilaku petugas", "Sarana dan prasarana",
+                      "Prosedur", "Lainnya")
+URAIAN_PENGADUAN = (
+    "Sudah {n} jam menunggu di loket, antrian tidak bergerak",
+    "Petugas meminta biaya tambahan yang tidak tercantum di papan informasi",
+    "Dokumen saya belum selesai padahal dijanjikan {n} hari",
+    "Mohon jam pelayanan diperpanjang, kami bekerja sampai sore",
+    "Ruang tunggu panas dan kursi kurang",
+    "Persyaratan berubah-ubah, sudah {n} kali bolak-balik",
+    "Terima kasih, tetapi informasi di situs tidak sama dengan di loket",
+)
+# demo: the complaint channel's share per government (WANGGAR's online system takes most of them)
+KANAL_P = {"WANGGAR": (0.7, 0.2, 0.1)}
+KANAL_P_LAIN = (0.3, 0.2, 0.5)
+# demo: median hours to complete each kind of service (the standards themselves are the seed
+# standar_waktu_layanan's); a unit is faster or slower than this by its own factor
+WAKTU_LAYANAN_JAM = {"KTP": 18.0, "KK": 20.0, "AKTA": 30.0, "IZIN": 60.0, "KES": 1.5, "PAJAK": 3.0, "SURAT": 1.5}
+
+
+def utc_offset(government: Government) -> str:
+    return UTC_OFFSET.get(government.kode, "+07:00")
+
+
+def _local(stamp: pd.Timestamp, offset: str) -> str:
+    return f"{stamp:%Y-%m-%dT%H:%M:%S}{offset}"
+
+
+def _export_time(month: str) -> pd.Timestamp:
+    """When a month's export is taken: five days after the month ends, in the morning."""
+    return pd.Timestamp(f"{month}-01") + pd.offsets.MonthEnd(0) + pd.Timedelta(days=5, hours=8)
+
+
+def complaints(government: Government, unit: Unit, month: str, seed: int, at_least: int = 0) -> pd.DataFrame:
+    """A month's complaints about a service unit as canonical `pengaduan` rows: WANGGAR's online
+    system receives many, the others a few (some units none). Status and times as at the export,
+    five days after the month: a complaint resolved later is still DIPROSES (or DITERIMA)."""
+    unit_rng = rng_for(seed, "pengaduan-unit", unit.kode)
+    rich = government.kode in KANAL_P
+    rate = float(unit_rng.uniform(8, 20)) if rich else float(unit_rng.uniform(0.3, 3.5))
+    respon_median = float(unit_rng.uniform(3, 36))   # hours to a first response
+    selesai_median = float(unit_rng.uniform(2, 16))  # days to resolution
+    rng = rng_for(seed, "pengaduan", unit.kode, month)
+    n = max(at_least, int(rng.poisson(rate)))
+    offset = utc_offset(government)
+    start = pd.Timestamp(f"{month}-01")
+    seconds = int(((start + pd.offsets.MonthEnd(0)) - start).total_seconds()) + 86400
+    export = _export_time(month)
+    rows = []
+    for i in range(n):
+        received = start + pd.Timedelta(seconds=int(rng.integers(0, seconds)))
+        kanal = KANAL_PENGADUAN[int(rng.choice(3, p=KANAL_P.get(government.kode, KANAL_P_LAIN)))]
+        respon = received + pd.Timedelta(hours=float(rng.lognormal(np.log(respon_median), 0.8)))
+        selesai = respon + pd.Timedelta(days=float(rng.lognormal(np.log(selesai_median), 0.7)))
+        ditolak = rng.random() < 0.04
+        if ditolak and respon <= export:
+            status, selesai = "DITOLAK", respon
+        elif selesai <= export:
+            status = "SELESAI"
+        elif respon <= export:
+            status, selesai = "DIPROSES", None
+        else:
+            status, respon, selesai = "DITERIMA", None, None
+        uraian = URAIAN_PENGADUAN[int(rng.integers(0, len(URAIAN_PENGADUAN)))].format(n=int(rng.integers(2, 6)))
+        rows.append({
+            "pengaduan_id": f"ADU-{unit.kode}-{month}-{i + 1:04d}", "instansi_kode": government.kode,
+            "unit_layanan_kode": unit.kode, "kanal": kanal,
+            "kategori": KATEGORI_PENGADUAN[int(rng.integers(0, len(KATEGORI_PENGADUAN)))],
+            "waktu_diterima": _local(received, offset),
+            "waktu_respon_pertama": _local(respon, offset) if respon is not None else "",
+            "waktu_selesai": _local(selesai, offset) if selesai is not None else "",
+            "status": status, "uraian": uraian,
+        })
+    return pd.DataFrame(rows, columns=list(entity_def("pengaduan").columns))
+
+
+def service_requests(government: Government, unit: Unit, month: str, seed: int) -> pd.DataFrame:
+    """A month's service requests at a service unit as canonical `transaksi_layanan` rows: mostly
+    the unit's own kind of service (KTP-el at a Dukcapil counter or a kelurahan), some others;
+    completion times around the kind's usual time, by the unit's own pace; a request still open
+    at the export has no completion time."""
+    unit_rng = rng_for(seed, "layanan-unit", unit.kode)
+    rate = float(unit_rng.uniform(30, 120))
+    pace = float(unit_rng.uniform(0.5, 1.6))
+    own = unit.jenis_layanan or "SURAT"
+    kinds = list(WAKTU_LAYANAN_JAM)
+    rng = rng_for(seed, "layanan", unit.kode, month)
+    n = int(rng.poisson(rate))
+    offset = utc_offset(government)
+    start = pd.Timestamp(f"{month}-01")
+    days = (start + pd.offsets.MonthEnd(0)).day
+    export = _export_time(month)
+    rows = []
+    for i in range(n):
+        kind = own if rng.random() < 0.75 else kinds[int(rng.integers(0, len(kinds)))]
+        submitted = start + pd.Timedelta(days=int(rng.integers(0, days)), hours=float(rng.uniform(8, 15)))
+        hours = float(rng.lognormal(np.log(WAKTU_LAYANAN_JAM[kind] * pace), 0.6))
+        done = submitted + pd.Timedelta(hours=hours)
+        rows.append({
+            "transaksi_id": f"{unit.kode}-{month}-T{i + 1:05d}", "instansi_kode": government.kode,
+            "unit_layanan_kode": unit.kode, "jenis_layanan": kind, "waktu_diajukan": _local(submitted, offset),
+            "waktu_selesai": _local(done, offset) if done <= export else "",
+        })
+    return pd.DataFrame(rows, columns=list(entity_def("transaksi_layanan").columns))

@@ -21,6 +21,8 @@ TABLES = {
                                "t.rows_quarantined, t.checksum_sha256)",
     "publik.pub_distribusi_predikat": "t", "publik.pub_distribusi_predikat_unit": "t", "publik.pub_kepatuhan_unit": "t",
     "publik.pub_ikm_unit_layanan": "t", "publik.pub_tren_bulanan": "t",
+    "raw.pengaduan": "t", "raw.transaksi_layanan": "t", "marts.fct_pengaduan": "t", "marts.mart_pengaduan_unit": "t",
+    "marts.mart_waktu_layanan": "t", "publik.pub_pengaduan_unit": "t", "publik.pub_waktu_layanan": "t",
 }
 
 
@@ -160,6 +162,97 @@ def test_ikm_agrees_with_a_hand_calculation(first_run, db):
             and p.periode = f.periode
            where p.ikm_dilaporkan is not null""").fetchall()
     assert reported and all(a == b and c == d for a, b, c, d in reported)
+
+
+def test_complaints_land_balance_and_show_in_their_marts(first_run, db, demo_world):
+    """Every government's complaints of every month are in fct_pengaduan and mart_pengaduan_unit as
+    loaded (received - quarantined, from the manifest), WANGGAR's from its JSON export the most; the
+    share resolved within standard and the median agree with a hand calculation from raw; the text
+    goes no further than raw."""
+    import statistics
+    from datetime import datetime
+
+    _, manifest = demo_world
+    due = {(a, p): c for (a, p, e), c in _due(manifest).items() if e == "pengaduan"}
+    assert {a for a, _ in due} == {"KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR"}
+    assert sum(c["rows_quarantined"] for c in due.values()) > 0  # planted defects were quarantined
+    for (agency, month), cell in due.items():
+        loaded = cell["rows"] - cell["rows_quarantined"]
+        fct = db.execute("select count(*) from marts.fct_pengaduan where instansi_kode = %s and periode = %s",
+                         (agency, month)).fetchone()[0]
+        mart = db.execute("""select sum(jumlah_pengaduan), sum(jumlah_online + jumlah_forum + jumlah_tatap_muka),
+                                    sum(jumlah_selesai + jumlah_ditolak + jumlah_terbuka)
+                             from marts.mart_pengaduan_unit where instansi_kode = %s and periode = %s""",
+                          (agency, month)).fetchone()
+        assert fct == loaded and mart == (loaded, loaded, loaded), (agency, month)
+    per_agency = dict(db.execute("select instansi_kode, count(*) from marts.fct_pengaduan group by 1").fetchall())
+    assert per_agency["WANGGAR"] == max(per_agency.values())  # the online system, the others more thinly
+    # a unit without complaints has its zero row
+    assert db.execute("select count(*) from marts.mart_pengaduan_unit where jumlah_pengaduan = 0").fetchone()[0] > 0
+    # WANGGAR's standard (seed standar_pengaduan: 10 days, its own row over the default 14) by hand
+    rows = db.execute("""select unit_layanan_kode, status, waktu_diterima, waktu_selesai from raw.pengaduan
+                         where _instansi_kode = 'WANGGAR' and _periode = '2026-09'""").fetchall()
+    by_unit: dict = {}
+    for unit, status, received, resolved in rows:
+        by_unit.setdefault(unit, []).append((status, received, resolved))
+    checked = 0
+    for unit, items in by_unit.items():
+        days = [(datetime.fromisoformat(r) - datetime.fromisoformat(d)).total_seconds() / 86400
+                for status, d, r in items if status == "SELESAI"]
+        on_time = sum(1 for x in days if x <= 10)
+        base = sum(1 for status, _, _ in items if status != "DITOLAK")
+        share, median = db.execute("""select persen_selesai_tepat_waktu, median_hari_selesai
+                                      from marts.mart_pengaduan_unit where instansi_kode = 'WANGGAR'
+                                      and periode = '2026-09' and unit_layanan_kode = %s""", (unit,)).fetchone()
+        if base:
+            assert float(share) == round(100 * on_time / base, 1), unit
+        if days:
+            assert abs(float(median) - statistics.median(days)) < 0.006, unit
+            checked += 1
+    assert checked > 0
+    # the complaint's text stays in raw: no column of any other schema holds it
+    leaked = db.execute("""select table_schema || '.' || table_name from information_schema.columns
+                           where column_name = 'uraian' and table_schema <> 'raw'""").fetchall()
+    assert leaked == []
+
+
+def test_service_times_show_percentiles_against_the_standard_beside_the_ikm(first_run, db, demo_world):
+    """Every government's service requests are in mart_waktu_layanan as loaded; the percentiles are
+    those of the completion hours in raw; PAUH's own KTP-el standard (12 h) overrides the default;
+    the IKM beside a month is its unit's quarter in fct_ikm_unit_layanan."""
+    import numpy as np
+    from datetime import datetime
+
+    _, manifest = demo_world
+    due = {(a, p): c for (a, p, e), c in _due(manifest).items() if e == "transaksi_layanan"}
+    assert {a for a, _ in due} == {"KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR"}
+    assert sum(c["rows_quarantined"] for c in due.values()) > 0
+    for (agency, month), cell in due.items():
+        total = db.execute("select sum(jumlah_transaksi) from marts.mart_waktu_layanan where instansi_kode = %s "
+                           "and bulan = %s", (agency, month)).fetchone()[0]
+        assert total == cell["rows"] - cell["rows_quarantined"], (agency, month)
+    unit, kind, p50, p90, p95, standar, within = db.execute(
+        """select unit_layanan_kode, jenis_layanan, p50_jam, p90_jam, p95_jam, standar_jam, jumlah_dalam_standar
+           from marts.mart_waktu_layanan where instansi_kode = 'PAUH' and bulan = '2026-09'
+           order by jumlah_selesai desc limit 1""").fetchone()
+    hours = [(datetime.fromisoformat(done) - datetime.fromisoformat(start)).total_seconds() / 3600
+             for start, done in db.execute(
+                 """select waktu_diajukan, waktu_selesai from raw.transaksi_layanan where _instansi_kode = 'PAUH'
+                    and _periode = '2026-09' and unit_layanan_kode = %s and jenis_layanan = %s
+                    and waktu_selesai is not null""", (unit, kind)).fetchall()]
+    for mart, q in ((p50, 50), (p90, 90), (p95, 95)):
+        assert abs(float(mart) - float(np.percentile(hours, q))) < 0.006, q
+    assert within == sum(1 for h in hours if h <= float(standar))
+    standards = dict(db.execute("select instansi_kode, standar_jam from marts.mart_waktu_layanan "
+                                "where jenis_layanan = 'KTP' group by 1, 2").fetchall())
+    assert float(standards.get("PAUH", 12)) == 12 and all(float(v) == 24 for k, v in standards.items() if k != "PAUH")
+    mismatched = db.execute(
+        """select count(*) from marts.mart_waktu_layanan w
+           join marts.fct_ikm_unit_layanan i on i.instansi_kode = w.instansi_kode
+            and i.unit_layanan_kode = w.unit_layanan_kode and i.jenis_periode = 'TRIWULANAN' and i.periode = w.periode_ikm
+           where w.ikm is distinct from i.ikm_konversi""").fetchone()[0]
+    beside = db.execute("select count(*) from marts.mart_waktu_layanan where ikm is not null").fetchone()[0]
+    assert mismatched == 0 and beside > 0
 
 
 def test_a_second_run_leaves_identical_tables(first_run, db):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 PERIOD = "2026-09"  # a quarter's last month: LAMPUNG's quarter and the surveys' quarter are in its package
 TABLE_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "kepatuhan", "kepatuhan_unit",
-               "ikm_unit_layanan", "tren_bulanan")
+               "ikm_unit_layanan", "tren_bulanan", "pengaduan_unit", "waktu_layanan")
 
 
 def _package(month: str) -> Path:
@@ -48,7 +48,7 @@ def test_each_month_is_published_through_the_marts_asset(first_run):
         assert folder.is_symlink() and folder.resolve().parent.name == ".versions", month  # swapped in whole
         names = {p.name for p in folder.iterdir()}
         assert names == {f"{t}.{ext}" for t in TABLE_FILES for ext in ("csv", "parquet")} | {
-            "datapackage.json", "ckan.json", "index.html", "SHA256SUMS"}, month
+            "datapackage.json", "ckan.json", "index.html", "pengaduan.html", "SHA256SUMS"}, month
         done = subprocess.run(["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=folder,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -96,7 +96,17 @@ def test_no_withheld_count_follows_from_what_is_published(first_run):
                     kepatuhan[(group, row, "*")] = total
                     kepatuhan[(group, row, "YA")] = yes
                     kepatuhan[(group, row, "TIDAK")] = None if None in (total, yes) else total - yes
-        for table in (cells, kepatuhan):
+        pengaduan = {}
+        for r in _rows(month, "pengaduan_unit"):
+            group = (r["instansi_kode"], r["periode"])
+            for column, kanal in (("jumlah_pengaduan", "*"), ("jumlah_online", "ONLINE"), ("jumlah_forum", "FORUM"),
+                                  ("jumlah_tatap_muka", "TATAP_MUKA")):
+                pengaduan[(group, r["unit_layanan_kode"], kanal)] = _number(r[column])
+        assert pengaduan, month
+        layanan = [_number(r["jumlah_transaksi"]) for r in _rows(month, "waktu_layanan")]
+        assert layanan and all(v is None or v >= 5 for v in layanan), month
+        withheld += layanan.count(None)
+        for table in (cells, kepatuhan, pengaduan):
             values = [v for v in table.values() if v is not None]
             assert all(v == 0 or v >= 5 for v in values), month  # no small count, published or derived
             assert _lines_with_one_withheld(table) == [], month
@@ -123,6 +133,44 @@ def test_shown_figures_equal_the_marts(first_run, db):
             assert int(r["jumlah_dievaluasi"]) == counted[f"{r['instansi_kode']}/{r['periode']}"]
 
 
+def test_complaints_and_service_times_are_published_as_the_marts_say(first_run, db):
+    """The month's complaints per unit and in total, and its service times, as the marts hold them
+    where shown; no complaint's text and no complainant anywhere in the package."""
+    published = {(r["instansi_kode"], r["unit_layanan_kode"]): r for r in _rows(PERIOD, "pengaduan_unit")}
+    marts = db.execute("select instansi_kode, unit_layanan_kode, jumlah_pengaduan, jumlah_online "
+                       "from marts.mart_pengaduan_unit where periode = %s", (PERIOD,)).fetchall()
+    assert {(a, u) for a, u, _, _ in marts} | {(a, "*") for a, _, _, _ in marts} == set(published)
+    shown = 0
+    for agency, unit, total, online in marts:
+        row = published[(agency, unit)]
+        if row["jumlah_pengaduan"] != "":
+            assert int(row["jumlah_pengaduan"]) == total and (total == 0 or total >= 5)
+            shown += 1
+        else:
+            assert 1 <= total <= 4 or row["is_disembunyikan"] == "true"
+        if row["jumlah_online"] != "":
+            assert int(row["jumlah_online"]) == online
+    totals = dict(db.execute("select instansi_kode, sum(jumlah_pengaduan)::int from marts.mart_pengaduan_unit "
+                             "where periode = %s group by 1", (PERIOD,)).fetchall())
+    for agency, total in totals.items():
+        row = published[(agency, "*")]
+        assert row["jumlah_pengaduan"] == ("" if 1 <= total <= 4 else str(total)) or row["is_disembunyikan"] == "true"
+    assert shown > 0 and any(published[(a, "*")]["persen_selesai_tepat_waktu"] for a in totals)
+    services = {(r["instansi_kode"], r["unit_layanan_kode"], r["jenis_layanan"]): r for r in _rows(PERIOD, "waktu_layanan")}
+    for a, u, j, n, p50 in db.execute("select instansi_kode, unit_layanan_kode, jenis_layanan, jumlah_transaksi, "
+                                      "p50_jam::text from marts.mart_waktu_layanan where bulan = %s", (PERIOD,)):
+        row = services[(a, u, j)]
+        assert row["jumlah_transaksi"] == ("" if n < 5 else str(n))
+        if row["median_jam"]:
+            assert row["median_jam"] == p50
+    texts = {t for (t,) in db.execute("select uraian from raw.pengaduan where uraian is not null")}
+    package = "".join(p.read_text(encoding="utf-8") for p in _package(PERIOD).iterdir() if p.suffix in (".csv", ".html"))
+    assert texts and not any(t in package for t in texts)
+    export = Path(os.environ["KINERJA_SOURCES_DIR"]) / "WANGGAR" / PERIOD / f"pengaduan_{PERIOD.replace('-', '')}.json"
+    complainants = [r["pelapor"] for r in json.loads(export.read_text(encoding="utf-8"))]
+    assert complainants and not any(c["telepon"] in package or c["nama"] in package for c in complainants)
+
+
 def test_the_privacy_scan_finds_nothing_in_publik_or_the_packages(first_run):
     from etl.publish import privacy
 
@@ -136,6 +184,7 @@ def test_the_privacy_scan_finds_personal_data_and_small_cells_where_they_are(fir
 
     nip, nama = db.execute("select nip, nama from raw.pegawai where nama like '% %' limit 1").fetchone()
     saran = db.execute("select saran from raw.skm_responden where length(saran) > 12 limit 1").fetchone()
+    uraian = db.execute("select uraian from raw.pengaduan where length(uraian) > 12 limit 1").fetchone()[0]
     planted = tmp_path / "package"
     shutil.copytree(_package(PERIOD), planted)
     with open(planted / "bocor.csv", "w", encoding="utf-8", newline="") as fh:
@@ -144,11 +193,12 @@ def test_the_privacy_scan_finds_personal_data_and_small_cells_where_they_are(fir
         writer.writerow(["X", f"dinilai oleh {nama.upper()}", "3", nip])
         if saran:
             writer.writerow(["X", saran[0], "7", ""])
+        writer.writerow(["X", uraian, "8", ""])
     rules = {(f.where.split(" ")[0].rstrip(","), f.rule) for f in privacy.scan_folder(planted)}
     assert {("bocor.csv", "kolom-pribadi"), ("bocor.csv", "nama-pegawai"), ("bocor.csv", "sel-kecil"),
             ("bocor.csv", "nomor-identitas")} <= rules
-    if saran:
-        assert ("bocor.csv", "teks-bebas") in rules
+    line = f"bocor.csv line {4 if saran else 3}"  # the complaint's text
+    assert any(f.rule == "teks-bebas" and f.where.startswith(line) for f in privacy.scan_folder(planted))
     assert {where for where, _ in rules} == {"bocor.csv"}  # the published files themselves stay clean
 
 
@@ -186,7 +236,7 @@ def test_a_republication_is_byte_identical(first_run):
     before = (_package(PERIOD) / "SHA256SUMS").read_bytes(), _package(PERIOD).resolve()
     written = publish(PERIOD)
     assert ((_package(PERIOD) / "SHA256SUMS").read_bytes(), _package(PERIOD).resolve()) == before
-    assert len(written) == len(TABLE_FILES) * 2 + 3
+    assert len(written) == len(TABLE_FILES) * 2 + 4  # datapackage.json, pengaduan.html, index.html, ckan.json
 
 
 def test_the_published_report_is_built_by_a_browser(first_run, chromium, tmp_path):
@@ -196,7 +246,12 @@ def test_the_published_report_is_built_by_a_browser(first_run, chromium, tmp_pat
                            page.as_uri()], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
-    for chart in ("distribusi", "ikm", "kepatuhan", "tren"):
+    for chart in ("distribusi", "ikm", "kepatuhan", "tren", "pengaduan"):
         assert f'data-chart="{chart}"' in dom, chart
+    page = _package(PERIOD) / "pengaduan.html"  # the page for complaints and service times
+    done = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                           f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=390,2400", "--dump-dom",
+                           page.as_uri()], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and 'data-chart="pengaduan"' in done.stdout and "Waktu penyelesaian layanan" in done.stdout
     assert dom.count('class="bar"') >= len(_rows(PERIOD, "ikm_unit_layanan")) // 2
     assert "Indeks Kepuasan Masyarakat" in dom

@@ -49,6 +49,7 @@ from etl.sources import (
     SourceError,
     canonical_csv,
     ekinerja_xlsx,
+    json_export,
     mapped_csv,
     siasn_api,
     skm_forms_csv,
@@ -135,6 +136,39 @@ def test_the_legacy_export_reads_or_refuses_any_bytes(data, header, scratch):
     path = scratch / "EKSPOR.csv"
     path.write_bytes((";".join(columns).encode("cp1252") + b"\r\n" if header else b"") + data)
     _read_all(mapped_csv, source, "evaluasi_periodik", path)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400), opening=st.sampled_from([b"", b"[", b'[{"id": "A"},', b"[" * 5000]))
+def test_the_json_export_reads_or_refuses_any_bytes(data, opening, scratch):
+    """WANGGAR's online complaint system (a JSON array, mapped by field path in the agencies file)."""
+    source = find_agency("WANGGAR").source_for("pengaduan")
+    path = scratch / "pengaduan.json"
+    path.write_bytes(opening + data)
+    _read_all(json_export, source, "pengaduan", path)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.one_of(VALUES, st.none(), st.integers(), st.booleans()), min_size=4, max_size=4),
+                     min_size=1, max_size=15))
+def test_the_json_export_returns_any_text_exactly(rows, scratch):
+    source = find_agency("WANGGAR").source_for("pengaduan")
+    path = scratch / "pengaduan.json"
+    path.write_text(json.dumps([{"id": a, "unit": {"kode": b}, "kategori": c, "isi": d} for a, b, c, d in rows]),
+                    encoding="utf-8")
+    result = _read_all(json_export, source, "pengaduan", path)
+    assert not isinstance(result, SourceError), result
+    frame = pd.concat(result, ignore_index=True)
+
+    def expected(value):
+        if value is None:
+            return None
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return canonical(text)
+
+    got = [[None if pd.isna(v) else v for v in row]
+           for row in frame[["pengaduan_id", "unit_layanan_kode", "kategori", "uraian"]].itertuples(index=False)]
+    assert got == [[expected(v) for v in row] for row in rows]
 
 
 FORM_QUESTIONS = ["Unit layanan", "Kritik dan saran", "Persyaratan?", "Prosedur?", "Kecepatan waktu?", "Biaya?",

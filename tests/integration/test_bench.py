@@ -16,6 +16,13 @@ def test_the_world_is_national_shaped_and_every_key_unique(tmp_path):
     assert world.rows["pegawai"] == 2500 and world.rows["evaluasi_periodik"] >= 2500
     assert 4.5 <= world.rows["rhk"] / world.rows["pegawai"] <= 5.5  # about five RHK lines each
     assert 0.2 <= world.rows["skm_responden"] / world.rows["pegawai"] <= 0.25  # the national survey rate
+    assert 0.009 <= world.rows["pengaduan"] / world.rows["pegawai"] <= 0.012  # complaints, every government some
+    assert 0.49 <= world.rows["transaksi_layanan"] / world.rows["pegawai"] <= 0.51  # service requests
+    for kode in world.agencies:
+        for entity, key in national.ID_COLUMN.items():
+            with open(tmp_path / kode / world.period / f"{entity}.csv", encoding="utf-8") as fh:
+                ids = [line.split(",", 1)[0] for line in fh.readlines()[1:]]
+            assert ids and len(ids) == len(set(ids)), (kode, entity)
     nips = []
     for kode in world.agencies:
         with open(tmp_path / kode / world.period / "pegawai.csv", encoding="utf-8") as fh:

@@ -84,7 +84,7 @@ def test_a_header_that_does_not_match_is_refused(db, delivery):
     assert batches["unit_kerja"][:2] == ("rejected", "header")
     # everything that points at the units waits for them
     assert {e for e, b in batches.items() if b[1] == "reference"} == {
-        "pegawai", "predikat_organisasi", "skm_responden", "evaluasi_periodik", "rhk"}
+        "pegawai", "predikat_organisasi", "skm_responden", "evaluasi_periodik", "rhk", "pengaduan", "transaksi_layanan"}
 
 
 def test_references_quarantine_rows_that_point_nowhere(db, delivery):

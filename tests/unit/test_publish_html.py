@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from etl.config import ConfigError
-from etl.publish.html import NO_DATA, WITHHELD, angka, jumlah, persen, render_report
+from etl.publish.html import NO_DATA, WITHHELD, angka, jumlah, persen, render_pengaduan, render_report
 
 PERIOD = "2026-09"
 SCRIPT = "<script>alert(1)</script>"
@@ -91,7 +91,7 @@ def test_empty_or_missing_tables_say_so_instead_of_charting():
     empty = {"distribusi_predikat": distribusi().iloc[0:0], "ikm_unit_layanan": pd.DataFrame(),
              "kepatuhan_unit": kepatuhan([])}  # and tren_bulanan missing altogether
     page = render_report(PERIOD, empty, {**META, "files": []})
-    assert page.count(NO_DATA) == 4
+    assert page.count(NO_DATA) == 5  # the four sections, and complaints and service times
     assert 'class="chart"' not in page
     assert "Lisensi: <strong" in page and "Sumber: <span" in page
 
@@ -199,3 +199,48 @@ def test_a_pp30_basis_is_named_and_its_bands_shown():
 def test_a_period_that_is_not_a_month_is_refused():
     with pytest.raises(ConfigError):
         render_report("2026-Q3", tables(), META)
+
+
+def pengaduan(rows):
+    """rows: (instansi, unit, complaints, resolved on time %, withheld)."""
+    return pd.DataFrame([{"instansi_kode": k, "instansi_nama": k, "unit_layanan_kode": u,
+                          "unit_layanan_nama": "Seluruh unit layanan" if u == "*" else f"Loket {u}", "periode": PERIOD,
+                          "jumlah_pengaduan": n, "jumlah_online": None if n is None else n - 1,
+                          "jumlah_forum": None if n is None else 1, "jumlah_tatap_muka": None if n is None else 0,
+                          "persen_respon_tepat_waktu": p, "persen_selesai_tepat_waktu": p,
+                          "median_jam_respon": None if p is None else 6.5, "median_hari_selesai": None,
+                          "standar_jam_respon": 24, "standar_hari_selesai": 14, "is_disembunyikan": w}
+                         for k, u, n, p, w in rows])
+
+
+def waktu_layanan(rows):
+    """rows: (instansi, unit, service, requests, median hours, ikm)."""
+    return pd.DataFrame([{"instansi_kode": k, "unit_layanan_kode": u, "unit_layanan_nama": f"Loket {u}",
+                          "jenis_layanan": j, "jenis_layanan_nama": "Perekaman KTP-el" if j == "KTP" else j, "bulan": PERIOD,
+                          "jumlah_transaksi": n, "median_jam": m, "p90_jam": None if m is None else m * 2,
+                          "standar_jam": 12, "persen_dalam_standar": None if m is None else 81.5,
+                          "periode_ikm": "2026-Q3", "ikm": v, "mutu_ikm": "B" if v else None,
+                          "is_disembunyikan": n is None} for k, u, j, n, m, v in rows])
+
+
+def test_complaints_and_service_times_have_their_page_section():
+    data = {**tables(),
+            "pengaduan_unit": pengaduan([("PAUH", "*", 40, 62.5, True), ("PAUH", "P1", 36, 70.0, False),
+                                         ("PAUH", "P2", None, None, True),
+                                         ("PAUH", "P0", 12, 50.0, False)]).assign(periode=lambda f: f["periode"]),
+            "waktu_layanan": waktu_layanan([("PAUH", "P1", "KTP", 120, 9.4, 82.53), ("PAUH", "P2", "SURAT", None,
+                                                                                          None, None)])}
+    data["pengaduan_unit"].loc[3, "periode"] = "2026-08"  # another month: not on this month's page
+    report = render_report(PERIOD, data, META)
+    bars = chart(report, "pengaduan")
+    assert bars.count("<rect") == 1 and "62,5 %" in bars  # one bar: the instansi's total
+    assert 'href="#pengaduan"' in report and 'href="pengaduan.html"' in report
+    assert "Loket P1" not in report  # the detail is on the page of its own
+    page = render_pengaduan(PERIOD, data, META)
+    assert render_pengaduan(PERIOD, {k: f.sample(frac=1, random_state=1) for k, f in data.items()}, META) == page
+    assert chart(page, "pengaduan").count("<rect") == 1 and 'href="index.html"' in page
+    section = page[page.index('id="pengaduan"'):]
+    assert "Loket P1" in section and "Loket P0" not in section
+    assert "Perekaman KTP-el" in section and "9,4" in section and "18,8" in section and "82,53 · B" in section
+    assert section.count("—") >= 4  # the withheld unit's counts and the withheld service's numbers
+    assert "<script" not in page and NO_DATA in render_pengaduan(PERIOD, {}, META).split("<main>")[1]
