@@ -107,6 +107,30 @@ ENTITIES: dict[str, Entity] = {
             "quarterly",
             optional=("ikm_dilaporkan", "mutu_dilaporkan"),
         ),
+        Entity(
+            "iku",
+            (
+                "instansi_kode", "unit_kode", "periode", "iku_kode", "indikator", "satuan", "arah", "target",
+                "realisasi",
+            ),
+            ("instansi_kode", "unit_kode", "periode", "iku_kode"),
+            "periode",
+            "a unit's key performance indicators (IKU of its Perjanjian Kinerja) for the year of the quarter: "
+            "the annual target and the realisation up to the end of the quarter (empty if not yet measured); "
+            "delivered each quarter, the year's indicators again with the realisation so far",
+            "quarterly",
+        ),
+        Entity(
+            "pelatihan",
+            (
+                "nip", "pelatihan_id", "nama_pelatihan", "jalur", "tanggal_mulai", "tanggal_selesai", "jumlah_jp",
+                "periode",
+            ),
+            ("nip", "pelatihan_id"),
+            "periode",
+            "competence development an employee completed in the month (periode = the month of "
+            "tanggal_selesai): hours in jam pelajaran (JP)",
+        ),
     )
 }
 
@@ -146,12 +170,20 @@ _PREDIKAT_ORGANISASI = {
     "KURANG": "KURANG", "SANGATKURANG": "SANGAT_KURANG",
 }
 _JENIS_RHK = {"UTAMA": "UTAMA", "TAMBAHAN": "TAMBAHAN"}
+# an indicator's direction: higher is better (NAIK) or lower is better (TURUN), as SAKIP forms print it
+_ARAH_IKU = {"NAIK": "NAIK", "MAKSIMAL": "NAIK", "MAKSIMALKAN": "NAIK", "SEMAKINTINGGISEMAKINBAIK": "NAIK",
+             "TURUN": "TURUN", "MINIMAL": "TURUN", "MINIMALKAN": "TURUN", "SEMAKINRENDAHSEMAKINBAIK": "TURUN"}
+# PP 17/2020 art. 203 (as amended): classical (in a classroom) or non-classical (e-learning, coaching,
+# on-the-job) competence development
+_JALUR_PELATIHAN = {"KLASIKAL": "KLASIKAL", "NONKLASIKAL": "NONKLASIKAL"}
 
 LABELS: dict[str, dict[str, str]] = {
     "rating": _RATING,
     "predikat_pegawai": _PREDIKAT_PEGAWAI,
     "predikat_organisasi": _PREDIKAT_ORGANISASI,
     "jenis_rhk": _JENIS_RHK,
+    "arah_iku": _ARAH_IKU,
+    "jalur_pelatihan": _JALUR_PELATIHAN,
 }
 
 
@@ -194,6 +226,8 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
     "predikat_organisasi": {"predikat_organisasi": "predikat_organisasi"},
     "rhk": {"jenis_rhk": "jenis_rhk"},
     "pegawai": {"golongan": "golongan"},
+    "iku": {"arah": "arah_iku"},
+    "pelatihan": {"jalur": "jalur_pelatihan"},
 }
 
 
