@@ -8,7 +8,10 @@ files are written row by row (memory does not grow with the number of employees)
 - per employee a roster row, an evaluation and about five RHK lines (one line is added to the
   template's ~4);
 - survey responses at the national rate (~1 million a month for 4.5 million ASN: 0.22 each),
-  and each unit's organisation predikat.
+  and each unit's organisation predikat;
+- the month's training register at the demo world's rate (about 0.13 completed courses per
+  employee and month: a yearly ~20 JP for about half of them). Organisation indicators (IKU) are
+  quarterly and a few dozen rows per government: the benchmark month (October) has none due.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden")
+ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden", "pelatihan")
 TEMPLATE = "PAUH"
 SURVEY_RATE = 0.22  # responses per employee and month
 
@@ -117,6 +120,10 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
                         writers["rhk"].writerow(keyed)
                         first_line.setdefault(line["nip"], keyed)
                         world.rows["rhk"] += 1
+                for course in template["pelatihan"]:
+                    if course["nip"] in taken:
+                        writers["pelatihan"].writerow(course | {"nip": mapping[course["nip"]]})
+                        world.rows["pelatihan"] += 1
                 for keyed in first_line.values():  # the fifth line: an additional RHK
                     writers["rhk"].writerow(keyed | {"rhk_kode": "RHK-T", "jenis_rhk": "TAMBAHAN"})
                     world.rows["rhk"] += 1

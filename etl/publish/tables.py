@@ -35,6 +35,11 @@ TABLES = (
     PublicTable("pub_ikm_unit_layanan", "ikm_unit_layanan",
                 ("instansi_kode", "unit_layanan_kode", "jenis_periode", "periode"), "bulan_laporan"),
     PublicTable("pub_tren_bulanan", "tren_bulanan", ("instansi_kode", "bulan"), "bulan", history=True),
+    PublicTable("pub_capaian_iku", "capaian_iku", ("instansi_kode", "unit_kode", "periode", "iku_kode"),
+                "bulan_laporan"),
+    PublicTable("pub_pelatihan", "pelatihan", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
+    PublicTable("pub_pelatihan_unit", "pelatihan_unit", ("instansi_kode", "unit_kode", "bulan_laporan"),
+                "bulan_laporan"),
 )
 
 

@@ -237,7 +237,7 @@ def iku_findings(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, ag
     for i in frame.index[frame["unit_kode"] == unit]:
         target = float(frame.at[i, "target"])
         missed = target * 0.8 if frame.at[i, "arah"] == "NAIK" else target * 1.25
-        frame.at[i, "realisasi"] = f"{missed:.2f}"
+        frame.at[i, "realisasi"] = f"{missed:.2f}".rstrip("0").rstrip(".")
     tally.finding(agency, period, "iku", "unit_istimewa_iku_tidak_tercapai")
     return frame
 

@@ -364,7 +364,7 @@ def assert_same_warehouse(place: Place, clean: dict) -> dict:
 
 
 ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden",
-            "skm_populasi")
+            "skm_populasi", "iku", "pelatihan")
 
 
 def assert_consistent(place: Place) -> None:
