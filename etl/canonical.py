@@ -26,8 +26,9 @@ class Entity:
     # the column that holds the period, or None when the entity is a snapshot "as of" the period
     period_column: str | None
     description: str
-    # how often it is delivered: monthly; "evaluation" (the agency's cycle, monthly or quarterly);
-    # quarterly (survey populations)
+    # how often it is delivered: monthly (also training); "evaluation" (the agency's cycle, monthly or
+    # quarterly); quarterly (survey populations, organisation indicators: YYYY-Qn in the quarter's
+    # last month, whatever the agency's cycle)
     cadence: str = "monthly"
     # columns added after version 1 of the format: a delivery may omit them (they are then empty)
     optional: tuple[str, ...] = ()
