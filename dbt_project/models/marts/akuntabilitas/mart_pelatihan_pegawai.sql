@@ -50,26 +50,43 @@ standar as (
     from {{ ref('standar_pengembangan_kompetensi') }}
 ),
 
+sampai_bulan as (
+    -- each employee's trainings of the year up to each reported month, summed before they meet the
+    -- roster (a few per employee and year), so the roster is joined, not grouped
+    select
+        dilaporkan.instansi_kode,
+        dilaporkan.bulan,
+        pelatihan.nip,
+        count(*) filter (where pelatihan.periode = dilaporkan.bulan)       as jumlah_pelatihan_bulan,
+        coalesce(sum(pelatihan.jumlah_jp) filter (where pelatihan.periode = dilaporkan.bulan), 0) as jumlah_jp_bulan,
+        count(*)                                                           as jumlah_pelatihan,
+        sum(pelatihan.jumlah_jp)                                           as jumlah_jp
+    from dilaporkan
+    join pelatihan
+        on pelatihan.instansi_kode = dilaporkan.instansi_kode
+        and pelatihan.tahun = left(dilaporkan.bulan, 4)::integer
+        and pelatihan.periode <= dilaporkan.bulan
+    group by 1, 2, 3
+),
+
 per_pegawai as (
     select
         pegawai.instansi_kode,
         pegawai.periode                                                    as bulan,
         pegawai.nip,
         pegawai.unit_kode,
-        count(pelatihan.pelatihan_id) filter (where pelatihan.periode = pegawai.periode) as jumlah_pelatihan_bulan,
-        coalesce(sum(pelatihan.jumlah_jp) filter (where pelatihan.periode = pegawai.periode), 0) as jumlah_jp_bulan,
-        count(pelatihan.pelatihan_id)                                      as jumlah_pelatihan,
-        coalesce(sum(pelatihan.jumlah_jp), 0)                              as jumlah_jp
+        coalesce(sampai_bulan.jumlah_pelatihan_bulan, 0)                   as jumlah_pelatihan_bulan,
+        coalesce(sampai_bulan.jumlah_jp_bulan, 0)                          as jumlah_jp_bulan,
+        coalesce(sampai_bulan.jumlah_pelatihan, 0)                         as jumlah_pelatihan,
+        coalesce(sampai_bulan.jumlah_jp, 0)                                as jumlah_jp
     from pegawai
     join dilaporkan
         on dilaporkan.instansi_kode = pegawai.instansi_kode
         and dilaporkan.bulan = pegawai.periode
-    left join pelatihan
-        on pelatihan.instansi_kode = pegawai.instansi_kode
-        and pelatihan.nip = pegawai.nip
-        and pelatihan.tahun = left(pegawai.periode, 4)::integer
-        and pelatihan.periode <= pegawai.periode
-    group by 1, 2, 3, 4
+    left join sampai_bulan
+        on sampai_bulan.instansi_kode = pegawai.instansi_kode
+        and sampai_bulan.bulan = pegawai.periode
+        and sampai_bulan.nip = pegawai.nip
 ),
 
 final as (
