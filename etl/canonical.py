@@ -26,8 +26,9 @@ class Entity:
     # the column that holds the period, or None when the entity is a snapshot "as of" the period
     period_column: str | None
     description: str
-    # how often it is delivered: monthly; "evaluation" (the agency's cycle, monthly or quarterly);
-    # quarterly (survey populations)
+    # how often it is delivered: monthly (also training); "evaluation" (the agency's cycle, monthly or
+    # quarterly); quarterly (survey populations, organisation indicators: YYYY-Qn in the quarter's
+    # last month, whatever the agency's cycle)
     cadence: str = "monthly"
     # columns added after version 1 of the format: a delivery may omit them (they are then empty)
     optional: tuple[str, ...] = ()
@@ -126,6 +127,30 @@ ENTITIES: dict[str, Entity] = {
             "one row per service request submitted in the month (service type, unit, submitted and completed "
             "timestamps; completed empty while still in progress)",
         ),
+        Entity(
+            "iku",
+            (
+                "instansi_kode", "unit_kode", "periode", "iku_kode", "indikator", "satuan", "arah", "target",
+                "realisasi",
+            ),
+            ("instansi_kode", "unit_kode", "periode", "iku_kode"),
+            "periode",
+            "a unit's key performance indicators (IKU of its Perjanjian Kinerja) for the year of the quarter: "
+            "the annual target and the realisation up to the end of the quarter (empty if not yet measured); "
+            "delivered each quarter, the year's indicators again with the realisation so far",
+            "quarterly",
+        ),
+        Entity(
+            "pelatihan",
+            (
+                "nip", "pelatihan_id", "nama_pelatihan", "jalur", "tanggal_mulai", "tanggal_selesai", "jumlah_jp",
+                "periode",
+            ),
+            ("nip", "pelatihan_id"),
+            "periode",
+            "competence development an employee completed in the month (periode = the month of "
+            "tanggal_selesai): hours in jam pelajaran (JP)",
+        ),
     )
 }
 
@@ -177,6 +202,12 @@ _STATUS_PENGADUAN = {
     "SELESAI": "SELESAI", "TUNTAS": "SELESAI",
     "DITOLAK": "DITOLAK", "TIDAKVALID": "DITOLAK",
 }
+# an indicator's direction: higher is better (NAIK) or lower is better (TURUN), as SAKIP forms print it
+_ARAH_IKU = {"NAIK": "NAIK", "MAKSIMAL": "NAIK", "MAKSIMALKAN": "NAIK", "SEMAKINTINGGISEMAKINBAIK": "NAIK",
+             "TURUN": "TURUN", "MINIMAL": "TURUN", "MINIMALKAN": "TURUN", "SEMAKINRENDAHSEMAKINBAIK": "TURUN"}
+# PP 17/2020 art. 203 (as amended): classical (in a classroom) or non-classical (e-learning, coaching,
+# on-the-job) competence development
+_JALUR_PELATIHAN = {"KLASIKAL": "KLASIKAL", "NONKLASIKAL": "NONKLASIKAL"}
 
 LABELS: dict[str, dict[str, str]] = {
     "rating": _RATING,
@@ -185,6 +216,8 @@ LABELS: dict[str, dict[str, str]] = {
     "jenis_rhk": _JENIS_RHK,
     "kanal_pengaduan": _KANAL_PENGADUAN,
     "status_pengaduan": _STATUS_PENGADUAN,
+    "arah_iku": _ARAH_IKU,
+    "jalur_pelatihan": _JALUR_PELATIHAN,
 }
 
 
@@ -228,6 +261,8 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
     "rhk": {"jenis_rhk": "jenis_rhk"},
     "pegawai": {"golongan": "golongan"},
     "pengaduan": {"kanal": "kanal_pengaduan", "status": "status_pengaduan"},
+    "iku": {"arah": "arah_iku"},
+    "pelatihan": {"jalur": "jalur_pelatihan"},
 }
 
 

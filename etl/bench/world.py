@@ -11,6 +11,9 @@ files are written row by row (memory does not grow with the number of employees)
   and each unit's organisation predikat;
 - complaints (0.01 per employee and month, at least one per government: an empty delivery is
   refused) and service requests (0.5 per employee and month), the demo world's own rows re-keyed.
+- the month's training register at the demo world's rate (about 0.13 completed courses per
+  employee and month: a yearly ~20 JP for about half of them). Organisation indicators (IKU) are
+  quarterly and a few dozen rows per government: the benchmark month (October) has none due.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden", "pengaduan",
-            "transaksi_layanan")
+            "transaksi_layanan", "pelatihan")
 TEMPLATE = "PAUH"
 SURVEY_RATE = 0.22  # responses per employee and month
 # per employee and month: complaints (a few thousand a month nationally in the demo's proportions) and
@@ -127,6 +130,10 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
                         writers["rhk"].writerow(keyed)
                         first_line.setdefault(line["nip"], keyed)
                         world.rows["rhk"] += 1
+                for course in template["pelatihan"]:
+                    if course["nip"] in taken:
+                        writers["pelatihan"].writerow(course | {"nip": mapping[course["nip"]]})
+                        world.rows["pelatihan"] += 1
                 for keyed in first_line.values():  # the fifth line: an additional RHK
                     writers["rhk"].writerow(keyed | {"rhk_kode": "RHK-T", "jenis_rhk": "TAMBAHAN"})
                     world.rows["rhk"] += 1

@@ -38,6 +38,11 @@ TABLES = (
     PublicTable("pub_pengaduan_unit", "pengaduan_unit", ("instansi_kode", "unit_layanan_kode", "periode"), "periode"),
     PublicTable("pub_waktu_layanan", "waktu_layanan",
                 ("instansi_kode", "unit_layanan_kode", "jenis_layanan", "bulan"), "bulan"),
+    PublicTable("pub_capaian_iku", "capaian_iku", ("instansi_kode", "unit_kode", "periode", "iku_kode"),
+                "bulan_laporan"),
+    PublicTable("pub_pelatihan", "pelatihan", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
+    PublicTable("pub_pelatihan_unit", "pelatihan_unit", ("instansi_kode", "unit_kode", "bulan_laporan"),
+                "bulan_laporan"),
 )
 
 

@@ -30,17 +30,17 @@ from etl.synth.world import GOVERNMENTS, Government
 DEMO_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
     "KEPAHIANG": {"ekinerja_xlsx": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi"),
                   "skm_forms": ("skm_responden",),
-                  "canonical_csv": ("skm_populasi", "pengaduan", "transaksi_layanan")},
+                  "canonical_csv": ("skm_populasi", "pengaduan", "transaksi_layanan", "pelatihan")},
     "PAUH": {"canonical_csv": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
-                               "skm_responden", "skm_populasi", "pengaduan", "transaksi_layanan")},
+                               "skm_responden", "skm_populasi", "pengaduan", "transaksi_layanan", "pelatihan")},
     "LAMPUNG": {"siasn_api": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
-                              "skm_responden", "skm_populasi"),
+                              "skm_responden", "skm_populasi", "iku", "pelatihan"),
                 "canonical_csv": ("pengaduan", "transaksi_layanan")},
     "JAMBI": {"app_db": ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi",
                          "skm_responden"),
-              "canonical_csv": ("skm_populasi", "pengaduan", "transaksi_layanan")},
+              "canonical_csv": ("skm_populasi", "pengaduan", "transaksi_layanan", "pelatihan")},
     "WANGGAR": {"legacy_csv": ("unit_kerja", "pegawai", "evaluasi_periodik"),
-                "canonical_csv": ("skm_responden", "skm_populasi", "transaksi_layanan"),
+                "canonical_csv": ("skm_responden", "skm_populasi", "transaksi_layanan", "pelatihan"),
                 "pengaduan_json": ("pengaduan",)},
 }
 # hand-kept spreadsheets spell labels as people print them (valid spellings, normalised on read)
@@ -193,6 +193,26 @@ class World:
         for unit in self._service_units():
             requests = world.service_requests(self.g, unit, period, self.s.seed)
             yield plant.transaksi_defects(requests, rng, self.tally, self.g.kode, period)
+
+    def iku(self, period: str) -> Iterator[pd.DataFrame]:
+        """The OPDs' IKU for the year of the quarter, realisation so far; the unit's predikat of the
+        same evaluation period (the quarter, or its last month for a monthly government) decides
+        whether it reached its targets (world.iku_of_opd)."""
+        label = period if self.g.periodicity == "quarterly" else _last_month(period)
+        org = {f"{self.g.kode}.OPD{i + 1:03d}": world.org_predikat(f"{self.g.kode}.OPD{i + 1:03d}", label, self.s.seed)
+               for i in self.opds}
+        rows = [row for i in self.opds
+                for row in world.iku_of_opd(self.g, i, period, self.s.seed, org[f"{self.g.kode}.OPD{i + 1:03d}"])]
+        frame = pd.DataFrame(rows, columns=list(entity_def("iku").columns))
+        rng = world.rng_for(self.s.seed, self.g.kode, "plant-iku", period)
+        frame = plant.iku_findings(frame, rng, self.tally, self.g.kode, period, org)
+        yield plant.iku_defects(frame, rng, self.tally, self.g.kode, period)
+
+    def pelatihan(self, period: str) -> Iterator[pd.DataFrame]:
+        rng = world.rng_for(self.s.seed, self.g.kode, "plant-pelatihan", period)
+        for index in self.opds:
+            courses = world.trainings(self.g, self._roster(index, period), period, self.s.seed)
+            yield plant.pelatihan_defects(courses, rng, self.tally, self.g.kode, period)
 
     def deliveries(self, month: str) -> Iterator[tuple[str, str, str, Callable[[], Iterator[pd.DataFrame]]]]:
         """(writer kind, entity, period label, chunk stream) for everything due in `month`."""

@@ -32,6 +32,10 @@ RULE = {
     "selesai_required": "waktu_selesai is required when status is SELESAI",
     "diajukan_iso": "waktu_diajukan must be an ISO 8601 timestamp with its UTC offset",
     "jenis_layanan": "jenis_layanan must be a service code: capital letters, digits and _, at most 32",
+    "iku_realisasi": "realisasi, when reported, must be a number of 0 or more (decimal point)",
+    "iku_arah": "arah must be NAIK (higher is better) or TURUN (lower is better)",
+    "pelatihan_jp": "jumlah_jp must be a number of jam pelajaran greater than 0 and below 1000 (decimal point)",
+    "pelatihan_tanggal": "tanggal_selesai must be a date YYYY-MM-DD",
 }
 
 DEFECT_RATE = 0.01
@@ -255,4 +259,52 @@ def transaksi_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tall
 
 
 __all__ = ["MATRIX", "PAIRS_FOR", "RULE", "Tally", "evaluation_defects", "evaluation_findings", "label_drift",
-           "pegawai_defects", "pengaduan_defects", "rhk_defects", "skm_defects", "transaksi_defects"]
+           "pegawai_defects", "pengaduan_defects", "rhk_defects", "skm_defects", "transaksi_defects",
+           "iku_findings", "iku_defects", "pelatihan_defects"]
+
+
+def iku_findings(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
+                 org: dict[str, str]) -> pd.DataFrame:
+    """A unit rated Istimewa whose indicators were all missed (domain.md §1.4: the unit's predikat
+    rests on its Perjanjian Kinerja, so auditors look at it): one per delivery, where a unit is
+    rated Istimewa. The mart must flag exactly these."""
+    frame = frame.copy()
+    istimewa = sorted(u for u in frame["unit_kode"].unique() if org.get(u) == "ISTIMEWA")
+    if not istimewa:
+        return frame
+    unit = istimewa[int(rng.integers(0, len(istimewa)))]
+    for i in frame.index[frame["unit_kode"] == unit]:
+        target = float(frame.at[i, "target"])
+        missed = target * 0.8 if frame.at[i, "arah"] == "NAIK" else target * 1.25
+        frame.at[i, "realisasi"] = f"{missed:.2f}".rstrip("0").rstrip(".")
+    tally.finding(agency, period, "iku", "unit_istimewa_iku_tidak_tercapai")
+    return frame
+
+
+def iku_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str):
+    """A realisation typed with a decimal comma, a direction spelled as no form prints it."""
+    frame = frame.copy()
+    free = list(frame.index)
+    for i in _pick(rng, [j for j in free if frame.at[j, "realisasi"] != ""], _count(rng, len(frame), DEFECT_RATE * 3)):
+        frame.at[i, "realisasi"] = frame.at[i, "realisasi"].replace(".", ",") if "." in frame.at[i, "realisasi"] \
+            else frame.at[i, "realisasi"] + ",5"
+        free.remove(i)
+        tally.defect(agency, period, "iku", RULE["iku_realisasi"])
+    for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE * 3)):
+        frame.at[i, "arah"] = "MENINGKAT"
+        tally.defect(agency, period, "iku", RULE["iku_arah"])
+    return frame
+
+
+def pelatihan_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str):
+    """A course recorded with 0 JP, a completion date typed the Indonesian way (dd/mm/yyyy)."""
+    frame = frame.copy()
+    free = list(frame.index)
+    for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE * 2)):
+        frame.at[i, "jumlah_jp"] = "0"
+        tally.defect(agency, period, "pelatihan", RULE["pelatihan_jp"])
+    for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE * 2)):
+        y, m, d = frame.at[i, "tanggal_selesai"].split("-")
+        frame.at[i, "tanggal_selesai"] = f"{d}/{m}/{y}"
+        tally.defect(agency, period, "pelatihan", RULE["pelatihan_tanggal"])
+    return frame

@@ -616,3 +616,105 @@ def service_requests(government: Government, unit: Unit, month: str, seed: int) 
             "waktu_selesai": _local(done, offset) if done <= export else "",
         })
     return pd.DataFrame(rows, columns=list(entity_def("transaksi_layanan").columns))
+
+
+# --------------------------------------------------------------------------- organisation indicators (IKU)
+# (indikator, satuan, arah, target low, target high, decimals): the Perjanjian Kinerja of an OPD holds
+# two indicators every OPD has and a few of its own (article 002: Dinas Pendidikan's graduation and
+# participation rates)
+IKU_UMUM = [
+    ("Indeks kepuasan masyarakat atas layanan perangkat daerah", "indeks", "NAIK", 78, 88, 2),
+    ("Persentase realisasi anggaran", "persen", "NAIK", 90, 98, 2),
+]
+IKU_KHUSUS = {
+    "Pendidikan": [("Angka kelulusan", "persen", "NAIK", 92, 99, 2),
+                   ("Angka partisipasi sekolah", "persen", "NAIK", 85, 95, 2),
+                   ("Angka putus sekolah", "persen", "TURUN", 1, 3, 2)],
+    "Kesehatan": [("Cakupan imunisasi dasar lengkap", "persen", "NAIK", 85, 95, 2),
+                  ("Prevalensi stunting", "persen", "TURUN", 14, 22, 2)],
+    "Pendapatan": [("Realisasi pendapatan asli daerah terhadap target", "persen", "NAIK", 95, 100, 2)],
+}
+IKU_LAIN = [("Jumlah rekomendasi hasil pemeriksaan yang belum ditindaklanjuti", "rekomendasi", "TURUN", 3, 10, 0),
+            ("Persentase layanan yang diselesaikan tepat waktu", "persen", "NAIK", 85, 95, 2)]
+
+
+def iku_of_opd(government: Government, index: int, quarter: str, seed: int, org: str) -> list[dict]:
+    """An OPD's IKU for the year of `quarter`: targets fixed for the year, realisation up to the
+    quarter's end (in Q1 some are not measured yet). A unit whose predikat for the quarter is
+    Istimewa reaches every target it has measured; the others about half of theirs."""
+    year, q = quarter[:4], int(quarter[-1])
+    unit = f"{government.kode}.OPD{index + 1:03d}"
+    name = opd_name(government, index)
+    own = next((lines for key, lines in IKU_KHUSUS.items() if key in name), IKU_LAIN)
+    rows = []
+    for i, (indikator, satuan, arah, low, high, decimals) in enumerate(IKU_UMUM + own):
+        year_rng = rng_for(seed, "iku-target", unit, year, i)
+        target = round(float(year_rng.uniform(low, high)), decimals)
+        if target <= 0:
+            target = float(high)
+        rng = rng_for(seed, "iku-realisasi", unit, quarter, i)
+        ratio = float(rng.normal(1.0, 0.08))
+        if org == "ISTIMEWA":
+            ratio = 1.0 + abs(ratio - 1.0)
+        measured = q > 1 or rng.random() > 0.2
+        realisasi = target * ratio if arah == "NAIK" else target / ratio
+        if satuan == "persen":
+            realisasi = min(realisasi, 100.0)
+        rows.append({
+            "instansi_kode": government.kode, "unit_kode": unit, "periode": quarter, "iku_kode": f"IKU-{i + 1:02d}",
+            "indikator": indikator, "satuan": satuan, "arah": arah, "target": _decimal(target, decimals),
+            "realisasi": _decimal(max(0.0, realisasi), decimals) if measured else "",
+        })
+    return rows
+
+
+def _decimal(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --------------------------------------------------------------------------- training (pelatihan)
+# (name, JP): PP 17/2020 art. 203 distinguishes classical (classroom) from non-classical development;
+# articles 002 and 003 name time management, effective communication, public service, public
+# management and IT. One JP (jam pelajaran) is 45 minutes.
+PELATIHAN_KLASIKAL = [("Pelatihan Pelayanan Publik Prima", 32), ("Pelatihan Manajemen Waktu", 24),
+                      ("Pelatihan Komunikasi Efektif", 24), ("Pelatihan Manajemen Publik", 40),
+                      ("Pelatihan Teknologi Informasi Perkantoran", 30)]
+PELATIHAN_NONKLASIKAL = [("E-learning Nilai Dasar BerAKHLAK", 6), ("E-learning Literasi Digital", 4),
+                         ("Coaching dan Mentoring Kinerja", 8), ("Webinar Pelayanan Publik", 3)]
+COHORT_SHARE = 0.05      # of an OPD's staff sent to its classical training each month
+ELEARNING_SHARE = 0.08   # of staff who finish a non-classical course in a month
+
+
+def trainings(government: Government, roster: pd.DataFrame, month: str, seed: int) -> pd.DataFrame:
+    """The trainings an OPD's staff completed in `month`: each month one classical course with a
+    cohort of about 5 % of the OPD (at least one person, so no month's register is empty), and
+    non-classical courses for about 8 % of staff. About half the staff reach 20 JP in a year."""
+    columns = list(entity_def("pelatihan").columns)
+    if roster.empty:
+        return pd.DataFrame(columns=columns)
+    index = int(roster["x_opd"].iloc[0])
+    rng = rng_for(seed, government.kode, "pelatihan", index, month)
+    start = pd.Timestamp(f"{month}-01")
+    days = (start + pd.offsets.MonthEnd(0)).day
+    nips = list(roster["nip"])
+    rows = []
+    name, jp = PELATIHAN_KLASIKAL[int(rng.integers(0, len(PELATIHAN_KLASIKAL)))]
+    length = math.ceil(jp / 8)  # 8 JP a day
+    first = int(rng.integers(0, days - length + 1))
+    cohort = rng.choice(len(nips), size=max(1, round(len(nips) * COHORT_SHARE)), replace=False)
+    for i in sorted(int(c) for c in cohort):
+        rows.append({"nip": nips[i], "pelatihan_id": f"PLT-{government.kode}-{month.replace('-', '')}-{index + 1:03d}-K",
+                     "nama_pelatihan": name, "jalur": "KLASIKAL",
+                     "tanggal_mulai": f"{start + pd.Timedelta(days=first):%Y-%m-%d}",
+                     "tanggal_selesai": f"{start + pd.Timedelta(days=first + length - 1):%Y-%m-%d}",
+                     "jumlah_jp": str(jp), "periode": month})
+    online = rng.random(len(nips)) < ELEARNING_SHARE
+    for i in np.flatnonzero(online):
+        course = int(rng.integers(0, len(PELATIHAN_NONKLASIKAL)))
+        name, jp = PELATIHAN_NONKLASIKAL[course]
+        day = start + pd.Timedelta(days=int(rng.integers(0, days)))
+        rows.append({"nip": nips[i], "pelatihan_id": f"PLT-{government.kode}-{month.replace('-', '')}-{index + 1:03d}-N{course + 1}",
+                     "nama_pelatihan": name, "jalur": "NONKLASIKAL", "tanggal_mulai": f"{day:%Y-%m-%d}",
+                     "tanggal_selesai": f"{day:%Y-%m-%d}", "jumlah_jp": str(jp), "periode": month})
+    return pd.DataFrame(rows, columns=columns)

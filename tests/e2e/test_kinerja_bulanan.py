@@ -23,6 +23,9 @@ TABLES = {
     "publik.pub_ikm_unit_layanan": "t", "publik.pub_tren_bulanan": "t",
     "raw.pengaduan": "t", "raw.transaksi_layanan": "t", "marts.fct_pengaduan": "t", "marts.mart_pengaduan_unit": "t",
     "marts.mart_waktu_layanan": "t", "publik.pub_pengaduan_unit": "t", "publik.pub_waktu_layanan": "t",
+    "raw.iku": "t", "raw.pelatihan": "t", "marts.fct_capaian_iku": "t", "marts.mart_konsistensi_iku": "t",
+    "marts.mart_pelatihan_pegawai": "t", "marts.mart_pelatihan_dampak": "t", "publik.pub_capaian_iku": "t",
+    "publik.pub_pelatihan": "t", "publik.pub_pelatihan_unit": "t",
 }
 
 
@@ -61,6 +64,10 @@ def test_every_batch_lands_balances_and_agrees_with_the_manifest(first_run, db, 
     assert {(a, e) for a, _, e in due} >= {(a, e) for a in ("KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR")
                                            for e in ("unit_kerja", "pegawai", "evaluasi_periodik")}
     assert {label for _, label, _ in due} >= set(MONTHS) | {"2026-Q3"}
+    assert ("LAMPUNG", "2026-Q3", "iku") in due  # organisation indicators, quarterly
+    assert {(a, p) for a, p, e in due if e == "pelatihan"} == {
+        (a, m) for a in ("KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR") for m in MONTHS}
+    assert sum(cell["rows_quarantined"] for (_, _, e), cell in due.items() if e in ("iku", "pelatihan")) > 0
     batches = db.execute(
         """select instansi_kode, periode, entity, rows_received, rows_loaded, rows_quarantined from audit.batch
            where is_current and status = 'loaded'""").fetchall()
@@ -327,3 +334,96 @@ def test_dbt_unit_tests_pass(first_run):
     passed = {r["unique_id"] for r in results if r["unique_id"].startswith("unit_test.") and r["status"] == "pass"}
     assert outcome.failed == 0
     assert passed == set(manifest["unit_tests"]) and len(passed) >= 9
+
+
+def test_iku_achievement_and_the_istimewa_units_that_missed_their_indicators(first_run, db, demo_world):
+    """Every loaded indicator is in fct_capaian_iku with its achievement as computed by hand, beside
+    its unit's predikat of the quarter; mart_konsistensi_iku flags exactly the Istimewa units the
+    generator made miss their indicators, and no other."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    _, manifest = demo_world
+    cell = manifest["agencies"]["LAMPUNG"]["2026-Q3"]["iku"]
+    rows = db.execute("""select f.unit_kode, f.iku_kode, f.arah, f.target, f.realisasi, f.capaian_persen,
+                                f.status_capaian, f.predikat_organisasi, p.predikat_organisasi
+                         from marts.fct_capaian_iku f
+                         left join raw.predikat_organisasi p
+                           on p._instansi_kode = f.instansi_kode and p.unit_kode = f.unit_kode and p.periode = f.periode
+                         where f.instansi_kode = 'LAMPUNG' and f.periode = '2026-Q3'""").fetchall()
+    assert len(rows) == cell["rows"] - cell["rows_quarantined"] > 0
+    for unit, kode, arah, target, realisasi, capaian, status, predikat, delivered in rows:
+        assert predikat == delivered and predikat is not None, (unit, kode)
+        if realisasi is None:
+            assert capaian is None and status == "BELUM_DIUKUR"
+            continue
+        expected = 100 * realisasi / target if arah == "NAIK" else 100 * (2 * target - realisasi) / target
+        assert capaian == expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), (unit, kode)
+        assert status == ("TERCAPAI" if expected >= 100 else "TIDAK_TERCAPAI"), (unit, kode)
+    assert {r[2] for r in rows} == {"NAIK", "TURUN"}
+    planted = cell["findings"].get("unit_istimewa_iku_tidak_tercapai", 0)
+    flagged = db.execute("""select unit_kode, predikat_organisasi, jumlah_diukur, jumlah_tercapai,
+                                   jumlah_pegawai_dinilai, persen_pegawai_sangat_baik
+                            from marts.mart_konsistensi_iku
+                            where instansi_kode = 'LAMPUNG' and periode = '2026-Q3' and is_perlu_ditinjau""").fetchall()
+    assert planted == 1 and len(flagged) == planted
+    unit, predikat, diukur, tercapai, dinilai, sangat_baik = flagged[0]
+    assert predikat == "ISTIMEWA" and diukur > 0 and tercapai == 0
+    assert dinilai > 0 and sangat_baik is not None  # the staff's distribution beside it
+    units = db.execute("""select count(*), count(distinct unit_kode) from marts.mart_konsistensi_iku
+                          where instansi_kode = 'LAMPUNG' and periode = '2026-Q3'""").fetchone()
+    assert units[0] == units[1] == len({r[0] for r in rows})
+
+
+def test_training_hours_per_employee_and_unit_agree_with_the_raw_register(first_run, db):
+    """Year to date per employee, by hand from raw: JP summed over the loaded months up to the month,
+    the 20-JP expectation of the seed, and per unit the same people counted."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    minimum, satuan, menit = db.execute(
+        "select jumlah_minimum, satuan, menit_per_jp from aturan.standar_pengembangan_kompetensi").fetchone()
+    assert (minimum, satuan, menit) == (20, "JP", 45)
+    for agency in ("PAUH", "LAMPUNG"):
+        jp = defaultdict(Decimal)
+        for nip, periode, value in db.execute(
+                "select nip, _periode, jumlah_jp::numeric from raw.pelatihan where _instansi_kode = %s", (agency,)):
+            for month in MONTHS:
+                if periode <= month:
+                    jp[(nip, month)] += value
+        mart = db.execute("""select nip, bulan, jumlah_jp, jumlah_jam, is_terlatih, is_memenuhi_standar
+                             from marts.mart_pelatihan_pegawai where instansi_kode = %s""", (agency,)).fetchall()
+        roster = db.execute("""select count(*) from raw.pegawai where _instansi_kode = %s
+                               and coalesce(aktif, 'true') = 'true'""", (agency,)).fetchone()[0]
+        assert len(mart) == roster > 0
+        for nip, bulan, total, jam, terlatih, memenuhi in mart:
+            assert total == jp.get((nip, bulan), 0), (agency, nip, bulan)
+            assert jam == (total * 45 / 60).quantize(Decimal("0.01"))
+            assert terlatih == ((nip, bulan) in jp) and memenuhi == (total >= 20)
+        assert any(m[5] for m in mart) and not all(m[5] for m in mart)  # some reach 20 JP, some do not
+        per_unit = db.execute("""select bulan, sum(jumlah_pegawai), sum(jumlah_terlatih), sum(jumlah_memenuhi_standar)
+                                 from marts.mart_pelatihan_unit where instansi_kode = %s group by 1""",
+                              (agency,)).fetchall()
+        for bulan, pegawai, terlatih, memenuhi in per_unit:
+            own = [m for m in mart if m[1] == bulan]
+            assert (pegawai, terlatih, memenuhi) == (len(own), sum(m[4] for m in own), sum(m[5] for m in own))
+
+
+def test_ratings_after_training_are_compared_with_the_rest(first_run, db):
+    """mart_pelatihan_dampak splits a period's evaluations into those of staff trained in the months
+    before it and the others: together they are every evaluation of the period; a period with no
+    training register the month before (LAMPUNG's 2026-Q3, starting July) is not compared."""
+    for agency, periode in (("PAUH", "2026-09"), ("JAMBI", "2026-10"), ("WANGGAR", "2026-10")):
+        groups = dict(db.execute("""select kelompok, sum(jumlah_dinilai) from marts.mart_pelatihan_dampak
+                                    where instansi_kode = %s and periode = %s group by 1""",
+                                 (agency, periode)).fetchall())
+        evaluated = db.execute("""select count(*) from marts.fct_evaluasi_kinerja where instansi_kode = %s
+                                  and periode = %s and predikat_final is not null""", (agency, periode)).fetchone()[0]
+        assert set(groups) == {"SETELAH_PELATIHAN", "TANPA_PELATIHAN"} and sum(groups.values()) == evaluated
+        trained = db.execute("""select count(*) from marts.fct_evaluasi_kinerja e
+                                where e.instansi_kode = %s and e.periode = %s and e.predikat_final is not null
+                                  and exists (select from raw.pelatihan p where p._instansi_kode = e.instansi_kode
+                                              and p.nip = e.nip and p._periode < e.periode)""",
+                             (agency, periode)).fetchone()[0]
+        assert groups["SETELAH_PELATIHAN"] == trained
+    assert db.execute("select count(*) from marts.mart_pelatihan_dampak where instansi_kode = 'LAMPUNG' "
+                      "and periode = '2026-Q3'").fetchone()[0] == 0

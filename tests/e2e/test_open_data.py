@@ -21,7 +21,8 @@ pytestmark = pytest.mark.e2e
 
 PERIOD = "2026-09"  # a quarter's last month: LAMPUNG's quarter and the surveys' quarter are in its package
 TABLE_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "kepatuhan", "kepatuhan_unit",
-               "ikm_unit_layanan", "tren_bulanan", "pengaduan_unit", "waktu_layanan")
+               "ikm_unit_layanan", "tren_bulanan", "pengaduan_unit", "waktu_layanan", "capaian_iku", "pelatihan",
+               "pelatihan_unit")
 
 
 def _package(month: str) -> Path:
@@ -106,7 +107,18 @@ def test_no_withheld_count_follows_from_what_is_published(first_run):
         layanan = [_number(r["jumlah_transaksi"]) for r in _rows(month, "waktu_layanan")]
         assert layanan and all(v is None or v >= 5 for v in layanan), month
         withheld += layanan.count(None)
-        for table in (cells, kepatuhan, pengaduan):
+        pelatihan = {}
+        for name, unit in (("pelatihan", None), ("pelatihan_unit", "unit_kode")):
+            for r in _rows(month, name):
+                row = r[unit] if unit else "*"
+                for measure in ("terlatih", "memenuhi_standar"):
+                    group = (r["instansi_kode"], r["bulan_laporan"], measure)
+                    total, yes = _number(r["jumlah_pegawai"]), _number(r[f"jumlah_{measure}"])
+                    pelatihan[(group, row, "*")] = total
+                    pelatihan[(group, row, "YA")] = yes
+                    pelatihan[(group, row, "TIDAK")] = None if None in (total, yes) else total - yes
+        assert pelatihan, month
+        for table in (cells, kepatuhan, pengaduan, pelatihan):
             values = [v for v in table.values() if v is not None]
             assert all(v == 0 or v >= 5 for v in values), month  # no small count, published or derived
             assert _lines_with_one_withheld(table) == [], month
@@ -169,6 +181,37 @@ def test_complaints_and_service_times_are_published_as_the_marts_say(first_run, 
     export = Path(os.environ["KINERJA_SOURCES_DIR"]) / "WANGGAR" / PERIOD / f"pengaduan_{PERIOD.replace('-', '')}.json"
     complainants = [r["pelapor"] for r in json.loads(export.read_text(encoding="utf-8"))]
     assert complainants and not any(c["telepon"] in package or c["nama"] in package for c in complainants)
+
+
+def test_iku_and_training_are_published_for_their_periods_without_people(first_run, db):
+    """The quarter's indicators in its last month's package, as the marts hold them; training per
+    instansi and OPD, year to date in every month's package, counts of people only (no NIP, no
+    course names, no hours of anyone), equal to the marts where shown."""
+    iku = _rows(PERIOD, "capaian_iku")
+    marts = db.execute("""select instansi_kode, unit_kode, iku_kode, capaian_persen::text, status_capaian
+                          from marts.fct_capaian_iku where periode = '2026-Q3'""").fetchall()
+    assert iku and {(r["instansi_kode"], r["periode"]) for r in iku} == {("LAMPUNG", "2026-Q3")}
+    assert sorted((r["instansi_kode"], r["unit_kode"], r["iku_kode"], r["capaian_persen"], r["status_capaian"])
+                  for r in iku) == sorted((a, u, k, c or "", st) for a, u, k, c, st in marts)
+    assert _rows("2026-08", "capaian_iku") == []  # no quarter ends in August
+    for month in first_run:
+        rows = _rows(month, "pelatihan")
+        assert {r["instansi_kode"] for r in rows} == {"KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR"}, month
+        assert {r["bulan_laporan"] for r in rows} == {month} and {r["standar_satuan"] for r in rows} == {"JP"}
+        for name in ("pelatihan", "pelatihan_unit"):
+            header = set(_rows(month, name)[0])
+            assert not header & {"nip", "nama", "nama_pelatihan", "jumlah_jp", "jumlah_jam"}, name
+    shown = {(r["instansi_kode"], r["unit_kode"]): r for r in _rows(PERIOD, "pelatihan_unit")}
+    counted = db.execute("""select instansi_kode, unit_kode, jumlah_pegawai, jumlah_terlatih, jumlah_memenuhi_standar
+                            from marts.mart_pelatihan_unit where bulan = %s""", (PERIOD,)).fetchall()
+    assert {(a, u) for a, u, *_ in counted} == set(shown)
+    for a, u, pegawai, terlatih, memenuhi in counted:
+        row = shown[(a, u)]
+        for column, value in (("jumlah_pegawai", pegawai), ("jumlah_terlatih", terlatih),
+                              ("jumlah_memenuhi_standar", memenuhi)):
+            assert row[column] in ("", str(value)), (a, u, column)
+            if 1 <= value < 5:
+                assert row[column] == "" and row["is_disembunyikan"] == "true", (a, u, column)
 
 
 def test_the_privacy_scan_finds_nothing_in_publik_or_the_packages(first_run):

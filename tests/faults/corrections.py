@@ -74,7 +74,7 @@ def make_world(root: Path) -> World:
     agencies.write_text(yaml.safe_dump({"agencies": [{
         "kode": "PAUH", "nama": "Kecamatan Pauh", "periodicity": "monthly",
         "sources": [{"kind": "canonical_csv", "entities": ["unit_kerja", "pegawai", "evaluasi_periodik", "rhk",
-                                                          "predikat_organisasi", "skm_responden"],
+                                                          "predikat_organisasi", "skm_responden", "pelatihan"],
                      "options": {"path": "{sources_dir}/{agency}/{period}"}}],
     }]}, sort_keys=False), encoding="utf-8")
     world = World(sources, agencies)
@@ -95,10 +95,13 @@ def make_world(root: Path) -> World:
         world.quarantined_nip = staff[0][nip]
         world.write(month, "pegawai", header, rows)
 
-        for entity, column in (("rhk", "rhk_uraian"), ("skm_responden", "saran")):
+        for entity, column in (("rhk", "rhk_uraian"), ("skm_responden", "saran"), ("pelatihan", "nama_pelatihan")):
             header, rows = world.rows(month, entity)
             at = header.index(column)
-            for row, hostile in zip(rows[3:], HOSTILE_TEXT):
+            # rows the suite loads (a planted defect would quarantine the hostile text with its row)
+            valid = [row for row in rows[3:] if entity != "pelatihan"
+                     or (row[header.index("jumlah_jp")] != "0" and "/" not in row[header.index("tanggal_selesai")])]
+            for row, hostile in zip(valid, HOSTILE_TEXT):
                 row[at] = hostile
             world.write(month, entity, header, rows)
     return world

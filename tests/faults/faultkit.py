@@ -364,7 +364,7 @@ def assert_same_warehouse(place: Place, clean: dict) -> dict:
 
 
 ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden",
-            "skm_populasi", "pengaduan", "transaksi_layanan")
+            "skm_populasi", "pengaduan", "transaksi_layanan", "iku", "pelatihan")
 
 
 def assert_consistent(place: Place) -> None:

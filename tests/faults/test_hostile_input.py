@@ -316,7 +316,7 @@ def test_injection_strings_are_stored_verbatim_and_never_run(corrections):
                                join audit.batch b using (batch_id) where b.entity = 'pegawai'
                                  and row_data ->> 'nip' = %s""", (world.quarantined_nip,)).fetchall()
         assert set(held) == {(HOSTILE_NAMES[0], QUARANTINED_GENDER)}  # quarantined, as received
-        for table, column in (("rhk", "rhk_uraian"), ("skm_responden", "saran")):
+        for table, column in (("rhk", "rhk_uraian"), ("skm_responden", "saran"), ("pelatihan", "nama_pelatihan")):
             stored = set(_one(conn, f"select {column} from raw.{table} where {column} = any(%s)", HOSTILE_TEXT))
             assert stored == set(HOSTILE_TEXT), (table, stored)
         shown = set(_one(conn, "select unit_nama from publik.pub_distribusi_predikat_unit union "
@@ -324,7 +324,7 @@ def test_injection_strings_are_stored_verbatim_and_never_run(corrections):
         assert set(HOSTILE_UNITS.values()) <= shown
         # what the strings would have dropped, emptied or deleted is all there
         for table in ("raw.unit_kerja", "raw.pegawai", "audit.batch", "audit.quarantine", "marts.fct_rhk_capaian",
-                      "marts.fct_evaluasi_kinerja"):
+                      "marts.fct_evaluasi_kinerja", "marts.mart_pelatihan_pegawai"):
             assert conn.execute(f"select count(*) from {table}").fetchone()[0] > 0, table
 
 

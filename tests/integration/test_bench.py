@@ -16,6 +16,7 @@ def test_the_world_is_national_shaped_and_every_key_unique(tmp_path):
     assert world.rows["pegawai"] == 2500 and world.rows["evaluasi_periodik"] >= 2500
     assert 4.5 <= world.rows["rhk"] / world.rows["pegawai"] <= 5.5  # about five RHK lines each
     assert 0.2 <= world.rows["skm_responden"] / world.rows["pegawai"] <= 0.25  # the national survey rate
+    assert 0.05 <= world.rows["pelatihan"] / world.rows["pegawai"] <= 0.25  # the demo world's training rate
     assert 0.009 <= world.rows["pengaduan"] / world.rows["pegawai"] <= 0.012  # complaints, every government some
     assert 0.49 <= world.rows["transaksi_layanan"] / world.rows["pegawai"] <= 0.51  # service requests
     for kode in world.agencies:

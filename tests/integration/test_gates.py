@@ -82,9 +82,10 @@ def test_a_header_that_does_not_match_is_refused(db, delivery):
         pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
     batches = _batches(db, "2026-10")
     assert batches["unit_kerja"][:2] == ("rejected", "header")
-    # everything that points at the units waits for them
+    # everything that points at the units waits for them (the training register through the roster)
     assert {e for e, b in batches.items() if b[1] == "reference"} == {
-        "pegawai", "predikat_organisasi", "skm_responden", "evaluasi_periodik", "rhk", "pengaduan", "transaksi_layanan"}
+        "pegawai", "predikat_organisasi", "skm_responden", "evaluasi_periodik", "rhk", "pengaduan", "transaksi_layanan",
+        "pelatihan"}
 
 
 def test_references_quarantine_rows_that_point_nowhere(db, delivery):

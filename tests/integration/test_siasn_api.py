@@ -107,16 +107,38 @@ def _frames() -> dict[str, pd.DataFrame]:
         for u, n, ikm, mutu in [("LPG.DPMPTSP", "1520", "81.36", "B"), ("LPG.RSUD", "12.000", "", ""),
                                 ("LPG.BKD", "", "101.50", "X")]
     ])
+    # IKU: decimals, an integer target, a realisation not yet measured, one typed with a decimal comma,
+    # a direction as a form prints it ("Maksimal" -> NAIK) and one no mapping knows
+    iku = pd.DataFrame([
+        {"instansi_kode": "LAMPUNG", "unit_kode": u, "periode": QUARTER, "iku_kode": k, "indikator": ind,
+         "satuan": sat, "arah": arah, "target": t, "realisasi": r}
+        for u, k, ind, sat, arah, t, r in [
+            ("LPG.BKD", "IKU-01", "Angka kelulusan", "persen", "NAIK", "95.5", "96.25"),
+            ("LPG.BKD", "IKU-02", "Angka putus sekolah", "persen", "TURUN", "2", ""),
+            ("LPG.RSUD", "IKU-01", "Prevalensi stunting", "persen", "Maksimal", "18", "17,5"),
+            ("LPG.RSUD", "IKU-02", "Jumlah rekomendasi \"belum\" ditindaklanjuti", "rekomendasi", "MENINGKAT", "5", "3"),
+        ]
+    ])
+    pelatihan = pd.DataFrame([
+        {"nip": n, "pelatihan_id": f"PLT-{i}", "nama_pelatihan": name, "jalur": jalur, "tanggal_mulai": mulai,
+         "tanggal_selesai": selesai, "jumlah_jp": jp, "periode": MONTH}
+        for i, (n, name, jalur, mulai, selesai, jp) in enumerate([
+            (people[0]["nip"], "Pelatihan Manajemen Waktu", "KLASIKAL", "2026-09-01", "2026-09-03", "24"),
+            (people[1]["nip"], "E-learning Literasi Digital", "Non Klasikal", "2026-09-10", "2026-09-10", "4.5"),
+            ("1.97411E+17", "Pelatihan Komunikasi Efektif", "KLASIKAL", "2026-09-14", "16/09/2026", "0"),
+        ])
+    ])
     frames = {
         "unit_kerja": units, "pegawai": pd.DataFrame(people), "evaluasi_periodik": pd.DataFrame(evaluations),
         "rhk": rhk, "predikat_organisasi": predikat, "skm_responden": pd.DataFrame(responses),
-        "skm_populasi": populasi,
+        "skm_populasi": populasi, "iku": iku, "pelatihan": pelatihan,
     }
     return {name: frame[list(ENTITIES[name].columns)] for name, frame in frames.items()}
 
 
 PERIODS = {"unit_kerja": MONTH, "pegawai": MONTH, "evaluasi_periodik": QUARTER, "rhk": MONTH,
-           "predikat_organisasi": QUARTER, "skm_responden": MONTH, "skm_populasi": QUARTER}
+           "predikat_organisasi": QUARTER, "skm_responden": MONTH, "skm_populasi": QUARTER, "iku": QUARTER,
+           "pelatihan": MONTH}
 
 
 @pytest.fixture

@@ -61,3 +61,20 @@ def test_golongan_spellings_normalise(raw, code):
 @pytest.mark.parametrize("raw", ["XVIII", "5A", "Juru", "III/f"])
 def test_unknown_golongan_is_kept_for_quarantine(raw):
     assert normalise_label("golongan", raw) == raw
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("NAIK", "NAIK"), ("naik", "NAIK"), ("Maksimal", "NAIK"), ("Semakin tinggi semakin baik", "NAIK"),
+    ("TURUN", "TURUN"), ("Minimal", "TURUN"), ("semakin rendah, semakin baik", "TURUN"), ("Meningkat", "Meningkat"),
+])
+def test_iku_direction_spellings_normalise(raw, code):
+    assert normalise_label("arah_iku", raw) == code
+
+
+def test_training_path_and_iku_entities():
+    assert normalise_label("jalur_pelatihan", "Non-Klasikal") == "NONKLASIKAL"
+    assert normalise_label("jalur_pelatihan", "e-learning") == "e-learning"  # not guessed: quarantined
+    # the new entities come last, so the existing ones keep their order (reports, loads)
+    assert list(ENTITIES)[-2:] == ["iku", "pelatihan"]
+    assert entity("iku").cadence == "quarterly" and entity("iku").period_column == "periode"
+    assert entity("pelatihan").cadence == "monthly" and "nip" in entity("pelatihan").natural_key

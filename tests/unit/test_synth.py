@@ -41,6 +41,28 @@ def test_every_government_delivers_its_entities_on_its_cycle(tmp_path):
     assert "evaluasi_periodik" in agencies["PAUH"]["2026-08"]
     assert agencies["PAUH"]["2026-Q3"]["skm_populasi"]["rows"] > 0
     assert "rhk" not in agencies["WANGGAR"]["2026-09"]
+    # organisation indicators: LAMPUNG, each quarter; training: every government, every month, never empty
+    assert agencies["LAMPUNG"]["2026-Q3"]["iku"]["rows"] > 0 and "iku" not in agencies["LAMPUNG"]["2026-08"]
+    assert all(agencies[kode][month]["pelatihan"]["rows"] > 0 for kode in agencies for month in ("2026-08", "2026-09"))
+
+
+def test_iku_and_training_are_planted_as_the_manifest_says(tmp_path):
+    manifest = synth.generate(synth.Settings(tmp_path, ("2026-06",), seed=5, employees=2000),
+                              governments=("LAMPUNG", "PAUH"))
+    iku = manifest["agencies"]["LAMPUNG"]["2026-Q2"]["iku"]
+    records = [json.loads(line) for line in
+               (tmp_path / "LAMPUNG" / "api" / "siasn" / "iku" / "2026-Q2.jsonl").read_text().splitlines()]
+    assert len(records) == iku["rows"]
+    assert sum(r["polaritas"] == "MENINGKAT" for r in records) == iku["defects"].get(plant.RULE["iku_arah"], 0)
+    assert sum("," in str(r["realisasiKumulatif"]) for r in records) == \
+        iku["defects"].get(plant.RULE["iku_realisasi"], 0)
+    assert iku["rows_quarantined"] == sum(iku["defects"].values())
+    courses = pd.read_csv(tmp_path / "PAUH" / "2026-06" / "pelatihan.csv", dtype=str, keep_default_na=False)
+    planted = manifest["agencies"]["PAUH"]["2026-06"]["pelatihan"]
+    assert len(courses) == planted["rows"]
+    assert (courses["jumlah_jp"] == "0").sum() == planted["defects"].get(plant.RULE["pelatihan_jp"], 0)
+    assert courses["tanggal_selesai"].str.contains("/").sum() == planted["defects"].get(plant.RULE["pelatihan_tanggal"], 0)
+    assert set(courses["jalur"]) <= {"KLASIKAL", "NONKLASIKAL"} and (courses["periode"] == "2026-06").all()
 
 
 def test_manifest_counts_match_the_files(tmp_path):

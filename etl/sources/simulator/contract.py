@@ -106,6 +106,18 @@ RESOURCES: dict[str, Resource] = {
         "periode": ("periode", TEXT), "populasi": ("populasi", NUMBER),
         "ikm_dilaporkan": ("ikmDilaporkan", NUMBER), "mutu_dilaporkan": ("mutuPelayanan", TEXT),
     }),
+    # a unit's IKU (Perjanjian Kinerja) for the year of the quarter: annual target, realisation so far
+    "iku": Resource("siasn", "iku", {
+        "instansi_kode": ("instansiId", TEXT), "unit_kode": ("unorId", TEXT), "periode": ("periode", TEXT),
+        "iku_kode": ("ikuId", TEXT), "indikator": ("namaIndikator", TEXT), "satuan": ("satuan", TEXT),
+        "arah": ("polaritas", TEXT), "target": ("targetTahunan", NUMBER), "realisasi": ("realisasiKumulatif", NUMBER),
+    }),
+    # SIASN's riwayat diklat/kursus: one record per employee and completed training, hours in JP
+    "pelatihan": Resource("siasn", "rw-diklat", {
+        "nip": ("nipBaru", TEXT), "pelatihan_id": ("id", TEXT), "nama_pelatihan": ("namaKursus", TEXT),
+        "jalur": ("jenisPengembangan", TEXT), "tanggal_mulai": ("tanggalMulai", TEXT),
+        "tanggal_selesai": ("tanggalSelesai", TEXT), "jumlah_jp": ("jumlahJam", NUMBER), "periode": ("periode", TEXT),
+    }),
 }
 
 PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$")

@@ -1,0 +1,28 @@
+{#
+  Competence development per OPD, year to date at each month, as published: the unit rows of
+  int_publik__sel_pelatihan (withheld together with the instansi table). Unit names from the
+  latest roster of units.
+#}
+with sel as (
+    select * from {{ ref('int_publik__sel_pelatihan') }}
+    where baris <> '*'
+),
+
+unit as (
+    select * from {{ ref('int_unit_kerja__terkini') }}
+),
+
+final as (
+    select
+        sel.instansi_kode::text                                            as instansi_kode,
+        sel.baris::text                                                    as unit_kode,
+        coalesce(unit.unit_nama, sel.baris)::text                          as unit_nama,
+        left(sel.bulan, 4)::integer                                        as tahun,
+        sel.bulan::text                                                    as bulan_laporan,
+        {{ pelatihan_publik_kolom() }}
+    from sel
+    left join unit on unit.instansi_kode = sel.instansi_kode and unit.unit_kode = sel.baris
+    group by sel.instansi_kode, sel.baris, unit.unit_nama, sel.bulan
+)
+
+select * from final
