@@ -32,6 +32,10 @@ class Entity:
     cadence: str = "monthly"
     # columns added after version 1 of the format: a delivery may omit them (they are then empty)
     optional: tuple[str, ...] = ()
+    # a register of events in the month (complaints, service requests, completed trainings): a quiet
+    # month has none, and a delivery of its header alone is a delivery of 0 rows, not a broken one.
+    # For the other entities a header without rows is refused (gate `empty`): a roster is never empty
+    may_be_empty: bool = False
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -118,6 +122,7 @@ ENTITIES: dict[str, Entity] = {
             None,
             "one row per complaint received in the month (channel, service unit, category, received, first "
             "response and resolved timestamps, status as at the export); the free-text uraian stays in raw",
+            may_be_empty=True,
         ),
         Entity(
             "transaksi_layanan",
@@ -126,6 +131,7 @@ ENTITIES: dict[str, Entity] = {
             None,
             "one row per service request submitted in the month (service type, unit, submitted and completed "
             "timestamps; completed empty while still in progress)",
+            may_be_empty=True,
         ),
         Entity(
             "iku",
@@ -150,6 +156,7 @@ ENTITIES: dict[str, Entity] = {
             "periode",
             "competence development an employee completed in the month (periode = the month of "
             "tanggal_selesai): hours in jam pelajaran (JP)",
+            may_be_empty=True,
         ),
     )
 }

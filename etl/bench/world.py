@@ -9,8 +9,8 @@ files are written row by row (memory does not grow with the number of employees)
   template's ~4);
 - survey responses at the national rate (~1 million a month for 4.5 million ASN: 0.22 each),
   and each unit's organisation predikat;
-- complaints (0.01 per employee and month, at least one per government: an empty delivery is
-  refused) and service requests (0.5 per employee and month), the demo world's own rows re-keyed.
+- complaints (0.01 per employee and month, at least one per government) and service requests
+  (0.5 per employee and month), the demo world's own rows re-keyed;
 - the month's training register at the demo world's rate (about 0.13 completed courses per
   employee and month: a yearly ~20 JP for about half of them). Organisation indicators (IKU) are
   quarterly and a few dozen rows per government: the benchmark month (October) has none due.

@@ -147,7 +147,7 @@ def records(path: Path) -> Iterator[object]:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import EmptyDeliveryError, SourceError
+    from etl.sources import SourceError
 
     options = source.options
     mapping = (options.get("columns") or {}).get(entity)
@@ -174,8 +174,8 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
         if number - first_row + 1 >= chunk_rows:
             yield frame()
             first_row = number + 1
-    if number == 0:
-        raise EmptyDeliveryError(f"{path}: the JSON array holds no records")
-    if number >= first_row:
+    # `[]` yields its empty frame: whether no records is a quiet month or a broken delivery is the
+    # entity's to say (Entity.may_be_empty, in validation), as for a CSV of its header alone
+    if number >= first_row or number == 0:
         yield frame()
 

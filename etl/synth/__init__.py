@@ -183,7 +183,7 @@ class World:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-pengaduan", period)
         units = list(self._service_units())
         frames = [world.complaints(self.g, unit, period, self.s.seed) for unit in units]
-        if units and not any(len(f) for f in frames):  # an empty delivery is refused: a quiet month has one
+        if units and not any(len(f) for f in frames):  # every month shows in the demo's report (an empty register would load as 0 rows)
             frames[0] = world.complaints(self.g, units[0], period, self.s.seed, at_least=1)
         frame = pd.concat(frames, ignore_index=True)
         yield plant.pengaduan_defects(frame, rng, self.tally, self.g.kode, period)

@@ -9,7 +9,8 @@ roster before its evaluations and RHK lines). For each batch:
           (etl.validate.references) against the keys of the deliveries they point at
   split   good rows to good.csv, each failing row with every rule it broke to quarantine.csv
   gates   a batch is refused whole, with the reason the audit record keeps, when it cannot be read
-          (gate unreadable), its header lacks columns (header), it holds no rows (empty), it has
+          (gate unreadable), its header lacks columns (header), it holds no rows (empty; a register of events such as
+          complaints may: Entity.may_be_empty), it has
           far fewer rows than the period before (volume), or a delivery it points at was refused
           (reference)
 
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from etl import landing, warehouse
-from etl.canonical import text_array
+from etl.canonical import entity as entity_def, text_array
 from etl.config import Agency, find_agency, month_of, previous_period
 from etl.landing import LandedBatch
 from etl.load import previous_volumes, raw_columns, write_copy_csv
@@ -287,9 +288,9 @@ def _validate_one(government: Agency, batch: LandedBatch, references: list[Refer
                                              json.dumps(payload, ensure_ascii=False),
                                              json.dumps(reasons[row], ensure_ascii=False)])
                     quarantined += int(bad.sum())
-            if received == 0:
+            if received == 0 and not entity_def(batch.entity).may_be_empty:
                 raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
-            if is_judged(batch.batch_id, received):
+            if received and is_judged(batch.batch_id, received):
                 judge(batch.entity, samples, batch.batch_id)  # GX confirms what the fast checks found
         _volume_gate(government, batch, received, volumes)
     except (SourceError, SuiteError, GateFailure) as exc:

@@ -74,6 +74,21 @@ def test_a_header_without_rows_is_refused_as_empty(db, delivery):
     assert _batches(db, "2026-10")["predikat_organisasi"][:2] == ("rejected", "empty")
 
 
+def test_a_quiet_month_of_complaints_and_trainings_loads_as_zero_rows(db, delivery):
+    """A register of events (Entity.may_be_empty) delivered as its header alone is a month with none:
+    loaded, 0 received = 0 loaded + 0 quarantined; a later delivery of the month replaces it."""
+    for entity in ("pengaduan", "pelatihan"):
+        target = delivery / "2026-10" / f"{entity}.csv"
+        target.write_text(target.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    pipeline.load(pipeline.validate(pipeline.extract("PAUH", "2026-10")))
+    batches = _batches(db, "2026-10")
+    assert batches["pengaduan"] == ("loaded", None, 0, 0, 0)
+    assert batches["pelatihan"] == ("loaded", None, 0, 0, 0)
+    assert db.execute("select count(*) from raw.pengaduan where _instansi_kode = 'PAUH' and _periode = '2026-10'"
+                      ).fetchone()[0] == 0
+    assert batches["unit_kerja"][0] == "loaded"  # and a roster without rows is still refused (test above)
+
+
 def test_a_header_that_does_not_match_is_refused(db, delivery):
     target = delivery / "2026-10" / "unit_kerja.csv"
     text = target.read_text(encoding="utf-8")

@@ -82,7 +82,6 @@ def test_streams_in_chunks_with_flat_memory(tmp_path):
 
 @pytest.mark.parametrize("text, error, words", [
     ("", EmptyDeliveryError, "empty"),
-    ("[]", EmptyDeliveryError, "no records"),
     ('{"data": []}', SourceError, "not a JSON array"),
     ('[{"id": "A-1"}, {"id": "A-2"', SourceError, "record 2"),
     ('[{"id": "A-1"}', SourceError, "not closed"),
@@ -95,6 +94,15 @@ def test_a_damaged_export_is_refused_with_where(tmp_path, text, error, words):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(error, match=words):
         _read(path)
+
+
+def test_an_empty_array_is_a_delivery_of_no_records(tmp_path):
+    """`[]` is read as no rows (with the canonical columns): validation decides whether the entity
+    may be empty (a quiet month of complaints) or not."""
+    path = tmp_path / "p.json"
+    path.write_text("[]", encoding="utf-8")
+    (frame,) = _read(path)
+    assert len(frame) == 0 and {"pengaduan_id", "status", "_row"} <= set(frame.columns)
 
 
 def test_not_utf8_is_refused(tmp_path):
