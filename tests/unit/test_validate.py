@@ -119,3 +119,29 @@ def test_a_reference_needs_a_target():
         Reference.from_spec({"column": "unit_kode", "rule": "r"})
     with pytest.raises(ValueError, match="equals must be"):
         Reference.from_spec({"column": "unit_kode", "rule": "r", "equals": "month"})
+
+
+def test_a_day_or_time_that_does_not_exist_is_quarantined_not_left_for_the_warehouse_to_trip_on():
+    """A date's shape is not enough: 31 February would pass a shape check and then stop the month's
+    dbt build at its cast to timestamptz, for every government at once."""
+    rows = [_evaluation(nip=f"19900101201503100{i}", waktu_dinilai=value) for i, value in enumerate(
+        ["2026-11-03T09:00:00+07:00", "2026-02-31T09:00:00+07:00", "2026-11-03T24:10:00+07:00",
+         "2025-02-29", "2024-02-29T23:59:59Z"])]
+    chunk = to_canonical(pd.DataFrame(rows), "evaluasi_periodik", first_row=2)
+    outcome = validate_chunk("evaluasi_periodik", chunk, Tally())
+    assert outcome.good["_row"].tolist() == [2, 6]
+    assert set(outcome.quarantined["_row"]) == {3, 4, 5}
+
+
+@pytest.mark.parametrize("name", SUITES)
+def test_every_date_and_timestamp_rule_knows_the_calendar(name):
+    import re
+
+    spec = json.loads(suite_path(name).read_text())
+    for e in spec["expectations"]:
+        column, regex = e["kwargs"].get("column", ""), e["kwargs"].get("regex")
+        if regex and column.startswith(("tanggal", "waktu_")):
+            timestamp = "T" if re.search(regex, "2026-01-31T10:00:00+07:00") else None
+            probe = (lambda day: f"{day}T10:00:00+07:00") if timestamp else (lambda day: day)
+            assert re.search(regex, probe("2024-02-29")) and re.search(regex, probe("2026-12-31")), column
+            assert not any(re.search(regex, probe(day)) for day in ("2026-02-29", "2026-04-31", "2026-13-01")), column
