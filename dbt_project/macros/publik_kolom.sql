@@ -18,15 +18,17 @@
 
 
 {#
-  The published columns of the compliance tables (pub_kepatuhan, pub_kepatuhan_unit), from the
-  cells of int_publik__sel_kepatuhan grouped to one row: the headcount, and per measure its
-  count and percent, each null when withheld; a percent is also withheld with its headcount.
+  The published columns of the tables built on macro sel_ya_tidak (pub_kepatuhan, pub_kepatuhan_unit
+  with the measures punya_skp, dievaluasi, tepat_waktu; pub_pelatihan, pub_pelatihan_unit with
+  terlatih, memenuhi_standar), from their cells `sel` grouped to one row: the headcount, and per
+  measure its count and percent, each null when withheld; a percent is also withheld with its
+  headcount.
 #}
-{% macro kepatuhan_publik_kolom() -%}
-    {%- set pegawai = "max(sel.jumlah) filter (where sel.kolom = '*' and sel.ukuran = 'punya_skp')" -%}
+{% macro ya_tidak_publik_kolom(daftar_ukuran) -%}
+    {%- set pegawai = "max(sel.jumlah) filter (where sel.kolom = '*' and sel.ukuran = '" ~ daftar_ukuran[0] ~ "')" -%}
     {%- set pegawai_tampil = "not bool_or(sel.is_disembunyikan) filter (where sel.kolom = '*')" -%}
         (case when {{ pegawai_tampil }} then {{ pegawai }} end)::integer    as jumlah_pegawai,
-    {%- for ukuran in ['punya_skp', 'dievaluasi', 'tepat_waktu'] %}
+    {%- for ukuran in daftar_ukuran %}
         {%- set ya = "max(sel.jumlah) filter (where sel.ukuran = '" ~ ukuran ~ "' and sel.kolom = 'YA')" %}
         {%- set ya_tampil = "not bool_or(sel.is_disembunyikan) filter (where sel.ukuran = '" ~ ukuran ~ "' and sel.kolom = 'YA')" %}
         (case when {{ ya_tampil }} then {{ ya }} end)::integer             as jumlah_{{ ukuran }},

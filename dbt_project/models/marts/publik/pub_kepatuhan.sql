@@ -18,7 +18,7 @@ final as (
         coalesce(instansi.instansi_nama, sel.instansi_kode)::text          as instansi_nama,
         sel.periode::text                                                  as periode,
         to_char({{ periode_akhir('sel.periode') }}, 'YYYY-MM')::text       as bulan_laporan,
-        {{ kepatuhan_publik_kolom() }}
+        {{ ya_tidak_publik_kolom(['punya_skp', 'dievaluasi', 'tepat_waktu']) }}
     from sel
     left join instansi on instansi.instansi_kode = sel.instansi_kode
     group by sel.instansi_kode, instansi.instansi_nama, sel.periode

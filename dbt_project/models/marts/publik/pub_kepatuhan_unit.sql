@@ -19,7 +19,7 @@ final as (
         coalesce(unit.unit_nama, sel.baris)::text                          as unit_nama,
         sel.periode::text                                                  as periode,
         to_char({{ periode_akhir('sel.periode') }}, 'YYYY-MM')::text       as bulan_laporan,
-        {{ kepatuhan_publik_kolom() }}
+        {{ ya_tidak_publik_kolom(['punya_skp', 'dievaluasi', 'tepat_waktu']) }}
     from sel
     left join unit on unit.instansi_kode = sel.instansi_kode and unit.unit_kode = sel.baris
     group by sel.instansi_kode, sel.baris, unit.unit_nama, sel.periode

@@ -24,7 +24,7 @@ final as (
         sel.bulan::text                                                    as bulan_laporan,
         max(standar.jumlah_minimum)::numeric(6, 1)                         as standar_minimum,
         max(standar.satuan)::text                                          as standar_satuan,
-        {{ pelatihan_publik_kolom() }}
+        {{ ya_tidak_publik_kolom(['terlatih', 'memenuhi_standar']) }}
     from sel
     cross join standar
     left join instansi on instansi.instansi_kode = sel.instansi_kode

@@ -19,7 +19,7 @@ final as (
         coalesce(unit.unit_nama, sel.baris)::text                          as unit_nama,
         left(sel.bulan, 4)::integer                                        as tahun,
         sel.bulan::text                                                    as bulan_laporan,
-        {{ pelatihan_publik_kolom() }}
+        {{ ya_tidak_publik_kolom(['terlatih', 'memenuhi_standar']) }}
     from sel
     left join unit on unit.instansi_kode = sel.instansi_kode and unit.unit_kode = sel.baris
     group by sel.instansi_kode, sel.baris, unit.unit_nama, sel.bulan
