@@ -32,15 +32,10 @@ import pandas as pd
 
 from etl.canonical import to_canonical
 from etl.config import Agency, Source
-from etl.sources.mapped_csv import _converter, _path
+from etl.sources.mapped_csv import converter, fetch  # noqa: F401 (fetch: the same path and files options)
 
 READ_BLOCK = 1 << 16  # characters read at a time
 MAX_RECORD = 1 << 24  # a single record larger than this (16 MiB of text) refuses the file
-
-
-def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Path) -> Path | None:
-    path = _path(agency, source, entity, period)
-    return path if path.exists() else None
 
 
 def _text(value) -> str | None:
@@ -154,7 +149,7 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
     if not mapping:
         raise SourceError(f"{path}: no field mapping for {entity} in the agencies file (options.columns.{entity})")
     fields = [(tuple(str(name).split(".")), column) for name, column in mapping.items()]
-    convert = _converter(options)
+    convert = converter(options)
     columns = [column for _, column in fields]
     batch: dict[str, list] = {c: [] for c in columns}
     first_row, number = 1, 0

@@ -35,7 +35,7 @@ from etl.config import Agency, ConfigError, Source, sources_dir
 from etl.sources.delimited import DelimitedFile, duplicated, printable, separator_hint
 
 
-def _path(agency: Agency, source: Source, entity: str, period: str) -> Path:
+def delivery_path(agency: Agency, source: Source, entity: str, period: str) -> Path:
     folder = source.options.get("path", "{sources_dir}/{agency}/{period}").format(
         sources_dir=sources_dir(), agency=agency.kode, period=period)
     template = (source.options.get("files") or {}).get(entity, f"{entity}.csv")
@@ -43,11 +43,13 @@ def _path(agency: Agency, source: Source, entity: str, period: str) -> Path:
 
 
 def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Path) -> Path | None:
-    path = _path(agency, source, entity, period)
+    path = delivery_path(agency, source, entity, period)
     return path if path.exists() else None
 
 
-def _converter(options: dict):
+def converter(options: dict):
+    """The options' value mapping, number and date-time conversion, as a function of a frame (shared
+    with json_export, whose options are the same)."""
     decimal = options.get("decimal", ".")
     numeric = set(options.get("numeric") or [])
     formats = options.get("datetime") or {}
@@ -102,7 +104,7 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
     mapping = (options.get("columns") or {}).get(entity)
     if not mapping:
         raise SourceError(f"{path}: no column mapping for {entity} in the agencies file (options.columns.{entity})")
-    convert = _converter(options)
+    convert = converter(options)
     encoding = options.get("encoding", "utf-8")
     delimiter = options.get("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
