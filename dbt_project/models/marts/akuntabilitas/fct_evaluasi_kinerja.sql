@@ -49,12 +49,9 @@ final as (
         (penilai_nip = nip)::boolean                                       as is_menilai_diri_sendiri,
         waktu_dinilai::timestamptz                                         as waktu_dinilai,
         ({{ periode_akhir('periode') }})::date                             as periode_akhir,
-        ((waktu_dinilai at time zone '{{ var("zona_waktu") }}')::date
-            - {{ periode_akhir('periode') }})::integer                     as hari_setelah_periode,
-        ((waktu_dinilai at time zone '{{ var("zona_waktu") }}')::date
-            <= {{ periode_akhir('periode') }})::boolean                    as is_dinilai_sebelum_periode_berakhir,
-        ((waktu_dinilai at time zone '{{ var("zona_waktu") }}')::date
-            - {{ periode_akhir('periode') }} > {{ var('hari_terlambat') }})::boolean as is_dinilai_terlambat,
+        {{ hari_setelah_periode('waktu_dinilai', 'periode') }}::integer   as hari_setelah_periode,
+        {{ dinilai_sebelum_periode_berakhir('waktu_dinilai', 'periode') }}::boolean as is_dinilai_sebelum_periode_berakhir,
+        {{ dinilai_terlambat('waktu_dinilai', 'periode') }}::boolean     as is_dinilai_terlambat,
         is_plt_plh::boolean                                                as is_plt_plh,
         batch_id::text                                                     as batch_id
     from dinilai_ulang
