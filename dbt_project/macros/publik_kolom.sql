@@ -37,3 +37,17 @@
     {%- endfor %}
         bool_or(sel.is_disembunyikan)::boolean                             as is_disembunyikan
 {%- endmacro %}
+
+
+{#
+  The units published within each published unit's row (macro unit_terbit), as one text per row:
+  a relation like int_publik__unit_terbit (instansi_kode, <periode>, unit_kode, unit_terbit_kode)
+  gives instansi_kode, <periode>, unit_kode (the row) and unit_digabung (codes, comma-separated).
+#}
+{% macro unit_digabung(terbit, periode) -%}
+    select instansi_kode, {{ periode }}, unit_terbit_kode as unit_kode,
+           string_agg(unit_kode, ', ' order by unit_kode)                  as unit_digabung
+    from {{ terbit }}
+    where unit_kode <> unit_terbit_kode
+    group by instansi_kode, {{ periode }}, unit_terbit_kode
+{%- endmacro %}

@@ -1,85 +1,77 @@
 {#
-  The public cells of measures that each split a unit's headcount into YA and TIDAK (submission
-  compliance, training): per instansi, period and measure one two-way table — rows the units,
-  columns YA / TIDAK — whose margins are the units' headcounts (column '*') and the instansi's
-  (row '*').
+  The public cells of administrative process facts — measures that split a group of people into
+  YA and TIDAK (has an SKP, evaluated, on time; trained, at the expectation) — per instansi,
+  period and measure one two-way table: rows the published units and the instansi ('*'), columns
+  YA, TIDAK and the group's headcount ('*').
 
-  `sumber` is a CTE with one row per unit and period: instansi_kode, the period column `periode`,
-  unit_kode, jumlah_pegawai. `ukuran` is a CTE the model defines before calling this, one row per
-  unit, period and measure: instansi_kode, the period column, unit_kode, ukuran, ya, tidak, and
-  selisih_kecil (the measure's YA count withheld on its own because a published difference would
-  be 1-4). `daftar_ukuran` lists the measures.
+  A process fact is withheld where the group is small (fewer than var('publik_min_kelompok')
+  people: primary, YA and TIDAK alike), not where the count of exceptions is small: in a large
+  group a count of one late evaluation identifies nobody (docs/open-data.md). Where the whole
+  instansi agrees (everybody has an SKP, nobody trained yet), every group's count follows from the
+  instansi's and nothing is withheld for it. Headcounts are
+  always shown (a unit's size is organisational information, not an evaluation). Then
+  complementary suppression (macro sembunyikan_sel) over each table.
 
-  The headcounts are shared by the measures, so they are settled first and alike for all (step
-  `jumlah_pegawai`: a headcount of 1-4 is withheld, then complementary over the instansi); each
-  measure then keeps them fixed; a measure that had to withhold a headcount its first step showed
-  withholds the whole instansi-period, so the other measures cannot give it away.
-  Emits the CTEs pegawai_sel … final (grain: instansi × period × ukuran × baris × kolom).
+  `ukuran` is a relation with one row per published unit, period and measure: instansi_kode,
+  the period column `periode`, ukuran, baris, ya, pegawai. `paksa`, when given, fixes the YA cells
+  of a measure that another table counts too (evaluated = the predikat table's totals): rows of
+  instansi_kode, <periode>, ukuran, baris, is_disembunyikan; those cells keep that decision, and
+  so do their TIDAK beside them (the headcount being shown, TIDAK is shown exactly where YA is).
+
+  Returns: instansi_kode, <periode>, ukuran, baris, kolom, jumlah, is_margin, is_tetap, is_primer,
+  is_disembunyikan (grain: instansi × period × ukuran × baris × kolom).
 #}
-{% macro sel_ya_tidak(sumber, periode, daftar_ukuran) -%}
-pegawai_sel as (
-    select instansi_kode, {{ periode }},
-           case when grouping(unit_kode) = 1 then '*' else unit_kode end   as baris,
-           '*'::text                                                       as kolom,
-           sum(jumlah_pegawai)::bigint                                     as jumlah,
-           true                                                            as is_margin,
-           false                                                           as is_tetap,
-           {{ sel_kecil('sum(jumlah_pegawai)') }}                          as is_primer
-    from {{ sumber }}
-    group by grouping sets ((instansi_kode, {{ periode }}, unit_kode), (instansi_kode, {{ periode }}))
-),
-
-jumlah_pegawai as (
-    {{ sembunyikan_sel('pegawai_sel', ['instansi_kode', periode]) }}
-),
-
-isi as (
-    select instansi_kode, {{ periode }}, ukuran, unit_kode, 'YA' as kolom, ya as jumlah, selisih_kecil from ukuran
+{% macro sel_ya_tidak(ukuran, periode, paksa=none) %}
+with isi as (
+    select instansi_kode, {{ periode }}, ukuran, baris, ya, pegawai from {{ ukuran }}
     union all
-    select instansi_kode, {{ periode }}, ukuran, unit_kode, 'TIDAK', tidak, false from ukuran
+    select instansi_kode, {{ periode }}, ukuran, '*', sum(ya), sum(pegawai)
+    from {{ ukuran }}
+    group by instansi_kode, {{ periode }}, ukuran
 ),
 
-isi_dengan_total as (
-    select instansi_kode, {{ periode }}, ukuran,
-           case when grouping(unit_kode) = 1 then '*' else unit_kode end   as baris,
-           kolom,
-           sum(jumlah)::bigint                                             as jumlah,
-           bool_or(selisih_kecil)                                          as selisih_kecil
-    from isi
-    group by grouping sets ((instansi_kode, {{ periode }}, ukuran, unit_kode, kolom),
-                            (instansi_kode, {{ periode }}, ukuran, kolom))
+seragam as (
+    -- a measure on which the whole instansi agrees (everybody YA, or nobody): every group's count
+    -- follows from the instansi's, so none is withheld for being small
+    select instansi_kode, {{ periode }}, ukuran, (ya = 0 or ya = pegawai) as is_seragam
+    from isi where baris = '*'
 ),
 
 sel as (
-    select instansi_kode, {{ periode }}, ukuran, baris, kolom, jumlah,
-           baris = '*'                                                     as is_margin,
-           false                                                           as is_tetap,
-           {{ sel_kecil('jumlah') }} or selisih_kecil                      as is_primer
-    from isi_dengan_total
-    union all
-    select jumlah_pegawai.instansi_kode, jumlah_pegawai.{{ periode }}, ukuran_daftar.ukuran, jumlah_pegawai.baris, '*',
-           jumlah_pegawai.jumlah, true, true, jumlah_pegawai.is_disembunyikan
-    from jumlah_pegawai
-    cross join (values {% for u in daftar_ukuran %}('{{ u }}'){{ ', ' if not loop.last }}{% endfor %}) as ukuran_daftar (ukuran)
+    select
+        isi.instansi_kode,
+        isi.{{ periode }},
+        isi.ukuran,
+        isi.baris,
+        kolom.kolom,
+        (case kolom.kolom when 'YA' then isi.ya when 'TIDAK' then isi.pegawai - isi.ya else isi.pegawai end)::bigint
+                                                                           as jumlah,
+        isi.baris = '*' or kolom.kolom = '*'                               as is_margin,
+        kolom.kolom = '*' {% if paksa %}or paksa.baris is not null{% endif %}  as is_tetap,
+        case
+            when kolom.kolom = '*' then false
+            {#- the headcount is shown, so TIDAK is shown exactly where YA is #}
+            {% if paksa %}when paksa.baris is not null then paksa.is_disembunyikan{% endif %}
+            else isi.pegawai < {{ var('publik_min_kelompok') }} and not seragam.is_seragam
+        end                                                                as is_primer
+    from isi
+    join seragam on seragam.instansi_kode = isi.instansi_kode and seragam.{{ periode }} = isi.{{ periode }}
+        and seragam.ukuran = isi.ukuran
+    cross join (values ('YA'), ('TIDAK'), ('*')) as kolom (kolom)
+    {%- if paksa %}
+    left join {{ paksa }} as paksa
+        on paksa.instansi_kode = isi.instansi_kode
+        and paksa.{{ periode }} = isi.{{ periode }}
+        and paksa.ukuran = isi.ukuran
+        and paksa.baris = isi.baris
+    {%- endif %}
 ),
 
 disembunyikan as (
-    {{ sembunyikan_sel('sel', ['instansi_kode', periode, 'ukuran']) }}
-),
-
-final as (
-    select
-        disembunyikan.instansi_kode,
-        disembunyikan.{{ periode }},
-        disembunyikan.ukuran,
-        disembunyikan.baris,
-        disembunyikan.kolom,
-        disembunyikan.jumlah,
-        disembunyikan.is_margin,
-        disembunyikan.is_disembunyikan or bool_or(disembunyikan.kolom = '*' and disembunyikan.is_disembunyikan
-                                                  and not disembunyikan.is_primer)
-                                          over (partition by disembunyikan.instansi_kode, disembunyikan.{{ periode }})
-                                                                           as is_disembunyikan
-    from disembunyikan
+    {#- a row all YA or all TIDAK is a weak complement: its count is pinned by its headcount #}
+    {{ sembunyikan_sel('sel', ['instansi_kode', periode, 'ukuran'],
+                       lemah="kolom <> '*' and sum(jumlah) filter (where kolom <> '*' and jumlah = 0) over (partition by instansi_kode, " ~ periode ~ ", ukuran, baris) is not null") }}
 )
-{%- endmacro %}
+
+select * from disembunyikan
+{% endmacro %}

@@ -15,20 +15,51 @@
   Complementary suppression: in rounds, each line with exactly one withheld number withholds
   one more — its smallest non-zero cell that is not a margin where it has one (a zero is a weak
   complement: readers may guess it), else a zero, else its smallest margin
-  (ties by name, so the result is deterministic). Lines are fixed in both directions until
+  (ties by name, so the result is deterministic). A zero in a row or column that adds up to 0 is
+  known to every reader: it is never a complement and a withheld one protects nothing. `lemah` is
+  an SQL condition over the relation's columns marking other weak complements, taken only after
+  the strong ones like zeros: a number a bound elsewhere pins (a unit's evaluated staff equal to
+  its headcount cannot move up, so it hides nothing beside a withheld total). Lines are fixed in both directions until
   nothing changes (at most `putaran` rounds, unrolled); a group in which a line still has one
   withheld number after that (no candidate, or not settled in time) is withheld whole. The
   data test `tidak_ada_sel_tersimpul` proves the published pattern on every build.
 
+  `baris_utuh` (the predikat tables): a row whose non-zero cells are all withheld while some of
+  its numbers are shown is withheld whole, zeros and total with it — the zeros beside withheld
+  cells would tell that the row's people are all in those cells (a unit of three rated Baik,
+  its Baik withheld and every other predikat 0). Applied before the first round and in every
+  round; a row still in that state at the end withholds its group. Before the rounds, a row
+  withheld whole gets a partner withheld whole too (macro pasangan_utuh).
+
   returns the relation's rows with `is_disembunyikan`.
 #}
-{% macro sembunyikan_sel(relation, grup, putaran=6) %}
+{% macro sembunyikan_sel(relation, grup, putaran=6, baris_utuh=false, lemah='false') %}
     {%- set g = grup | join(', ') -%}
 
     {%- set kolom_sel = grup + ['baris', 'kolom', 'jumlah', 'is_margin', 'is_tetap', 'is_primer'] -%}
-    with putaran_0 as (
-        select {{ kolom_sel | join(', ') }}, is_primer as is_disembunyikan from {{ relation }}
+    {%- set kolom_dalam = kolom_sel + ['is_nol_pasti', 'is_lemah'] -%}
+    with putaran_awal as (
+        select {{ kolom_sel | join(', ') }}, is_primer as is_disembunyikan, ({{ lemah }}) as is_lemah,
+               jumlah = 0 and (coalesce(sum(jumlah) filter (where kolom <> '*') over (partition by {{ g }}, baris), 0) = 0
+                               or coalesce(sum(jumlah) filter (where baris <> '*') over (partition by {{ g }}, kolom), 0) = 0)
+                                                                           as is_nol_pasti
+        from {{ relation }}
     ),
+    {%- if baris_utuh %}
+    utuh_awal as (
+        select {{ kolom_dalam | join(', ') }},
+               is_disembunyikan or (not is_tetap and {{ baris_terbuka(g) }}) as is_disembunyikan
+        from putaran_awal
+    ),
+    {{ pasangan_utuh('utuh_awal', g, kolom_dalam) }}
+    putaran_0 as (
+        select {{ kolom_dalam | join(', ') }}, is_disembunyikan from pasangan
+    ),
+    {%- else %}
+    putaran_0 as (
+        select {{ kolom_dalam | join(', ') }}, is_disembunyikan from putaran_awal
+    ),
+    {%- endif %}
     {% for i in range(1, putaran + 1) %}
     hitung_{{ i }} as (
         select
@@ -36,17 +67,25 @@
             {{ sel_tersembunyi_segaris(g, 'baris') }} as n_baris,
             {{ sel_tersembunyi_segaris(g, 'kolom') }} as n_kolom,
             row_number() over (partition by {{ g }}, baris
-                               order by is_disembunyikan or is_tetap, is_margin, jumlah = 0, jumlah, kolom) as urut_baris,
+                               order by is_disembunyikan or is_tetap or is_nol_pasti, is_margin, jumlah = 0 or is_lemah,
+                                        jumlah, kolom)
+                                                                           as urut_baris,
             row_number() over (partition by {{ g }}, kolom
-                               order by is_disembunyikan or is_tetap, is_margin, jumlah = 0, jumlah, baris) as urut_kolom
+                               order by is_disembunyikan or is_tetap or is_nol_pasti, is_margin, jumlah = 0 or is_lemah,
+                                        jumlah, baris)
+                                                                           as urut_kolom
+            {%- if baris_utuh %},
+            {{ baris_terbuka(g) }} as is_baris_terbuka
+            {%- endif %}
         from putaran_{{ i - 1 }} p
     ),
     putaran_{{ i }} as (
         select
-            {{ kolom_sel | join(', ') }},
+            {{ kolom_dalam | join(', ') }},
             is_disembunyikan
             or (not is_tetap and n_baris = 1 and urut_baris = 1)
-            or (not is_tetap and n_kolom = 1 and urut_kolom = 1)                as is_disembunyikan
+            or (not is_tetap and n_kolom = 1 and urut_kolom = 1)
+            {% if baris_utuh %}or (not is_tetap and is_baris_terbuka){% endif %}    as is_disembunyikan
         from hitung_{{ i }}
     ),
     {% endfor %}
@@ -54,14 +93,15 @@
         select
             p.*,
             {{ sel_tersembunyi_segaris(g, 'baris') }} as n_baris,
-            {{ sel_tersembunyi_segaris(g, 'kolom') }} as n_kolom
+            {{ sel_tersembunyi_segaris(g, 'kolom') }} as n_kolom,
+            {{ baris_terbuka(g) if baris_utuh else 'false' }} as is_baris_terbuka
         from putaran_{{ putaran }} p
     ),
     tuntas as (
         select
             {{ kolom_sel | join(', ') }},
             is_disembunyikan,
-            bool_or(n_baris = 1 or n_kolom = 1) over (partition by {{ g }})  as is_grup_belum_aman
+            bool_or(n_baris = 1 or n_kolom = 1 or is_baris_terbuka) over (partition by {{ g }}) as is_grup_belum_aman
         from sisa
     )
     select
@@ -71,10 +111,66 @@
 {% endmacro %}
 
 
-{# How many numbers of a cell's line are withheld; a line of one number is no equation and counts 0. #}
+{#
+  How many numbers of a cell's line are withheld; a line of one number is no equation and counts 0,
+  and a withheld zero whose row or column adds up to 0 protects nothing (every reader knows it is 0).
+#}
 {% macro sel_tersembunyi_segaris(grup_sql, arah) -%}
     case when count(*) over (partition by {{ grup_sql }}, {{ arah }}) > 1
-         then count(*) filter (where is_disembunyikan) over (partition by {{ grup_sql }}, {{ arah }}) else 0 end
+         then count(*) filter (where is_disembunyikan and not is_nol_pasti) over (partition by {{ grup_sql }}, {{ arah }})
+         else 0 end
+{%- endmacro %}
+
+
+{#
+  A partner for rows withheld whole (baris_utuh): such a row's people are somewhere among its
+  withheld cells, and the two-per-line complements, scattered over rows whose totals are shown,
+  can add up to pin them to one predikat (a government's head alone in its root unit, every other
+  predikat of the root accounted for by other units). So a group with a row withheld whole and no
+  second one that spreads over two predikat or more withholds one more row whole — the smallest
+  such row (its total below its unit's headcount where that matters: `is_lemah` last) — and each
+  column then holds two rows that can trade their people. Emits the CTEs pasangan_baris, pasangan.
+#}
+{% macro pasangan_utuh(relation, g, kolom_dalam) -%}
+    pasangan_baris as (
+        select
+            r.*,
+            bool_and(is_disembunyikan or is_tetap or is_nol_pasti) over (partition by {{ g }}, baris)
+                and bool_or(is_disembunyikan) over (partition by {{ g }}, baris)
+                and baris <> '*'                                           as is_utuh,
+            count(*) filter (where kolom <> '*' and jumlah > 0) over (partition by {{ g }}, baris) as n_isi,
+            max(jumlah) filter (where kolom = '*') over (partition by {{ g }}, baris) as total_baris,
+            bool_or(kolom = '*' and is_lemah) over (partition by {{ g }}, baris) as is_total_lemah
+        from {{ relation }} r
+    ),
+    pasangan as (
+        select
+            {{ kolom_dalam | join(', ') }},
+            is_disembunyikan or (
+                not is_tetap and not is_nol_pasti
+                and count(*) filter (where kolom = '*' and is_utuh) over (partition by {{ g }}) >= 1
+                and count(*) filter (where kolom = '*' and is_utuh and n_isi >= 2) over (partition by {{ g }}) = 0
+                and baris = first_value(baris) over (
+                    partition by {{ g }}
+                    order by (baris = '*' or is_utuh or n_isi < 2), is_total_lemah, total_baris, baris
+                    rows between unbounded preceding and unbounded following)
+                and baris <> '*' and not is_utuh and n_isi >= 2
+            )                                                              as is_disembunyikan
+        from pasangan_baris
+    ),
+{%- endmacro %}
+
+
+{#
+  A row (all of its cells but its total, kolom '*') in which every non-zero cell is withheld while
+  some number of the row is still shown: the zeros shown beside the withheld cells give the row away
+  (zeros every reader knows, in a column that adds up to 0, and numbers fixed elsewhere do not
+  count as shown).
+#}
+{% macro baris_terbuka(grup_sql) -%}
+    (coalesce(bool_and(is_disembunyikan or jumlah = 0) filter (where kolom <> '*') over (partition by {{ grup_sql }}, baris), true)
+     and coalesce(bool_or(jumlah > 0) filter (where kolom <> '*') over (partition by {{ grup_sql }}, baris), false)
+     and not bool_and(is_disembunyikan or is_nol_pasti or is_tetap) over (partition by {{ grup_sql }}, baris))
 {%- endmacro %}
 
 

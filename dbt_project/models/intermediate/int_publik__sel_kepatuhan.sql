@@ -1,39 +1,59 @@
 {#
   Submission compliance as the public sees it, before it is split into the instansi and the unit
-  table. Three measures, each a partition of a unit's roster (mart_kepatuhan) into YA and TIDAK:
-  with an SKP, evaluated, evaluated on time. Per instansi, period and measure one two-way table —
-  rows the units, columns YA / TIDAK — whose margins are the units' headcounts (column '*') and
-  the instansi's (row '*'); built by macro sel_ya_tidak.
+  table: per instansi, period and measure (with an SKP, evaluated, evaluated on time) one two-way
+  table of the published units (int_publik__unit_terbit) × YA / TIDAK with the headcounts, counts
+  of people (int_pegawai__periode); built by macro sel_ya_tidak: a measure is withheld where the
+  group is small, then complemented.
 
-  The headcounts are shared by the three measures, so they are settled first and alike for all
-  (step `jumlah_pegawai`: a headcount of 1-4 is withheld, then complementary over the instansi);
-  each measure then keeps them fixed. Withheld on their own besides counts of 1-4: the on-time
-  count where the evaluated-but-not-on-time difference (dievaluasi - tepat waktu, both published)
-  would be 1-4. Grain: instansi × periode × ukuran × baris × kolom.
+  "Evaluated" counts the people the predikat table counts (a unit's evaluated staff is its row
+  total there), so its cells take the predikat table's decisions (`paksa`): shown there, shown
+  here; withheld there, withheld here — no number withheld in one table is published in the other.
+  Grain: instansi × periode × ukuran × baris × kolom.
 #}
 {{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
 
-with kepatuhan as (
-    select * from {{ ref('mart_kepatuhan') }}
+with pegawai as (
+    select * from {{ ref('int_pegawai__periode') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
+),
+
+terbit as (
+    select * from {{ ref('int_publik__unit_terbit') }}
     {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
-ukuran as (
-    select instansi_kode, periode, unit_kode, 'punya_skp' as ukuran,
-           jumlah_punya_skp as ya, jumlah_pegawai - jumlah_punya_skp as tidak, false as selisih_kecil
-    from kepatuhan
-    union all
-    select instansi_kode, periode, unit_kode, 'dievaluasi',
-           jumlah_dievaluasi, jumlah_pegawai - jumlah_dievaluasi, false
-    from kepatuhan
-    union all
-    select instansi_kode, periode, unit_kode, 'tepat_waktu',
-           jumlah_tepat_waktu, jumlah_pegawai - jumlah_tepat_waktu,
-           {{ sel_kecil('jumlah_dievaluasi - jumlah_tepat_waktu') }}
-    from kepatuhan
+orang as (
+    select pegawai.*, terbit.unit_terbit_kode as baris
+    from pegawai
+    join terbit
+        on terbit.instansi_kode = pegawai.instansi_kode
+        and terbit.periode = pegawai.periode
+        and terbit.unit_kode = pegawai.unit_kode
 ),
 
-{{ sel_ya_tidak('kepatuhan', 'periode', ['punya_skp', 'dievaluasi', 'tepat_waktu']) }}
+ukuran as (
+    select instansi_kode, periode, 'punya_skp' as ukuran, baris,
+           count(*) filter (where is_punya_skp) as ya, count(*) as pegawai
+    from orang group by 1, 2, 3, 4
+    union all
+    select instansi_kode, periode, 'dievaluasi', baris, count(*) filter (where is_dievaluasi), count(*)
+    from orang group by 1, 2, 3, 4
+    union all
+    select instansi_kode, periode, 'tepat_waktu', baris, count(*) filter (where is_tepat_waktu), count(*)
+    from orang group by 1, 2, 3, 4
+),
+
+predikat as (
+    -- the evaluated staff of each row, as the predikat table decided (over its regimes)
+    select instansi_kode, periode, 'dievaluasi' as ukuran, baris, bool_or(is_disembunyikan) as is_disembunyikan
+    from {{ ref('int_publik__sel_predikat') }}
+    where kolom = '*' {% if is_incremental() %}and {{ pada_periode_dijalankan('periode') }}{% endif %}
+    group by 1, 2, 3, 4
+),
+
+final as (
+    {{ sel_ya_tidak('ukuran', 'periode', paksa='predikat') }}
+)
 
 select * from final

@@ -1,29 +1,43 @@
 {#
   The predikat distribution as the public sees it, before it is split into the instansi and the
-  unit table: per instansi, period and regime one two-way table — rows the evaluated units (an
-  employee outside every unit with an organisation predikat counts under his own unit, as in
-  mart_kepatuhan), columns the regime's predikat — with its margins: each unit's total (column
-  '*'), each predikat's total over the instansi (row '*') and the instansi's total ('*', '*').
+  unit table: per instansi, period and regime one two-way table — rows the published units
+  (int_publik__unit_terbit: small units within their parent), columns the regime's predikat — with
+  its margins: each unit's total (column '*'), each predikat's total over the instansi (row '*')
+  and the instansi's total ('*', '*'). Counts are of people (int_pegawai__periode: one predikat per
+  employee and period, the one of the evaluation that speaks for him), and every published unit has
+  a row, also with nobody evaluated: a row's total is the unit's evaluated staff of the compliance
+  table, the same people.
 
-  Withheld on their own (primary): counts of 1 to var('min_cell_size') - 1, and a cell that
-  holds a whole row of five or more — it would tell every member of that unit his predikat
-  (UU 14/2008 Ps. 17 h 4 exempts an individual's evaluation). Then complementary suppression
-  (macro sembunyikan_sel), so no withheld number follows from the others and the totals.
-  `urutan` orders a regime's predikat (null for margins). Grain: instansi × periode × regime × baris × kolom.
+  Withheld on their own (primary): counts of 1 to var('min_cell_size') - 1; a cell that holds its
+  whole row (everybody of the unit in one predikat would tell each member his predikat: UU 14/2008
+  Ps. 17 h 4); and the total of a unit whose group is too small for its process facts (fewer than
+  var('publik_min_kelompok') people: how many of them were evaluated is withheld in the compliance
+  table, so here too). Where the whole instansi was evaluated (or nobody was), every row's total
+  is its headcount, published in the compliance table: the totals are then fixed and shown. Then complementary suppression with whole rows (macro sembunyikan_sel,
+  baris_utuh): no withheld number follows from the others and the totals, and no row shows zeros
+  beside withheld cells that hold all its people. `urutan` orders a regime's predikat (null for
+  margins). Grain: instansi × periode × regime × baris × kolom.
 #}
 {{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
 
-with evaluasi as (
-    select
-        instansi_kode,
-        periode,
-        regime,
-        coalesce(unit_dinilai_kode, unit_kode, '(tanpa unit)')             as unit_kode,
-        predikat_dihitung                                                  as predikat
-    from {{ ref('fct_evaluasi_kinerja') }}
-    where predikat_dihitung is not null
-    {% if is_incremental() %}and {{ pada_periode_dijalankan('periode') }}{% endif %}
+with pegawai as (
+    select * from {{ ref('int_pegawai__periode') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode_pengiriman') }}{% endif %}
+),
+
+terbit as (
+    select * from {{ ref('int_publik__unit_terbit') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
+),
+
+orang as (
+    select pegawai.instansi_kode, pegawai.periode, terbit.unit_terbit_kode as baris, pegawai.regime, pegawai.predikat
+    from pegawai
+    join terbit
+        on terbit.instansi_kode = pegawai.instansi_kode
+        and terbit.periode = pegawai.periode
+        and terbit.unit_kode = pegawai.unit_kode
 ),
 
 kategori as (
@@ -32,27 +46,34 @@ kategori as (
     select 'PP30_2019', predikat, (row_number() over (order by nilai_min desc))::int from {{ ref('pita_nilai_pp30_2019') }}
 ),
 
-unit_periode as (
-    select distinct instansi_kode, periode, regime, unit_kode from evaluasi
+kelompok as (
+    -- every published unit and its headcount (the group of its process facts)
+    select instansi_kode, periode, baris, count(*) as jumlah_pegawai from orang group by 1, 2, 3
+),
+
+regime as (
+    select distinct instansi_kode, periode, regime from orang where predikat is not null
+),
+
+hitungan as (
+    select instansi_kode, periode, regime, baris, predikat, count(*) as jumlah
+    from orang
+    where predikat is not null
+    group by 1, 2, 3, 4, 5
 ),
 
 isi as (
-    select
-        unit_periode.instansi_kode,
-        unit_periode.periode,
-        unit_periode.regime,
-        unit_periode.unit_kode                                             as baris,
-        kategori.predikat                                                  as kolom,
-        count(evaluasi.predikat)                                           as jumlah
-    from unit_periode
-    inner join kategori on kategori.regime = unit_periode.regime
-    left join evaluasi
-        on evaluasi.instansi_kode = unit_periode.instansi_kode
-        and evaluasi.periode = unit_periode.periode
-        and evaluasi.regime = unit_periode.regime
-        and evaluasi.unit_kode = unit_periode.unit_kode
-        and evaluasi.predikat = kategori.predikat
-    group by 1, 2, 3, 4, 5
+    select kelompok.instansi_kode, kelompok.periode, regime.regime, kelompok.baris,
+           kategori.predikat as kolom, coalesce(hitungan.jumlah, 0) as jumlah
+    from kelompok
+    join regime on regime.instansi_kode = kelompok.instansi_kode and regime.periode = kelompok.periode
+    join kategori on kategori.regime = regime.regime
+    left join hitungan
+        on hitungan.instansi_kode = kelompok.instansi_kode
+        and hitungan.periode = kelompok.periode
+        and hitungan.regime = regime.regime
+        and hitungan.baris = kelompok.baris
+        and hitungan.predikat = kategori.predikat
 ),
 
 dengan_margin as (
@@ -67,25 +88,50 @@ dengan_margin as (
                             (instansi_kode, periode, regime))
 ),
 
+ukuran_kelompok as (
+    -- each row's headcount; a small group's evaluated count is withheld unless the whole instansi
+    -- was evaluated (or nobody was): then it follows from the instansi's
+    select kelompok.instansi_kode, kelompok.periode, kelompok.baris, kelompok.jumlah_pegawai,
+           instansi.jumlah_dinilai in (0, instansi.jumlah_pegawai) as is_seragam
+    from (select instansi_kode, periode, baris, jumlah_pegawai from kelompok
+          union all
+          select instansi_kode, periode, '*', sum(jumlah_pegawai) from kelompok group by 1, 2) as kelompok
+    join (select instansi_kode, periode, count(*) as jumlah_pegawai, count(predikat) as jumlah_dinilai
+          from orang group by 1, 2) as instansi
+        on instansi.instansi_kode = kelompok.instansi_kode and instansi.periode = kelompok.periode
+),
+
 sel as (
     select
-        instansi_kode,
-        periode,
-        regime,
-        baris,
-        kolom,
-        jumlah,
-        baris = '*' or kolom = '*'                                         as is_margin,
-        false                                                              as is_tetap,
-        {{ sel_kecil('jumlah') }}
-        or (kolom <> '*' and jumlah >= {{ var('min_cell_size', 5) }}
-            and jumlah = sum(jumlah) filter (where kolom <> '*') over (partition by instansi_kode, periode, regime, baris))
-                                                                           as is_primer
+        dengan_margin.instansi_kode,
+        dengan_margin.periode,
+        dengan_margin.regime,
+        dengan_margin.baris,
+        dengan_margin.kolom,
+        dengan_margin.jumlah,
+        dengan_margin.baris = '*' or dengan_margin.kolom = '*'              as is_margin,
+        -- where the whole instansi was evaluated (or nobody was), a row's total is its headcount,
+        -- which the compliance table shows: a known number, never withheld
+        dengan_margin.kolom = '*' and ukuran_kelompok.is_seragam           as is_tetap,
+        not (dengan_margin.kolom = '*' and ukuran_kelompok.is_seragam) and (
+        {{ sel_kecil('dengan_margin.jumlah') }}
+        or (dengan_margin.kolom <> '*' and dengan_margin.jumlah > 0
+            and dengan_margin.jumlah = sum(dengan_margin.jumlah) filter (where dengan_margin.kolom <> '*')
+                over (partition by dengan_margin.instansi_kode, dengan_margin.periode, dengan_margin.regime, dengan_margin.baris))
+        or (dengan_margin.kolom = '*' and ukuran_kelompok.jumlah_pegawai < {{ var('publik_min_kelompok') }}))
+                                                                           as is_primer,
+        -- a unit whose staff were all evaluated is a weak complement for a withheld total: its
+        -- total cannot be larger than its headcount, which the compliance table shows
+        dengan_margin.kolom = '*' and dengan_margin.jumlah >= ukuran_kelompok.jumlah_pegawai as is_lemah
     from dengan_margin
+    join ukuran_kelompok
+        on ukuran_kelompok.instansi_kode = dengan_margin.instansi_kode
+        and ukuran_kelompok.periode = dengan_margin.periode
+        and ukuran_kelompok.baris = dengan_margin.baris
 ),
 
 disembunyikan as (
-    {{ sembunyikan_sel('sel', ['instansi_kode', 'periode', 'regime']) }}
+    {{ sembunyikan_sel('sel', ['instansi_kode', 'periode', 'regime'], putaran=10, baris_utuh=true, lemah='is_lemah') }}
 ),
 
 final as (

@@ -1,7 +1,8 @@
 {#
-  The predikat distribution per evaluated unit, as published: the unit rows of
-  int_publik__sel_predikat (small cells and their complements withheld together with the
-  instansi table). Unit names from the latest roster of units. No NIP, no names of people.
+  The predikat distribution per published unit: the unit rows of int_publik__sel_predikat (small
+  cells, whole rows and their complements withheld together with the instansi table and the
+  compliance tables); a unit too small for a row of its own is published within its parent, named
+  in unit_digabung. Unit names from the latest roster of units. No NIP, no names of people.
 #}
 {#- `not materialized`: each cell is joined to its row's total with the table's own statistics (a
     materialised CTE has none, and at 643 governments the planner looped over 80,000 cells twice: 110 s) #}
@@ -14,17 +15,24 @@ unit as (
     select * from {{ ref('int_unit_kerja__terkini') }}
 ),
 
+digabung as (
+    {{ unit_digabung(ref('int_publik__unit_terbit'), 'periode') }}
+),
+
 final as (
     select
         sel.instansi_kode::text                                            as instansi_kode,
         sel.baris::text                                                    as unit_kode,
         coalesce(unit.unit_nama, sel.baris)::text                          as unit_nama,
+        digabung.unit_digabung::text                                       as unit_digabung,
         {{ predikat_publik_kolom('jumlah_dinilai_unit') }}
     from sel
     inner join sel as total
         on total.instansi_kode = sel.instansi_kode and total.periode = sel.periode
         and total.regime = sel.regime and total.baris = sel.baris and total.kolom = '*'
     left join unit on unit.instansi_kode = sel.instansi_kode and unit.unit_kode = sel.baris
+    left join digabung
+        on digabung.instansi_kode = sel.instansi_kode and digabung.periode = sel.periode and digabung.unit_kode = sel.baris
     where sel.kolom <> '*'
 )
 

@@ -1,7 +1,8 @@
 {#
-  Competence development per OPD, year to date at each month, as published: the unit rows of
-  int_publik__sel_pelatihan (withheld together with the instansi table). Unit names from the
-  latest roster of units.
+  Competence development per published OPD, year to date at each month: the unit rows of
+  int_publik__sel_pelatihan (withheld together with the instansi table); an OPD too small for a
+  row of its own is published within the government's root, named in unit_digabung. Unit names
+  from the latest roster of units.
 #}
 with sel as (
     select * from {{ ref('int_publik__sel_pelatihan') }}
@@ -12,16 +13,23 @@ unit as (
     select * from {{ ref('int_unit_kerja__terkini') }}
 ),
 
+digabung as (
+    {{ unit_digabung(ref('int_publik__opd_terbit'), 'bulan') }}
+),
+
 final as (
     select
         sel.instansi_kode::text                                            as instansi_kode,
         sel.baris::text                                                    as unit_kode,
         coalesce(unit.unit_nama, sel.baris)::text                          as unit_nama,
+        max(digabung.unit_digabung)::text                                  as unit_digabung,
         left(sel.bulan, 4)::integer                                        as tahun,
         sel.bulan::text                                                    as bulan_laporan,
         {{ ya_tidak_publik_kolom(['terlatih', 'memenuhi_standar']) }}
     from sel
     left join unit on unit.instansi_kode = sel.instansi_kode and unit.unit_kode = sel.baris
+    left join digabung
+        on digabung.instansi_kode = sel.instansi_kode and digabung.bulan = sel.bulan and digabung.unit_kode = sel.baris
     group by sel.instansi_kode, sel.baris, unit.unit_nama, sel.bulan
 )
 
