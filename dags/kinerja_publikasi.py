@@ -4,8 +4,9 @@ Thin wiring: scheduled on the Airflow Asset `kinerja_marts`, which kinerja_bulan
 updates with the month in its event. Publishes every month of the events that triggered the
 run (a backfill may queue several), or the `period` param of a manual run, and every later month
 already published (its trend table shows the earlier months: a corrected re-delivery changes
-them); each month through `etl.publish.publish` (`kinerja publish --period` does one month from
-the command line).
+them); each month through `etl.publish.publish` — built aside, scanned for personal data, audited
+with the months before it for what its numbers tell of the withheld ones, swapped in — one at a
+time, oldest first (`kinerja publish --period` does one month from the command line).
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def months_to_publish() -> list[str]:
     return packages_to_publish(sorted(months))
 
 
-@task(map_index_template="{{ period }}", retries=RETRIES, retry_delay=RETRY_DELAY)
+# one month at a time, oldest first (the months come sorted; the scheduler starts mapped tasks in
+# index order): each month's disclosure audit reads the packages before it as finally published
+@task(map_index_template="{{ period }}", retries=RETRIES, retry_delay=RETRY_DELAY, max_active_tis_per_dagrun=1)
 def publish(period: str) -> list[dict]:
     from etl.publish import publish as write_open_data
 

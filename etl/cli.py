@@ -160,35 +160,57 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
 
 
 @app.command()
-def publish(period: str = typer.Option(None, help="Month to publish, YYYY-MM (default: the latest complete month).")):
-    """Write open-data/<period>/ from the public tables."""
+def publish(
+    period: str = typer.Option(None, help="Month to publish, YYYY-MM (default: the latest complete month)."),
+    all_months: bool = typer.Option(False, "--all", help="Republish every month already published, oldest first "
+                                    "(after the disclosure rules change: each month is audited with the ones before it)."),
+):
+    """Write open-data/<period>/ from the public tables, after the privacy scan and the disclosure audit."""
     from etl.config import check_period
-    from etl.publish import publish as write_open_data
+    from etl.publish import published_periods, publish_with_report, utility
 
     with clear_errors():
-        period = check_period(period or latest_complete_month())
-        written = write_open_data(period)
-        for item in written:
-            rows = f"  ({item['rows']} rows)" if item["rows"] is not None else ""
-            console.print(f"{item['path']}{rows}", soft_wrap=True, markup=False)
-        console.print("privacy scan of the package: nothing found")
+        if all_months:
+            if period:
+                fail("give either --period or --all, not both")
+            months = published_periods()
+            if not months:
+                fail("no month is published yet: publish one with --period")
+        else:
+            months = [check_period(period or latest_complete_month())]
+        for month in months:
+            done = publish_with_report(month)
+            if not all_months:
+                for item in done.files:
+                    rows = f"  ({item['rows']} rows)" if item["rows"] is not None else ""
+                    console.print(f"{item['path']}{rows}", soft_wrap=True, markup=False)
+            console.print(f"{month}: privacy scan found nothing; disclosure audit: {done.audit.withheld:,} withheld "
+                          f"number(s) solved in {done.audit.solved:,} linear programs ({done.audit.seconds:.1f} s), none "
+                          f"narrowed too far; {utility.describe(done.utility)}", soft_wrap=True, markup=False)
 
 
 @app.command("privacy-scan")
-def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<period>/ (YYYY-MM).")):
-    """Look for personal data and unsuppressed small cells in the publik schema (and a package)."""
+def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<period>/ (YYYY-MM) and audit it with "
+                                            "the packages before it.")):
+    """Look for personal data and unsuppressed small cells in the publik schema (and a package, with
+    the disclosure audit of what its numbers and the earlier packages' tell of every withheld one)."""
     from etl.config import check_period, open_data_dir
-    from etl.publish import min_cell_size, privacy
+    from etl.publish import disclosure, min_cell_size, predecessors, privacy, protection
 
     with clear_errors():
-        findings = privacy.scan_schema("publik", min_cell_size())
+        findings = privacy.scan_schema("publik", min_cell_size(), min_kelompok=protection().min_kelompok)
         if period:
-            findings += privacy.scan_folder(open_data_dir() / check_period(period), min_cell_size())
+            period = check_period(period)
+            folder = open_data_dir() / period
+            if not (folder / "SHA256SUMS").exists():
+                fail(f"open-data/{period} is not published")
+            findings += privacy.scan_folder(folder, min_cell_size(), min_kelompok=protection().min_kelompok)
+            findings += disclosure.audit_folders(period, folder, predecessors(period), protection()).findings
         for finding in findings:
             console.print(str(finding), soft_wrap=True, markup=False)
         if findings:
             fail(f"{len(findings)} finding(s)")
-        console.print("privacy scan: nothing found")
+        console.print("privacy scan: nothing found" + ("; disclosure audit: nothing narrowed too far" if period else ""))
 
 
 @app.command()

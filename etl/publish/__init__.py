@@ -8,10 +8,13 @@
   its page for complaints and service times;
 - SHA256SUMS over every file.
 The same warehouse gives byte-identical files. The package is built in a staging folder,
-scanned for personal data and unsuppressed small cells (etl/publish/privacy.py) — a finding
-refuses the publication — and only then put where readers look, in one step: open-data/<period>
-is a symbolic link to the package's folder under open-data/.versions/, swapped atomically, so a
-reader sees the old package or the new one, never half of one.
+scanned for personal data and unsuppressed small cells (etl/publish/privacy.py) and audited
+for what a reader could derive about every withheld number from it and the earlier packages
+still published (etl/publish/disclosure.py) — a finding of either refuses the publication — and
+only then put where readers look, in one step: open-data/<period> is a symbolic link to the
+package's folder under open-data/.versions/, swapped atomically, so a reader sees the old package
+or the new one, never half of one. How much it tells — the share of headline numbers published —
+goes into its metadata (etl/publish/utility.py).
 
 One publication of a period at a time: the next waits for the lock on
 open-data/.staging/<period>.lock (released by the operating system when its holder dies), and
@@ -27,6 +30,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,7 +38,7 @@ import pandas as pd
 import yaml
 
 from etl.config import PERIOD_RE, check_period, dbt_project_dir, open_data_dir
-from etl.publish import files, html, privacy
+from etl.publish import disclosure, files, html, privacy, utility
 from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
 from etl.publish.tables import TABLES, Manifest, read
 
@@ -46,10 +50,28 @@ class PublishError(RuntimeError):
     """The package could not be published; nothing changed where readers look."""
 
 
+def _vars() -> dict:
+    return yaml.safe_load((dbt_project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
 def min_cell_size() -> int:
     """The suppression threshold dbt used (dbt_project.yml vars.min_cell_size)."""
-    project = yaml.safe_load((dbt_project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["min_cell_size"])
+    return int(_vars()["min_cell_size"])
+
+
+def protection() -> disclosure.Protection:
+    """The disclosure settings dbt suppressed with, as the audit applies them (dbt_project.yml vars)."""
+    found = _vars()
+    return disclosure.Protection(int(found["audit_lebar_minimum"]), int(found["publik_min_kelompok"]),
+                                 int(found["min_cell_size"]))
+
+
+@dataclass
+class Publication:
+    """What publishing a month did: the files, how much they tell, and the audit's figures."""
+    files: list[dict]
+    utility: dict
+    audit: disclosure.Result
 
 
 def _sha256(data: bytes) -> str:
@@ -90,7 +112,8 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
         put(f"{table.file}.parquet", files.to_parquet(columns, rows), "Parquet", table, len(rows))
         frames[table.file] = _frame(columns, rows)
 
-    put("datapackage.json", _json(datapackage(period, config, manifest, written)), "JSON")
+    told = utility.utility(folder)
+    put("datapackage.json", _json(datapackage(period, config, manifest, written, told)), "JSON")
     instansi = {}
     for name in ("distribusi_predikat", "kepatuhan", "ikm_unit_layanan"):
         frame = frames[name]
@@ -115,7 +138,7 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
                    else "Metadata Frictionless Data Package"} for w in written],
     })
     put("index.html", report.encode("utf-8"), "HTML")
-    put("ckan.json", _json(ckan_package(period, config, manifest, written)), "JSON")
+    put("ckan.json", _json(ckan_package(period, config, manifest, written, told)), "JSON")
     sums = "".join(f"{w.sha256}  {w.name}\n" for w in sorted(written, key=lambda w: w.name))
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return written
@@ -176,24 +199,53 @@ def _only_publication(period: str) -> Iterator[Path]:
         yield staging_root
 
 
+def predecessors(period: str) -> dict[str, Path]:
+    """The packages of the months before `period` a reader can still download (month -> folder)."""
+    root = open_data_dir()
+    return {month: (root / month).resolve() for month in published_periods() if month < period}
+
+
 def publish(period: str) -> list[dict]:
     """Write open-data/<period>/ from the publik schema. Returns the files written."""
+    return publish_with_report(period).files
+
+
+def publish_with_report(period: str) -> Publication:
+    """Write open-data/<period>/ from the publik schema; what was written, how much it tells, and
+    what the disclosure audit solved."""
     period = check_period(period)
     with _only_publication(period) as staging_root:
         return _publish(period, staging_root / f"{period}-{os.getpid()}")
 
 
-def _publish(period: str, staged: Path) -> list[dict]:
+def _publish(period: str, staged: Path) -> Publication:
     staged.mkdir()
     try:
         written = build_package(period, staged)
-        findings = privacy.scan_folder(staged, min_cell_size())
+        findings = privacy.scan_folder(staged, min_cell_size(), min_kelompok=protection().min_kelompok)
         if findings:
             listed = "; ".join(str(f) for f in findings[:10])
             raise PublishError(f"the privacy scan refused open-data/{period}: {len(findings)} finding(s): {listed}")
+        audit = audit_package(period, staged)
         public = _swap_in(period, staged)
     finally:
         if staged.exists():
             shutil.rmtree(staged)
-    return [{"table": w.table.model if w.table else None, "path": str(public / w.name), "format": w.format,
-             "rows": w.rows, "sha256": w.sha256} for w in written]
+    files_written = [{"table": w.table.model if w.table else None, "path": str(public / w.name), "format": w.format,
+                      "rows": w.rows, "sha256": w.sha256} for w in written]
+    return Publication(files_written, utility.utility(public), audit)
+
+
+def audit_package(period: str, folder: Path) -> disclosure.Result:
+    """The disclosure audit of a month's package with its predecessors; raises PublishError naming
+    the withheld numbers a reader could narrow too far."""
+    earlier = predecessors(period)
+    result = disclosure.audit_folders(period, folder, earlier, protection())
+    if result.findings:
+        listed = "; ".join(str(f) for f in result.findings[:10])
+        older = [f for f in result.findings if not f.where.startswith(f"{period}/")]
+        hint = (" (a finding in an earlier month's package: republish the earlier months first, oldest first, "
+                "with `kinerja publish --all`)") if older else ""
+        raise PublishError(f"the disclosure audit refused open-data/{period}: {len(result.findings)} withheld "
+                           f"number(s) a reader could narrow too far{hint}: {listed}")
+    return result

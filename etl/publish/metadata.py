@@ -50,7 +50,7 @@ def _field(column: Column) -> dict:
     return field
 
 
-def datapackage(period: str, config: dict, manifest: Manifest, files: list[WrittenFile]) -> dict:
+def datapackage(period: str, config: dict, manifest: Manifest, files: list[WrittenFile], told: dict) -> dict:
     resources = []
     for written in files:
         if written.format != "CSV":
@@ -84,11 +84,13 @@ def datapackage(period: str, config: dict, manifest: Manifest, files: list[Writt
         "licenses": [{"name": license_["id"], "path": license_["path"], "title": license_["title"]}],
         "contributors": [{"title": config["organization"]["title"], "role": "publisher"}],
         "keywords": list(config["tags"]),
+        # how much the package tells: headline numbers published per level (etl/publish/utility.py)
+        "utilitas": {level: told[level] for level in ("instansi", "unit")},
         "resources": resources,
     }
 
 
-def ckan_package(period: str, config: dict, manifest: Manifest, files: list[WrittenFile]) -> dict:
+def ckan_package(period: str, config: dict, manifest: Manifest, files: list[WrittenFile], told: dict) -> dict:
     base = config.get("base_url")
     resources = []
     for written in files:
@@ -110,7 +112,10 @@ def ckan_package(period: str, config: dict, manifest: Manifest, files: list[Writ
         "tahun": period[:4],
         "judul_indikator": "; ".join(manifest.meta(t.model).get("judul", t.file)
                                      for t in dict.fromkeys(w.table for w in files if w.table)),
-        "sel_kecil_disembunyikan": "jumlah 1-4 dan sel pelengkap (penyembunyian primer dan pelengkap)",
+        "sel_kecil_disembunyikan": ("predikat: jumlah 1-4, baris yang seluruhnya satu predikat, dan sel pelengkap; "
+                                    "kepatuhan dan pelatihan: kelompok kurang dari 10 orang; unit kecil digabung ke induknya"),
+        **{f"utilitas_{level}": f"{told[level]['published']} dari {told[level]['total']} angka utama diterbitkan"
+           for level in ("instansi", "unit")},
     }
     return {
         "name": f"{config['name']}-{period}",

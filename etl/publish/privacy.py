@@ -8,7 +8,17 @@ and the HTML report) for:
 - `nama-pegawai`    a value that is or contains the name of an employee of the warehouse;
 - `teks-bebas`      free text: a survey respondent's saran or a complaint's uraian, or any value long enough to be
                     prose rather than a label;
-- `sel-kecil`       a count (a column named jumlah…) of 1 to min_cell_size - 1.
+- `sel-kecil`       a count of people by predikat, of complaints, respondents or service requests
+                    (or, in a table the scan does not know, any column named jumlah…) of 1 to
+                    min_cell_size - 1;
+- `kelompok-kecil`  a process fact (has an SKP, evaluated, on time, trained) shown for a group of
+                    fewer than publik_min_kelompok people, other than none or all of them;
+- `kelompok-predikat` a predikat row that shows zeros beside withheld cells holding all its people,
+                    or shows its people all in one predikat;
+- `selisih-antar-tabel` a unit's (or a government's) evaluated staff withheld in one table and
+                    shown in the other (the predikat table's total, the compliance table's count).
+The disclosure audit (etl/publish/disclosure.py) goes further: what every combination of the
+published numbers, of this package and the earlier ones, tells of each withheld number.
 Personal data never leaves the warehouse (UU 27/2022; UU 14/2008 Ps. 17 h 4, domain.md §5.3):
 `kinerja publish` runs this scan on the package before putting it where readers look, and
 refuses to publish when it finds anything.
@@ -99,11 +109,31 @@ def _windows(value: str) -> set[str]:
     return out
 
 
+# how each public table's counts are protected (by file name; the table is pub_<file>): small
+# counts withheld, or process facts withheld for small groups (the group's size column, the counts)
+SMALL_COUNTS = {
+    "distribusi_predikat": ("jumlah_pegawai",),
+    "distribusi_predikat_unit": ("jumlah_pegawai",),
+    "pengaduan_unit": ("jumlah_pengaduan", "jumlah_online", "jumlah_forum", "jumlah_tatap_muka"),
+    "ikm_unit_layanan": ("jumlah_responden",),
+    "waktu_layanan": ("jumlah_transaksi",),
+}
+GROUP_COUNTS = {
+    "kepatuhan": ("jumlah_pegawai", ("jumlah_punya_skp", "jumlah_dievaluasi", "jumlah_tepat_waktu")),
+    "kepatuhan_unit": ("jumlah_pegawai", ("jumlah_punya_skp", "jumlah_dievaluasi", "jumlah_tepat_waktu")),
+    "pelatihan": ("jumlah_pegawai", ("jumlah_terlatih", "jumlah_memenuhi_standar")),
+    "pelatihan_unit": ("jumlah_pegawai", ("jumlah_terlatih", "jumlah_memenuhi_standar")),
+}
+# tables whose other counts are no count of people of their own (totals of the tables above)
+NO_SMALL_COUNTS = {"tren_bulanan", "capaian_iku"}
+
+
 class Scan:
     """Collects the values of everything scanned, then judges them together."""
 
-    def __init__(self, min_cell_size: int = 5):
+    def __init__(self, min_cell_size: int = 5, min_kelompok: int = 10):
         self.min_cell_size = min_cell_size
+        self.min_kelompok = min_kelompok
         self.findings: list[Finding] = []
         self._texts: list[tuple[str, str]] = []  # (where, value)
 
@@ -112,12 +142,35 @@ class Scan:
         if PERSONAL_COLUMN.search(lowered) and not ORGANISATION_NAME.match(lowered) and not lowered.startswith("jumlah_"):
             self.findings.append(Finding(where, "kolom-pribadi", f"column {name!r} names personal data"))
 
+    def row(self, where: str, table: str, row: dict) -> None:
+        """A row of a table: each value, and the table's rule for its counts."""
+        for column, value in row.items():
+            self.value(where, column, value)
+        small = SMALL_COUNTS.get(table)
+        group = GROUP_COUNTS.get(table)
+        if group is not None:
+            size = row.get(group[0])
+            for column in group[1]:
+                count = row.get(column)
+                if (isinstance(count, int) and isinstance(size, int) and size < self.min_kelompok
+                        and count not in (0, size)):
+                    self.findings.append(Finding(f"{where}, {column}", "kelompok-kecil",
+                                                 f"{count} of a group of {size} people is shown (below "
+                                                 f"{self.min_kelompok}, only none or all may be)"))
+            return
+        if table in NO_SMALL_COUNTS:
+            return
+        for column, value in row.items():
+            if small is not None and column not in small:
+                continue
+            if (isinstance(value, int) and not isinstance(value, bool) and column.lower().startswith("jumlah")
+                    and 1 <= value < self.min_cell_size):
+                self.findings.append(Finding(f"{where}, {column}", "sel-kecil",
+                                             f"count {value} is below {self.min_cell_size} and not withheld"))
+
     def value(self, where: str, column: str, value) -> None:
         if value is None or isinstance(value, bool):
             return
-        if isinstance(value, int) and column.lower().startswith("jumlah") and 1 <= value < self.min_cell_size:
-            self.findings.append(Finding(f"{where}, {column}", "sel-kecil",
-                                         f"count {value} is below {self.min_cell_size} and not withheld"))
         text = str(value)
         if IDENTITY_NUMBER.search(text):
             self.findings.append(Finding(f"{where}, {column}", "nomor-identitas",
@@ -151,9 +204,10 @@ class Scan:
         return sorted(set(self.findings), key=lambda f: (f.where, f.rule, f.detail))
 
 
-def scan_schema(schema: str = "publik", min_cell_size: int = 5, known: Known | None = None) -> list[Finding]:
+def scan_schema(schema: str = "publik", min_cell_size: int = 5, known: Known | None = None,
+                min_kelompok: int = 10) -> list[Finding]:
     """Every column and every value of every table in the schema."""
-    scan = Scan(min_cell_size)
+    scan = Scan(min_cell_size, min_kelompok)
     with warehouse.connect() as conn:
         tables = [r[0] for r in conn.execute(
             "select table_name from information_schema.tables where table_schema = %s order by 1", (schema,))]
@@ -163,8 +217,7 @@ def scan_schema(schema: str = "publik", min_cell_size: int = 5, known: Known | N
             for name in names:
                 scan.column(f"{schema}.{table}", name)
             for number, row in enumerate(cursor, start=1):
-                for name, value in zip(names, row):
-                    scan.value(f"{schema}.{table} row {number}", name, value)
+                scan.row(f"{schema}.{table} row {number}", table.removeprefix("pub_"), dict(zip(names, row)))
     return scan.finish(known)
 
 
@@ -182,9 +235,10 @@ def _typed_csv_value(text: str):
     return int(text) if re.fullmatch(r"-?\d{1,9}", text) else text
 
 
-def scan_folder(folder: Path, min_cell_size: int = 5, known: Known | None = None) -> list[Finding]:
-    """Every file of an open-data package."""
-    scan = Scan(min_cell_size)
+def scan_folder(folder: Path, min_cell_size: int = 5, known: Known | None = None,
+                min_kelompok: int = 10) -> list[Finding]:
+    """Every file of an open-data package, and its tables against each other."""
+    scan = Scan(min_cell_size, min_kelompok)
     for path in sorted(Path(folder).iterdir()):
         where = path.name
         if path.suffix == ".csv":
@@ -194,9 +248,8 @@ def scan_folder(folder: Path, min_cell_size: int = 5, known: Known | None = None
                 for name in header:
                     scan.column(where, name)
                 for number, row in enumerate(reader, start=2):
-                    for name, text in zip(header, row):
-                        if text != "":
-                            scan.value(f"{where} line {number}", name, _typed_csv_value(text))
+                    scan.row(f"{where} line {number}", path.stem,
+                             {name: _typed_csv_value(text) for name, text in zip(header, row) if text != ""})
         elif path.suffix == ".parquet":
             table = pq.read_table(path)
             for name in table.column_names:
@@ -211,7 +264,66 @@ def scan_folder(folder: Path, min_cell_size: int = 5, known: Known | None = None
             parser.feed(path.read_text(encoding="utf-8"))
             for number, text in enumerate(parser.parts, start=1):
                 scan.text(f"{where} text {number}", text)
+    scan.findings += across_tables(Path(folder))
     return scan.finish(known)
+
+
+def _csv_rows(path: Path) -> list[tuple[int, dict]]:
+    if not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(enumerate(csv.DictReader(fh), start=2))
+
+
+def across_tables(folder: Path) -> list[Finding]:
+    """What a reader sees by setting a package's tables side by side: a predikat row that gives its
+    people away (zeros beside its withheld cells — unless every reader knows the zero: its column
+    adds up to 0 —, or all its people in one shown predikat), and a unit's evaluated staff withheld
+    in one table but shown in the other."""
+    findings = []
+    totals: dict[tuple, list] = {}   # (instansi, periode, baris) -> [(where, total)] over regimes
+    column_totals = {}
+    for number, r in _csv_rows(folder / "distribusi_predikat.csv"):
+        column_totals[(r["instansi_kode"], r["periode"], r["regime"], r["predikat"])] = r["jumlah_pegawai"]
+    for file, unit in (("distribusi_predikat", None), ("distribusi_predikat_unit", "unit_kode")):
+        rows: dict[tuple, list] = {}
+        for number, r in _csv_rows(folder / f"{file}.csv"):
+            baris = r[unit] if unit else "*"
+            rows.setdefault((r["instansi_kode"], r["periode"], r["regime"], baris), []).append((number, r))
+        total_column = "jumlah_dinilai_unit" if unit else "jumlah_dinilai"
+        for (instansi, periode, regime, baris), members in rows.items():
+            where = f"{file}.csv line {members[0][0]}"
+            who = "the government" if baris == "*" else f"unit {baris}"
+            cells = [(r["predikat"], r["jumlah_pegawai"]) for _, r in members]
+            shown = [(p, int(v)) for p, v in cells if v != ""]
+            withheld = [p for p, v in cells if v == ""]
+            informative_zeros = [p for p, v in shown if v == 0
+                                 and (baris == "*" or column_totals.get((instansi, periode, regime, p)) not in ("0",))]
+            if withheld and not any(v > 0 for _, v in shown) and informative_zeros:
+                findings.append(Finding(where, "kelompok-predikat",
+                                        f"{who} ({instansi}, {periode}) shows 0 beside its withheld "
+                                        f"{', '.join(withheld)}: its people are all there"))
+            if not withheld and sum(1 for _, v in shown if v > 0) == 1:
+                only = next(p for p, v in shown if v > 0)
+                findings.append(Finding(where, "kelompok-predikat",
+                                        f"every evaluated employee of {who} ({instansi}, {periode}) is shown as {only}"))
+            totals.setdefault((instansi, periode, baris), []).append((where, members[0][1][total_column]))
+    for file, unit in (("kepatuhan", None), ("kepatuhan_unit", "unit_kode")):
+        for number, r in _csv_rows(folder / f"{file}.csv"):
+            key = (r["instansi_kode"], r["periode"], r[unit] if unit else "*")
+            predikat = totals.get(key)
+            if not predikat:
+                continue
+            evaluated = r["jumlah_dievaluasi"]
+            predikat_shown = all(v != "" for _, v in predikat)
+            if (evaluated != "") != predikat_shown:
+                where, _ = predikat[0]
+                shown_in, withheld_in = ((f"{file}.csv line {number}", where) if evaluated != ""
+                                         else (where, f"{file}.csv line {number}"))
+                findings.append(Finding(withheld_in, "selisih-antar-tabel",
+                                        f"the evaluated staff of {key[2]} ({key[0]}, {key[1]}) are withheld here "
+                                        f"but shown in {shown_in}"))
+    return findings
 
 
 def _scan_json(scan: Scan, where: str, node, path: str = "") -> None:
