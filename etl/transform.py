@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 
 from etl import warehouse
 from etl.config import dbt_project_dir, dbt_target_dir
+
+
+log = logging.getLogger(__name__)
 
 
 class TransformError(RuntimeError):
@@ -92,15 +96,41 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
 
 
 def build(period: str | None = None, unit_tests: bool = False) -> DbtOutcome:
-    """Seeds, models, snapshots and data tests, in dependency order. dbt's unit tests check the
-    models' SQL against fixed inputs, not the month's data: they run in the test suite
-    (tests/e2e/test_kinerja_bulanan.py), and a monthly run leaves them out, as dbt recommends for
-    production (`unit_tests=True` runs them too)."""
+    """Seeds, models, snapshots and data tests, in dependency order; then the disclosure audit of
+    the month's public tables and the holds it asks for (etl/publish/repair.py), every month's
+    when the build is not for one. dbt's unit tests check the models' SQL against fixed inputs, not
+    the month's data: they run in the test suite (tests/e2e/test_kinerja_bulanan.py), and a monthly
+    run leaves them out, as dbt recommends for production (`unit_tests=True` runs them too)."""
+    from etl.publish import repair
+
     if period:
         from etl import load
 
         with warehouse.connect(autocommit=True) as conn:
             load.analyze_period(conn, period)
-    if unit_tests:
-        return dbt("build", period=period)
-    return dbt("build", "--exclude-resource-type", "unit_test", period=period)
+    repair.clear(period_labels(period) if period else None)
+    outcome = dbt("build", period=period) if unit_tests else dbt(
+        "build", "--exclude-resource-type", "unit_test", period=period)
+    for month in [period] if period else published_months():
+        made = repair.repair(month, lambda select, month=month: dbt(
+            "build", "--select", *select, "--exclude-resource-type", "unit_test", period=month))
+        for hold in made:
+            log.warning("disclosure audit: held %s %s of %s %s (level %d): %s", hold.tabel, hold.grup,
+                        hold.instansi_kode, hold.periode, hold.tingkat, hold.alasan)
+    return outcome
+
+
+def period_labels(month: str) -> list[str]:
+    """The period labels a month's build recomputes: the month, and in a quarter's last month the quarter."""
+    number = int(month[5:7])
+    return [month] + ([f"{month[:4]}-Q{number // 3}"] if number % 3 == 0 else [])
+
+
+def published_months() -> list[str]:
+    """The months the public tables hold rows for (what a build that is not for one month audits)."""
+    with warehouse.connect() as conn:
+        if not conn.execute("select to_regclass('publik.pub_kepatuhan') is not null").fetchone()[0]:
+            return []
+        return [r[0] for r in conn.execute(
+            "select bulan_laporan from publik.pub_kepatuhan union select bulan_laporan from publik.pub_pelatihan "
+            "union select periode from publik.pub_pengaduan_unit order by 1")]

@@ -17,11 +17,13 @@
   of a measure that another table counts too (evaluated = the predikat table's totals): rows of
   instansi_kode, <periode>, ukuran, baris, is_disembunyikan; those cells keep that decision, and
   so do their TIDAK beside them (the headcount being shown, TIDAK is shown exactly where YA is).
+  `tahan`, when given, is a relation of held groups (macro tahan: instansi_kode, periode, grup =
+  the measure, tingkat): their cells are primary.
 
   Returns: instansi_kode, <periode>, ukuran, baris, kolom, jumlah, is_margin, is_tetap, is_primer,
   is_disembunyikan (grain: instansi × period × ukuran × baris × kolom).
 #}
-{% macro sel_ya_tidak(ukuran, periode, paksa=none) %}
+{% macro sel_ya_tidak(ukuran, periode, paksa=none, tahan=none) %}
 with isi as (
     select instansi_kode, {{ periode }}, ukuran, baris, ya, pegawai from {{ ukuran }}
     union all
@@ -52,12 +54,21 @@ sel as (
             when kolom.kolom = '*' then false
             {#- the headcount is shown, so TIDAK is shown exactly where YA is #}
             {% if paksa %}when paksa.baris is not null then paksa.is_disembunyikan{% endif %}
-            else isi.pegawai < {{ var('publik_min_kelompok') }} and not seragam.is_seragam
+            else (isi.pegawai < {{ var('publik_min_kelompok') }} and not seragam.is_seragam)
+                 {%- if tahan %}
+                 or {{ ditahan('tahan.tingkat', 'isi.baris') }}
+                 {%- endif %}
         end                                                                as is_primer
     from isi
     join seragam on seragam.instansi_kode = isi.instansi_kode and seragam.{{ periode }} = isi.{{ periode }}
         and seragam.ukuran = isi.ukuran
     cross join (values ('YA'), ('TIDAK'), ('*')) as kolom (kolom)
+    {%- if tahan %}
+    left join {{ tahan }} as tahan
+        on tahan.instansi_kode = isi.instansi_kode
+        and tahan.periode = isi.{{ periode }}
+        and tahan.grup = isi.ukuran
+    {%- endif %}
     {%- if paksa %}
     left join {{ paksa }} as paksa
         on paksa.instansi_kode = isi.instansi_kode
@@ -68,9 +79,9 @@ sel as (
 ),
 
 disembunyikan as (
-    {#- a row all YA or all TIDAK is a weak complement: its count is pinned by its headcount #}
+    {#- in a row all YA (or all TIDAK) the count is at its upper bound, the headcount: a weak complement #}
     {{ sembunyikan_sel('sel', ['instansi_kode', periode, 'ukuran'],
-                       lemah="kolom <> '*' and sum(jumlah) filter (where kolom <> '*' and jumlah = 0) over (partition by instansi_kode, " ~ periode ~ ", ukuran, baris) is not null") }}
+                       lemah="kolom <> '*' and jumlah > 0 and sum(jumlah) filter (where kolom <> '*' and jumlah = 0) over (partition by instansi_kode, " ~ periode ~ ", ukuran, baris) is not null") }}
 )
 
 select * from disembunyikan

@@ -17,9 +17,9 @@
   complement: readers may guess it), else a zero, else its smallest margin
   (ties by name, so the result is deterministic). A zero in a row or column that adds up to 0 is
   known to every reader: it is never a complement and a withheld one protects nothing. `lemah` is
-  an SQL condition over the relation's columns marking other weak complements, taken only after
-  the strong ones like zeros: a number a bound elsewhere pins (a unit's evaluated staff equal to
-  its headcount cannot move up, so it hides nothing beside a withheld total). Lines are fixed in both directions until
+  an SQL condition over the relation's columns marking numbers at their upper bound, weak
+  complements taken only after the strong ones, like zeros (at their lower bound): a unit's
+  evaluated staff equal to its headcount cannot move up, so it hides nothing beside a withheld total. Lines are fixed in both directions until
   nothing changes (at most `putaran` rounds, unrolled); a group in which a line still has one
   withheld number after that (no candidate, or not settled in time) is withheld whole. The
   data test `tidak_ada_sel_tersimpul` proves the published pattern on every build.
@@ -40,9 +40,7 @@
     {%- set kolom_dalam = kolom_sel + ['is_nol_pasti', 'is_lemah'] -%}
     with putaran_awal as (
         select {{ kolom_sel | join(', ') }}, is_primer as is_disembunyikan, ({{ lemah }}) as is_lemah,
-               jumlah = 0 and (coalesce(sum(jumlah) filter (where kolom <> '*') over (partition by {{ g }}, baris), 0) = 0
-                               or coalesce(sum(jumlah) filter (where baris <> '*') over (partition by {{ g }}, kolom), 0) = 0)
-                                                                           as is_nol_pasti
+               {{ nol_pasti(g) }}                                           as is_nol_pasti
         from {{ relation }}
     ),
     {%- if baris_utuh %}
@@ -112,12 +110,34 @@
 
 
 {#
+  A zero every reader knows: one of its lines adds up to 0 (a unit's cell in a predikat nobody of
+  the government has, and that predikat's total; a cell of a unit with nobody evaluated). A
+  government whose people are all in one predikat is given away by such zeros in its own row: the
+  predikat tables withhold that government's table whole (int_publik__sel_predikat).
+#}
+{% macro nol_pasti(grup_sql) -%}
+    (jumlah = 0 and (
+        coalesce(sum(jumlah) filter (where kolom <> '*') over (partition by {{ grup_sql }}, baris), 0) = 0
+        or coalesce(sum(jumlah) filter (where baris <> '*') over (partition by {{ grup_sql }}, kolom), 0) = 0))
+{%- endmacro %}
+
+
+{#
   How many numbers of a cell's line are withheld; a line of one number is no equation and counts 0,
-  and a withheld zero whose row or column adds up to 0 protects nothing (every reader knows it is 0).
+  and a withheld zero every reader knows protects nothing. Withheld numbers all at the same bound
+  count as one — all 0 (the line's total pins each to 0), or all at their upper bound (`is_lemah`:
+  a unit's evaluated staff equal to its headcount): the line then needs a complement that can move.
+  A line whose withheld numbers are all fixed elsewhere (`is_tetap`) is that table's to protect.
 #}
 {% macro sel_tersembunyi_segaris(grup_sql, arah) -%}
-    case when count(*) over (partition by {{ grup_sql }}, {{ arah }}) > 1
-         then count(*) filter (where is_disembunyikan and not is_nol_pasti) over (partition by {{ grup_sql }}, {{ arah }})
+    {%- set garis = "over (partition by " ~ grup_sql ~ ", " ~ arah ~ ")" -%}
+    {%- set melindungi = "is_disembunyikan and not is_nol_pasti" -%}
+    case when count(*) {{ garis }} > 1
+         then case when count(*) filter (where {{ melindungi }}) {{ garis }} = 0 then 0
+                   when bool_and(is_tetap) filter (where {{ melindungi }}) {{ garis }} then 2
+                   when coalesce(sum(jumlah) filter (where {{ melindungi }}) {{ garis }}, 0) = 0
+                        or bool_and(is_lemah) filter (where {{ melindungi }}) {{ garis }} then 1
+                   else count(*) filter (where {{ melindungi }}) {{ garis }} end
          else 0 end
 {%- endmacro %}
 

@@ -57,6 +57,7 @@ class Finding:
     where: str     # file, line and column where the reader finds the withheld number
     rule: str      # interval-sempit | kelompok-predikat | tidak-konsisten
     detail: str
+    key: tuple | None = field(default=None, compare=False)  # the number in the audit's system
 
     def __str__(self) -> str:
         return f"{self.where}: {self.rule}: {self.detail}"
@@ -450,7 +451,7 @@ def audit(system: System, protection: Protection, focus: str | None = None) -> R
         if drop is None:
             first = next((k for k in unknowns if k not in system.derived), unknowns[0])
             findings.append(Finding(system.where.get(first, str(first)), "tidak-konsisten",
-                                    "the published numbers around it contradict each other"))
+                                    "the published numbers around it contradict each other", first))
             solved += part.solved
             continue
         for k in unknowns:
@@ -493,11 +494,14 @@ def _judge(system: System, intervals: dict, key: Key, interval: tuple[float, flo
             if lo == 0 and instansi == 0:
                 return None  # nobody in the instansi
             return Finding(system.where[key], "interval-sempit",
-                           f"withheld for a group of {int(group)} people, but the published numbers pin it to {int(lo)}")
-    # a count: not recoverable exactly, and not known to be a small non-zero count within a narrow range
-    if lo >= 1 and (lo == hi or (lo < min_cell_size and hi - lo < lebar_minimum)):
+                           f"withheld for a group of {int(group)} people, but the published numbers pin it to {int(lo)}", key)
+    # a count that may be small (1 to min_cell_size - 1, which is what is withheld): not pinned, nor
+    # narrowed to fewer than lebar_minimum values beyond its lowest; a count known to be larger
+    # than that is no small count, even when a reader can work it out
+    if 1 <= lo < min_cell_size and hi - lo < lebar_minimum:
         shown = f"{int(lo)}" if hi == lo else f"between {int(lo)} and {int(hi)}"
-        return Finding(system.where[key], "interval-sempit", f"withheld, but the published numbers pin it to {shown}")
+        return Finding(system.where[key], "interval-sempit", f"withheld, but the published numbers pin it to {shown}",
+                       key)
     return None
 
 
@@ -519,7 +523,7 @@ def _group_disclosure(system: System, part: _Part, row: Key, drop: set[int]) -> 
         who = "the government" if baris == "*" else f"unit {baris}"
         return Finding(system.where[total], "kelompok-predikat",
                        f"every evaluated employee of {who} ({instansi}, {periode}) follows as {cell[-1]}: "
-                       f"each one's predikat is given away")
+                       f"each one's predikat is given away", total)
     return None
 
 

@@ -15,9 +15,14 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
+import psycopg
 import pytest
 
 pytestmark = pytest.mark.e2e
+
+
+def psycopg_connect():
+    return psycopg.connect(os.environ["KINERJA_WAREHOUSE_URL"])
 
 PERIOD = "2026-09"  # a quarter's last month: LAMPUNG's quarter and the surveys' quarter are in its package
 TABLE_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "kepatuhan", "kepatuhan_unit",
@@ -66,13 +71,25 @@ def test_a_package_holds_the_periods_that_end_in_its_month(first_run):
     assert {r["bulan"] for r in tren} == {"2026-08", "2026-09", "2026-10"}  # every month up to the package's
 
 
-def _lines_with_one_withheld(cells: dict) -> list:
-    """cells: (group, row, column) -> count or None; rows and columns include the totals '*'."""
+def _lines_with_one_withheld(cells: dict, truth: dict | None = None) -> list:
+    """cells: (group, row, column) -> count or None; rows and columns include the totals '*'. A
+    withheld cell whose row's or column's total (another cell) is published as 0 is known to be 0
+    and protects nothing: it does not count."""
     lines = defaultdict(list)
     for (group, row, column), value in cells.items():
-        lines[(group, "row", row)].append(value)
-        lines[(group, "column", column)].append(value)
+        known_zero = value is None and ((column != "*" and cells.get((group, row, "*")) == 0)
+                                        or (row != "*" and cells.get((group, "*", column)) == 0))
+        shown = "0" if known_zero else value
+        lines[(group, "row", row)].append(shown)
+        lines[(group, "column", column)].append(shown)
     return [line for line, values in lines.items() if len(values) > 1 and values.count(None) == 1]
+
+
+def _small_groups_show_none_or_all(rows: list[dict], measures: tuple[str, ...]) -> list:
+    """Process facts of a group under publik_min_kelompok (10): only none or all of it may be shown."""
+    return [(r.get("unit_kode", "*"), m) for r in rows for m in measures
+            if r[f"jumlah_{m}"] != "" and int(r["jumlah_pegawai"]) < 10
+            and int(r[f"jumlah_{m}"]) not in (0, int(r["jumlah_pegawai"]))]
 
 
 def test_no_withheld_count_follows_from_what_is_published(first_run):
@@ -89,6 +106,7 @@ def test_no_withheld_count_follows_from_what_is_published(first_run):
             cells[(group, r["unit_kode"], "*")] = _number(r["jumlah_dinilai_unit"])
         kepatuhan = {}
         for name, unit in (("kepatuhan", None), ("kepatuhan_unit", "unit_kode")):
+            assert _small_groups_show_none_or_all(_rows(month, name), ("punya_skp", "dievaluasi", "tepat_waktu")) == []
             for r in _rows(month, name):
                 row = r[unit] if unit else "*"
                 for measure in ("punya_skp", "dievaluasi", "tepat_waktu"):
@@ -109,6 +127,7 @@ def test_no_withheld_count_follows_from_what_is_published(first_run):
         withheld += layanan.count(None)
         pelatihan = {}
         for name, unit in (("pelatihan", None), ("pelatihan_unit", "unit_kode")):
+            assert _small_groups_show_none_or_all(_rows(month, name), ("terlatih", "memenuhi_standar")) == []
             for r in _rows(month, name):
                 row = r[unit] if unit else "*"
                 for measure in ("terlatih", "memenuhi_standar"):
@@ -118,9 +137,10 @@ def test_no_withheld_count_follows_from_what_is_published(first_run):
                     pelatihan[(group, row, "YA")] = yes
                     pelatihan[(group, row, "TIDAK")] = None if None in (total, yes) else total - yes
         assert pelatihan, month
+        for table in (cells, pengaduan):
+            values = [v for (_, _, column), v in table.items() if v is not None and column != "*"]
+            assert all(v == 0 or v >= 5 for v in values), month  # no small count of people by predikat or complaints
         for table in (cells, kepatuhan, pengaduan, pelatihan):
-            values = [v for v in table.values() if v is not None]
-            assert all(v == 0 or v >= 5 for v in values), month  # no small count, published or derived
             assert _lines_with_one_withheld(table) == [], month
             withheld += list(table.values()).count(None)
     assert withheld > 0  # the demo world has small cells: the check above is not vacuous
@@ -202,15 +222,23 @@ def test_iku_and_training_are_published_for_their_periods_without_people(first_r
             header = set(_rows(month, name)[0])
             assert not header & {"nip", "nama", "nama_pelatihan", "jumlah_jp", "jumlah_jam"}, name
     shown = {(r["instansi_kode"], r["unit_kode"]): r for r in _rows(PERIOD, "pelatihan_unit")}
-    counted = db.execute("""select instansi_kode, unit_kode, jumlah_pegawai, jumlah_terlatih, jumlah_memenuhi_standar
-                            from marts.mart_pelatihan_unit where bulan = %s""", (PERIOD,)).fetchall()
+    # the marts' OPDs, small ones within the root as published (int_publik__opd_terbit)
+    counted = db.execute("""select unit.instansi_kode, terbit.unit_terbit_kode, sum(unit.jumlah_pegawai)::int,
+                                   sum(unit.jumlah_terlatih)::int, sum(unit.jumlah_memenuhi_standar)::int,
+                                   count(*) filter (where terbit.unit_terbit_kode <> unit.unit_kode)::int
+                            from marts.mart_pelatihan_unit as unit
+                            join intermediate.int_publik__opd_terbit as terbit
+                              on terbit.instansi_kode = unit.instansi_kode and terbit.bulan = unit.bulan
+                             and terbit.unit_kode = unit.unit_kode
+                            where unit.bulan = %s group by 1, 2""", (PERIOD,)).fetchall()
     assert {(a, u) for a, u, *_ in counted} == set(shown)
-    for a, u, pegawai, terlatih, memenuhi in counted:
+    for a, u, pegawai, terlatih, memenuhi, merged in counted:
         row = shown[(a, u)]
-        for column, value in (("jumlah_pegawai", pegawai), ("jumlah_terlatih", terlatih),
-                              ("jumlah_memenuhi_standar", memenuhi)):
+        assert row["jumlah_pegawai"] == str(pegawai)  # a headcount is always shown
+        assert bool(row["unit_digabung"]) == (merged > 0), (a, u)
+        for column, value in (("jumlah_terlatih", terlatih), ("jumlah_memenuhi_standar", memenuhi)):
             assert row[column] in ("", str(value)), (a, u, column)
-            if 1 <= value < 5:
+            if pegawai < 10 and value not in (0, pegawai):  # a small group's process fact
                 assert row[column] == "" and row["is_disembunyikan"] == "true", (a, u, column)
 
 
@@ -245,6 +273,87 @@ def test_the_privacy_scan_finds_personal_data_and_small_cells_where_they_are(fir
     assert {where for where, _ in rules} == {"bocor.csv"}  # the published files themselves stay clean
 
 
+def test_the_disclosure_audit_finds_nothing_in_any_month_with_the_months_before(first_run):
+    """Every withheld number of every published month, solved against everything published beside
+    it and in the earlier packages: none pinned, no group of people given away."""
+    from etl.publish import disclosure, protection
+
+    months = sorted(first_run)
+    audited = 0
+    for i, month in enumerate(months):
+        result = disclosure.audit_folders(month, _package(month), {m: _package(m) for m in months[:i]}, protection())
+        assert result.findings == [], [str(f) for f in result.findings]
+        audited += result.withheld
+    assert audited > 0
+
+
+def test_a_planted_leak_is_refused_with_the_cell_named(first_run, tmp_path):
+    """One more number shown than the suppression allows — in a unit row whose only withheld cells
+    are a small count and its complement, the complement written back into the CSV — and the audit,
+    as publishing runs it, refuses and names the small count it gives away."""
+    from etl.publish import PublishError, audit_package
+
+    def truth(db, r):
+        return db.execute("""select jumlah from intermediate.int_publik__sel_predikat where instansi_kode = %s
+                             and periode = %s and regime = %s and baris = %s and kolom = %s""",
+                          (r["instansi_kode"], r["periode"], r["regime"], r["unit_kode"], r["predikat"])).fetchone()[0]
+
+    planted = None
+    with psycopg_connect() as db:
+        for month in sorted(first_run):
+            rows = _rows(month, "distribusi_predikat_unit")
+            by_unit = defaultdict(list)
+            for number, r in enumerate(rows):
+                by_unit[(r["instansi_kode"], r["unit_kode"], r["periode"], r["regime"])].append(number)
+            for numbers in by_unit.values():
+                withheld = [n for n in numbers if rows[n]["jumlah_pegawai"] == ""]
+                if len(withheld) != 2 or rows[numbers[0]]["jumlah_dinilai_unit"] == "":
+                    continue
+                values = {n: truth(db, rows[n]) for n in withheld}
+                small = [n for n in withheld if 1 <= values[n] <= 4]
+                if len(small) == 1:
+                    shown = next(n for n in withheld if n != small[0])
+                    planted = month, rows, shown, values[shown], small[0]
+                    break
+            if planted:
+                break
+    assert planted, "no unit row with one small count and one complement withheld in the packages"
+    month, rows, shown, value, small = planted
+    rows[shown]["jumlah_pegawai"] = str(value)
+    staged = tmp_path / month
+    shutil.copytree(_package(month), staged)
+    with open(staged / "distribusi_predikat_unit.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(PublishError) as refused:
+        audit_package(month, staged)
+    assert "disclosure audit refused" in str(refused.value)
+    assert f"{month}/distribusi_predikat_unit.csv line {small + 2}, jumlah_pegawai" in str(refused.value)
+    audit_package(month, _package(month))  # the package as published passes
+
+
+def test_every_government_of_twenty_or_more_has_its_compliance_published(first_run):
+    """The headline compliance figures are process facts: a few people without an evaluation in a
+    government of hundreds identify nobody, so they are shown (they were dashes before)."""
+    for month in first_run:
+        for r in _rows(month, "kepatuhan"):
+            if int(r["jumlah_pegawai"]) >= 20:
+                assert all(r[f"jumlah_{m}"] != "" for m in ("punya_skp", "dievaluasi", "tepat_waktu")), (month, r)
+
+
+def test_the_package_says_how_much_it_tells(first_run):
+    from etl.publish import utility
+
+    for month in first_run:
+        told = utility.utility(_package(month))
+        package = json.loads((_package(month) / "datapackage.json").read_text(encoding="utf-8"))
+        assert package["utilitas"] == {level: told[level] for level in ("instansi", "unit")}
+        assert 0 < told["instansi"]["share"] <= 1 and 0 < told["unit"]["share"] <= 1
+        extras = {e["key"]: e["value"] for e in json.loads((_package(month) / "ckan.json").read_text())["extras"]}
+        assert extras["utilitas_instansi"].startswith(f"{told['instansi']['published']} dari")
+
+
 def test_datapackage_validates_and_the_ckan_metadata_is_complete(first_run, tmp_path):
     from frictionless import validate
 
@@ -259,7 +368,7 @@ def test_datapackage_validates_and_the_ckan_metadata_is_complete(first_run, tmp_
     tampered = tmp_path / "tampered"
     shutil.copytree(_package(PERIOD), tampered)
     path = tampered / "kepatuhan.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("true", "fals", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(PERIOD, PERIOD[:3] + "5" + PERIOD[4:], 1), encoding="utf-8")
     assert not validate(str(tampered / "datapackage.json")).valid
 
     ckan = json.loads((_package(PERIOD) / "ckan.json").read_text(encoding="utf-8"))

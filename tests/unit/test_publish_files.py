@@ -46,11 +46,11 @@ def test_parquet_keeps_types_values_and_descriptions_and_is_reproducible():
     assert not table.schema.field("unit_nama").nullable
 
 
-def _scan(values: dict, known=None) -> set[tuple[str, str]]:
+def _scan(values: dict, known=None, table: str = "t") -> set[tuple[str, str]]:
     scan = privacy.Scan(min_cell_size=5)
-    for column, value in values.items():
+    for column in values:
         scan.column("t", column)
-        scan.value("t row 1", column, value)
+    scan.row("t row 1", table, values)
     return {(f.where, f.rule) for f in scan.finish(known or privacy.Known({"budi santoso"}, {"antrean terlalu lama sekali"}))}
 
 
@@ -73,3 +73,19 @@ def test_a_checksum_is_not_an_identity_number():
     scan.text("index.html", "SHA-256 e2603860034271598cbaf3aa671daab0903f37eb6c863199c70b0daf6de804a9")
     scan.text("index.html", "NIP 198503122010011001")
     assert [f.rule for f in scan.finish(privacy.Known(set(), set()))] == ["nomor-identitas"]
+
+
+def test_each_public_table_is_scanned_by_its_own_rule():
+    """Counts of people by predikat, of complaints, respondents and requests: 1-4 is a finding. Process
+    facts: any count in a group of 10 or more (one late evaluation among 40 identifies nobody), in a
+    smaller group only none or all of it (which the instansi's own figure then says)."""
+    assert _scan({"jumlah_pegawai": 2, "jumlah_dinilai": 3}, table="distribusi_predikat") == {
+        ("t row 1, jumlah_pegawai", "sel-kecil")}  # the total is the evaluated count: a process fact
+    assert _scan({"jumlah_responden": 4}, table="ikm_unit_layanan") == {("t row 1, jumlah_responden", "sel-kecil")}
+    assert _scan({"jumlah_pegawai": 40, "jumlah_dievaluasi": 39, "jumlah_tepat_waktu": 1}, table="kepatuhan_unit") == set()
+    assert _scan({"jumlah_pegawai": 3, "jumlah_dievaluasi": 3, "jumlah_tepat_waktu": 0}, table="kepatuhan_unit") == set()
+    assert _scan({"jumlah_pegawai": 3, "jumlah_dievaluasi": 2}, table="kepatuhan_unit") == {
+        ("t row 1, jumlah_dievaluasi", "kelompok-kecil")}
+    assert _scan({"jumlah_pegawai": 9, "jumlah_terlatih": 4}, table="pelatihan") == {
+        ("t row 1, jumlah_terlatih", "kelompok-kecil")}
+    assert _scan({"jumlah_dinilai": 2}, table="tren_bulanan") == set()

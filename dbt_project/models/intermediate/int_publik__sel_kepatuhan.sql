@@ -52,8 +52,12 @@ predikat as (
     group by 1, 2, 3, 4
 ),
 
+tahan as (
+    {{ tahan('kepatuhan') }}
+),
+
 final as (
-    {{ sel_ya_tidak('ukuran', 'periode', paksa='predikat') }}
+    {{ sel_ya_tidak('ukuran', 'periode', paksa='predikat', tahan='tahan') }}
 )
 
 select * from final

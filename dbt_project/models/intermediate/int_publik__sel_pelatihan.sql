@@ -37,8 +37,12 @@ ukuran as (
     from orang group by 1, 2, 3, 4
 ),
 
+tahan as (
+    {{ tahan('pelatihan') }}
+),
+
 final as (
-    {{ sel_ya_tidak('ukuran', 'bulan') }}
+    {{ sel_ya_tidak('ukuran', 'bulan', tahan='tahan') }}
 )
 
 select * from final

@@ -31,12 +31,18 @@ isi_dengan_total as (
                             (instansi_kode, periode, kolom), (instansi_kode, periode))
 ),
 
+tahan as (
+    {{ tahan('pengaduan') }}
+),
+
 sel as (
-    select instansi_kode, periode, baris, kolom, jumlah,
+    select isi_dengan_total.instansi_kode, isi_dengan_total.periode, baris, kolom, jumlah,
            (baris = '*' or kolom = '*')                                    as is_margin,
            false                                                           as is_tetap,
-           {{ sel_kecil('jumlah') }}                                       as is_primer
+           {{ sel_kecil('jumlah') }}
+           or {{ ditahan('tahan.tingkat', 'baris') }}                     as is_primer
     from isi_dengan_total
+    left join tahan on tahan.instansi_kode = isi_dengan_total.instansi_kode and tahan.periode = isi_dengan_total.periode
 ),
 
 disembunyikan as (

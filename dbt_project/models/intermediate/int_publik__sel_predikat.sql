@@ -12,11 +12,13 @@
   whole row (everybody of the unit in one predikat would tell each member his predikat: UU 14/2008
   Ps. 17 h 4); and the total of a unit whose group is too small for its process facts (fewer than
   var('publik_min_kelompok') people: how many of them were evaluated is withheld in the compliance
-  table, so here too). Where the whole instansi was evaluated (or nobody was), every row's total
+  table, so here too); and the whole table of a government whose evaluated people all have one
+  predikat (its own row would tell each one his). Where the whole instansi was evaluated (or nobody was), every row's total
   is its headcount, published in the compliance table: the totals are then fixed and shown. Then complementary suppression with whole rows (macro sembunyikan_sel,
   baris_utuh): no withheld number follows from the others and the totals, and no row shows zeros
   beside withheld cells that hold all its people. `urutan` orders a regime's predikat (null for
-  margins). Grain: instansi × periode × regime × baris × kolom.
+  margins). Groups the disclosure audit still found something in are held as a whole (source
+  kendali_publik.tahan_tambahan). Grain: instansi × periode × regime × baris × kolom.
 #}
 {{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
@@ -88,6 +90,10 @@ dengan_margin as (
                             (instansi_kode, periode, regime))
 ),
 
+tahan as (
+    {{ tahan('predikat') }}
+),
+
 ukuran_kelompok as (
     -- each row's headcount; a small group's evaluated count is withheld unless the whole instansi
     -- was evaluated (or nobody was): then it follows from the instansi's
@@ -118,7 +124,16 @@ sel as (
         or (dengan_margin.kolom <> '*' and dengan_margin.jumlah > 0
             and dengan_margin.jumlah = sum(dengan_margin.jumlah) filter (where dengan_margin.kolom <> '*')
                 over (partition by dengan_margin.instansi_kode, dengan_margin.periode, dengan_margin.regime, dengan_margin.baris))
-        or (dengan_margin.kolom = '*' and ukuran_kelompok.jumlah_pegawai < {{ var('publik_min_kelompok') }}))
+        or (dengan_margin.kolom = '*' and ukuran_kelompok.jumlah_pegawai < {{ var('publik_min_kelompok') }})
+        -- a government whose evaluated people are all in one predikat: its own row would give
+        -- each one away (the zeros beside it are every reader's), so its whole table is withheld
+        or coalesce(count(*) filter (where dengan_margin.baris = '*' and dengan_margin.kolom <> '*'
+                                     and dengan_margin.jumlah > 0)
+                        over (partition by dengan_margin.instansi_kode, dengan_margin.periode, dengan_margin.regime), 0) < 2
+           and sum(dengan_margin.jumlah) filter (where dengan_margin.baris = '*' and dengan_margin.kolom = '*')
+                   over (partition by dengan_margin.instansi_kode, dengan_margin.periode, dengan_margin.regime) > 0
+        -- held after the disclosure audit (etl/publish/repair.py)
+        or {{ ditahan('tahan.tingkat', 'dengan_margin.baris') }})
                                                                            as is_primer,
         -- a unit whose staff were all evaluated is a weak complement for a withheld total: its
         -- total cannot be larger than its headcount, which the compliance table shows
@@ -128,6 +143,10 @@ sel as (
         on ukuran_kelompok.instansi_kode = dengan_margin.instansi_kode
         and ukuran_kelompok.periode = dengan_margin.periode
         and ukuran_kelompok.baris = dengan_margin.baris
+    left join tahan
+        on tahan.instansi_kode = dengan_margin.instansi_kode
+        and tahan.periode = dengan_margin.periode
+        and tahan.grup = dengan_margin.regime
 ),
 
 disembunyikan as (

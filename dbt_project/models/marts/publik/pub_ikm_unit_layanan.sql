@@ -22,13 +22,25 @@ instansi as (
     select * from {{ ref('dim_instansi') }}
 ),
 
+tahan as (
+    -- a service unit's periods ending in a month, held after the disclosure audit (etl/publish/repair.py)
+    select distinct instansi_kode, periode as bulan_laporan, baris as unit_layanan_kode
+    from {{ source('kendali_publik', 'tahan_tambahan') }}
+    where tabel = 'ikm'
+),
+
 primer as (
     select
         ikm.*,
         left(periode, 4)                                                   as tahun,
         case when jenis_periode = 'TRIWULANAN' then left(periode, 4) || '-S' || ((right(periode, 1)::int + 1) / 2)
              when jenis_periode = 'SEMESTERAN' then periode end            as semester,
-        not {{ sel_kecil('jumlah_responden') }} and jumlah_responden > 0 as is_tampil_sendiri
+        not {{ sel_kecil('jumlah_responden') }} and jumlah_responden > 0
+            and not exists (select 1 from tahan
+                            where tahan.instansi_kode = ikm.instansi_kode
+                              and tahan.unit_layanan_kode = ikm.unit_layanan_kode
+                              and tahan.bulan_laporan = to_char({{ periode_akhir('ikm.periode') }}, 'YYYY-MM'))
+                                                                           as is_tampil_sendiri
     from ikm
 ),
 
