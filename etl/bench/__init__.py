@@ -155,16 +155,17 @@ def _chain(kode_and_period: tuple[str, str]) -> int:
                for b in pipeline.load(pipeline.validate(pipeline.extract(kode, period))))
 
 
-def run_ours(world: national.World, concurrency: int) -> list[Stage]:
+def run_ours(world: national.World, concurrency: int) -> tuple[list[Stage], object]:
     """Each stage over every government, `concurrency` governments at a time (one stage's tasks of
     several governments at once), for the figures per stage; then the same deliveries again as
     Airflow runs kinerja_bulanan's task groups — each government's extract -> validate -> load on its
     own, `concurrency` at a time, so one's validation overlaps another's COPY — for the ingest as a
     whole, into a warehouse and landing store that hold nothing of the month yet (`_forget_month`:
     the month's first consolidation, as every month's is; a rerun replaces rows, see
-    docs/performance.md); then dbt and publish."""
+    docs/performance.md); then dbt and publish. Returns the stages and the publication (its audit
+    and how much the package tells)."""
     from etl import pipeline, transform
-    from etl.publish import publish
+    from etl.publish import publish_with_report
 
     stages = []
     stage, landed = measure("extract", world.total, lambda: _in_parallel(
@@ -193,9 +194,9 @@ def run_ours(world: national.World, concurrency: int) -> list[Stage]:
 
     stage, _ = measure("dbt", world.total, lambda: transform.build(world.period))
     stages.append(stage)
-    stage, _ = measure("publish", world.total, lambda: publish(world.period))
+    stage, publication = measure("publish", world.total, lambda: publish_with_report(world.period))
     stages.append(stage)
-    return stages
+    return stages, publication
 
 
 def _forget_month(period: str) -> None:
@@ -339,6 +340,7 @@ def run(employees: int, per_instansi: int = 7000, plain: bool = True, results: P
         concurrency: int | None = None, echo=print) -> dict:
     """The whole benchmark; returns (and writes) its figures."""
     from etl.bench import plain as plain_way
+    from etl.publish import utility
 
     work = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
     concurrency = concurrency or os.cpu_count() or 1
@@ -353,8 +355,13 @@ def run(employees: int, per_instansi: int = 7000, plain: bool = True, results: P
                  + ", ".join(f"{e} {n:,}" for e, n in world.rows.items()))
             os.environ["KINERJA_AGENCIES"] = str(world.agencies_file(work / "agencies.yml"))
             figures |= {"instansi": len(world.agencies), "rows": world.rows}
-            ours = run_ours(world, concurrency)
+            ours, publication = run_ours(world, concurrency)
             figures["dbt_slowest"] = slowest_dbt_nodes()
+            figures["utilitas"] = {level: publication.utility[level] for level in ("instansi", "unit")}
+            figures["audit"] = {"withheld": publication.audit.withheld, "linear_programs": publication.audit.solved,
+                                "seconds": round(publication.audit.seconds, 1)}
+            echo(f"  package: {utility.describe(publication.utility)}; disclosure audit {publication.audit.withheld:,} "
+                 f"withheld numbers, {publication.audit.solved:,} linear programs, {publication.audit.seconds:.1f} s")
             for stage in ours:
                 echo(f"  ours   {stage.name:<9}{stage.seconds:8.1f} s  {stage.rows_per_second:>10,.0f} rows/s  "
                      f"peak {stage.peak_mb:,.0f} MB")
