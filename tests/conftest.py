@@ -45,7 +45,7 @@ def warehouse_url():
     """A fresh database on the warehouse server, used as KINERJA_WAREHOUSE_URL for the session."""
     from etl import warehouse
 
-    base = warehouse.url()
+    base = warehouse.admin_url()  # the server's superuser: it makes the databases (and the roles)
     name = f"kinerja_test_{os.getpid()}"
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
