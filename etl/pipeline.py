@@ -79,6 +79,9 @@ def extract(agency_kode: str, period: str) -> list[dict]:
             _record_received(conn, batch, seconds)
         # the volume gate's yardstick, read here so that validation needs no connection of its own
         volumes = loader.previous_volumes(conn, landed) if landed else {}
+    from etl import retention
+
+    retention.redact_expired(agency_kode)  # the agency's deliveries past their retention period
     return [b.to_dict() | {"previous_received": volumes.get(b.entity)} for b in landed]
 
 
