@@ -354,9 +354,8 @@ def warehouse_access_log(
             fail(str(exc))
         for read in found:
             statement = " ".join(read.statement.split())
-            console.print(f"{read.at}\t{read.login}\t{read.database}\t{statement}", soft_wrap=True, markup=False,
-                          highlight=False)
-        console.print(f"{len(found)} statement(s)", style="dim")
+            typer.echo(f"{read.at}\t{read.login}\t{read.database}\t{statement}")
+        typer.echo(f"{len(found)} statement(s)")
 
 
 @simulator_app.command("start")
