@@ -179,6 +179,10 @@ def ensure_roles(conninfo: str | None = None, kodes: Iterable[str] | None = None
     with _connect(conninfo or warehouse.admin_url() or warehouse.url()) as conn, _refused():
         _retrying(conn, lambda c: _create_roles(c, instansi))
         _retrying(conn, _grant_database)
+        try:  # an owner without SET on log_statement (PostgreSQL 15+: GRANT SET ON PARAMETER) leaves it to bootstrap
+            _retrying(conn, _log_readers)
+        except psycopg.errors.InsufficientPrivilege:
+            pass
     return [*GROUPS, *instansi]
 
 
@@ -300,9 +304,8 @@ def grant_login(role: str, login: str, password: str | None = None, conninfo: st
     statement logged (log_statement). Returns True when created. Needs the admin's connection."""
     from etl import warehouse
 
-    conninfo = conninfo or warehouse.admin_url()
-    if conninfo is None:
-        raise AccessError("making a login needs an admin's connection: set KINERJA_ADMIN_URL")
+    # the admin's, or an owner with CREATEROLE (docker-compose.yml: deploy/postgres-init.sh gives it)
+    conninfo = conninfo or warehouse.admin_url() or warehouse.url()
     groups = group_roles()
     if role not in groups or role == INSTANSI:
         raise AccessError(f"{role} is not one of the project's group roles: "

@@ -64,6 +64,11 @@ begin
     if exists (select from audit.batch_attempt where id = p_attempt) then
         raise exception 'attempt % is recorded already', p_attempt;
     end if;
+    if exists (select from audit.batch_attempt where batch_id = p_batch and status = 'loaded'
+               and rows_received <> p_received) then
+        -- the same delivery (its id is its content's) always holds as many records
+        raise exception 'batch % was loaded with another number of rows received than %', p_batch, p_received;
+    end if;
     if d.entity !~ '^[a-z][a-z_]*$' or d.periode !~ '^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$' then
         raise exception 'batch % names no raw table (%, %)', p_batch, d.entity, d.periode;
     end if;

@@ -9,7 +9,6 @@ services' commands for real."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
