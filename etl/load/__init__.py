@@ -463,6 +463,49 @@ def _partition_unpartitioned(conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("drop table {}").format(sql.Identifier("raw", old)))
 
 
+OLD_LEDGER = ("batch", "batch_attempt", "quarantine", "validation_result", "instansi")
+
+
+def _ledger_tables_aside(conn: psycopg.Connection) -> None:
+    """A warehouse made before the ledger was append-only: its audit tables (updated in place) are
+    renamed aside, to be read into the ledger once it is made (_ledger_from_tables)."""
+    for name in OLD_LEDGER:
+        conn.execute(sql.SQL("alter table {} rename to {}").format(sql.Identifier("audit", name),
+                                                                  sql.Identifier(f"{name}_v1")))
+
+
+def _ledger_from_tables(conn: psycopg.Connection) -> None:
+    """The old audit tables' rows as the ledger's: each delivery, its extractions (as many as its
+    attempts), its outcome (the batches in force last, so that they stay current), its quarantine
+    and rule counts, each government; then the old tables go (with what depended on them: dbt's
+    staging views, which the next build makes again over the ledger's views)."""
+    conn.execute("""insert into audit.batch_delivery (batch_id, instansi_kode, entity, periode, source_kind, source_file,
+                        landing_path, checksum_sha256, size_bytes, received_at)
+                    select batch_id, instansi_kode, entity, periode, source_kind, source_file, landing_path,
+                           checksum_sha256, size_bytes, first_received_at from audit.batch_v1""")
+    conn.execute("""insert into audit.batch_extraction (batch_id, at, extract_seconds)
+                    select batch_id, coalesce(extracted_at, first_received_at), extract_seconds
+                    from audit.batch_v1, generate_series(1, greatest(attempts, 1))""")
+    conn.execute("""insert into audit.batch_attempt (batch_id, attempt, status, gate, message, rows_received, rows_loaded,
+                        rows_quarantined, at, validate_seconds, load_seconds)
+                    select batch_id, greatest(attempts, 1), status, gate, message, rows_received, rows_loaded,
+                           rows_quarantined, coalesce(loaded_at, validated_at, first_received_at), validate_seconds,
+                           load_seconds
+                    from audit.batch_v1 where status in ('loaded', 'rejected')
+                    order by is_current, coalesce(loaded_at, validated_at, first_received_at)""")
+    for table, columns in (("quarantine", "row_number, source_file, row_data, reasons"),
+                           ("validation_result", "rule, expectation, column_name, rows_evaluated, rows_failed")):
+        conn.execute(sql.SQL("""insert into {} (attempt_id, batch_id, {c})
+                                select a.id, o.batch_id, {o} from {} o
+                                join audit.batch_attempt a on a.batch_id = o.batch_id and a.status = 'loaded'""").format(
+            sql.Identifier("audit", f"{table}_row"), sql.Identifier("audit", f"{table}_v1"), c=sql.SQL(columns),
+            o=sql.SQL(", ").join(sql.SQL("o.{}").format(sql.Identifier(c.strip())) for c in columns.split(","))))
+    conn.execute("""insert into audit.instansi_versi (instansi_kode, nama, periodicity, source_kinds, at)
+                    select instansi_kode, nama, periodicity, source_kinds, updated_at from audit.instansi_v1""")
+    for name in ("quarantine", "validation_result", "batch_attempt", "batch", "instansi"):
+        conn.execute(sql.SQL("drop table {} cascade").format(sql.Identifier("audit", f"{name}_v1")))
+
+
 def schema_version(conn: psycopg.Connection) -> str:
     """A fingerprint of the DDL this code wants: the schemas' comment records the one applied."""
     text = "\n".join(s.as_string(conn) if isinstance(s, sql.Composable) else s for s in ddl())
@@ -491,8 +534,13 @@ def ensure_schema(conn: psycopg.Connection) -> None:
         access._create_roles(conn, [])  # the grants below name them (needs CREATEROLE; bootstrap makes them)
     if conn.execute("select to_regnamespace('raw') is not null").fetchone()[0]:
         _partition_unpartitioned(conn)
+    old_ledger = conn.execute("select relkind = 'r' from pg_class where oid = to_regclass('audit.batch')").fetchone()
+    if old_ledger and old_ledger[0]:
+        _ledger_tables_aside(conn)
     for statement in ddl():
         conn.execute(statement)
+    if old_ledger and old_ledger[0]:
+        _ledger_from_tables(conn)
     conn.execute(sql.SQL("comment on schema raw is {}").format(sql.Literal(wanted)))
 
 
