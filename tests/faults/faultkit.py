@@ -328,6 +328,8 @@ def fingerprint(place: Place, leave_out_batches: tuple[str, ...] = ()) -> dict[s
         for schema, name in _relations(conn):
             relation = f"{schema}.{name}"
             volatile = set(VOLATILE.get(relation, ()))
+            if schema.startswith("instansi_"):  # a government's view of a marts table copies its columns
+                volatile |= set(VOLATILE.get(f"marts.{name}", ()))
             columns = _columns(conn, schema, name)
             parts = []
             for column in columns:

@@ -145,3 +145,42 @@ def test_grant_login_makes_a_login_of_a_group_and_refuses_others(warehouse_url, 
         assert not db.execute("select rolcanlogin from pg_roles where rolname = 'auditor'").fetchone()[0]
     finally:
         db.execute(f'drop role if exists "{login}"')
+
+
+def test_the_embedded_warehouse_asks_every_connection_for_its_password(monkeypatch):
+    """Issue 17: the embedded server no longer trusts local connections. Every one proves a password
+    (SCRAM), the generated passwords are in a password file its owner alone reads, and
+    `kinerja warehouse url` still connects — as the owner, not the superuser."""
+    import stat
+    from pathlib import Path
+
+    from psycopg.conninfo import conninfo_to_dict
+    from typer.testing import CliRunner
+
+    from etl import warehouse
+    from etl.cli import app
+
+    admin = warehouse.admin_url()
+    pgdata = Path(warehouse._pgdata())
+    given = conninfo_to_dict(admin)
+    if given.get("passfile") != str(warehouse.passfile()) or not str(given.get("host", "")).startswith("/"):
+        pytest.skip("the tests' warehouse is not the embedded one (KINERJA_WAREHOUSE_URL names another server)")
+    hba = [line.split() for line in (pgdata / "pg_hba.conf").read_text().splitlines()
+           if line.strip() and not line.startswith("#")]
+    assert hba and all(line[-1] == "scram-sha-256" for line in hba), hba
+    secret = warehouse.passfile()
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    params = {k: v for k, v in conninfo_to_dict(admin).items() if k in ("host", "port", "dbname")}
+    for user in ("postgres", access.OWNER, access.LOADER):
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(make_conninfo("", **params, user=user, passfile="/nonexistent")).close()
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(make_conninfo("", **params, user=user, password="not-the-password")).close()
+    monkeypatch.delenv("KINERJA_WAREHOUSE_URL", raising=False)
+    shown = CliRunner().invoke(app, ["warehouse", "url"])
+    assert shown.exit_code == 0, shown.output
+    url = shown.output.strip()
+    assert "password" not in conninfo_to_dict(url) and conninfo_to_dict(url)["passfile"] == str(secret)
+    with psycopg.connect(url) as conn:
+        assert conn.execute("select current_user, rolsuper from pg_roles where rolname = current_user").fetchone() == (
+            access.OWNER, False)
