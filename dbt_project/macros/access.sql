@@ -16,12 +16,25 @@
 #}
 
 {#
+  The governments of the agencies file (var `instansi`, their reader roles, set by etl/transform.py):
+  roles are the server's, and another warehouse on it may know other governments. Without the var
+  (a dbt command run by hand), every instansi_<kode> role.
+#}
+{% macro instansi_yang_dikenal(column) -%}
+    {%- set known = var('instansi', none) -%}
+    {%- if known is not none -%}
+    and {{ column }} = any(array[{% for role in known %}{{ dbt.string_literal(role) }}{{ ", " if not loop.last }}{% endfor %}]::text[])
+    {%- endif -%}
+{%- endmacro %}
+
+{#
   on-run-start: schema instansi_<kode> for every government reader role that exists, owned by the
   user dbt runs as (kinerja_owner), usable by that role alone.
 #}
 {% macro instansi_schemas() %}
     do $instansi_schemas$ declare r record; begin
-        for r in select rolname from pg_catalog.pg_roles where starts_with(rolname, 'instansi_') loop
+        for r in select rolname from pg_catalog.pg_roles where starts_with(rolname, 'instansi_')
+                 {{ instansi_yang_dikenal('rolname') }} loop
             execute format('create schema if not exists %I', r.rolname);
             execute format('revoke all on schema %I from public', r.rolname);
             execute format('grant usage on schema %I to %I', r.rolname, r.rolname);
@@ -41,7 +54,7 @@
     {%- if this.identifier in semua_instansi or 'instansi_kode' in columns -%}
     do $instansi_views$ declare r record; begin
         for r in select n.nspname from pg_catalog.pg_namespace n join pg_catalog.pg_roles o on o.rolname = n.nspname
-                 where starts_with(n.nspname, 'instansi_') loop
+                 where starts_with(n.nspname, 'instansi_') {{ instansi_yang_dikenal('n.nspname') }} loop
             execute format('drop view if exists %I.%I', r.nspname, {{ dbt.string_literal(this.identifier) }});
             execute format('create view %I.%I with (security_barrier) as select * from {{ this }} %s',
                            r.nspname, {{ dbt.string_literal(this.identifier) }},
