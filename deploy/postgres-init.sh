@@ -5,7 +5,8 @@
 #   - Airflow's metadata: a database and a login of their own, owning nothing of the warehouse;
 #   - the warehouse's database, owned by kinerja_owner (the owner of the schemas and tables: migrations
 #     and dbt), which may make the project's group roles (CREATEROLE, limited since PostgreSQL 16 to
-#     roles it made) and turn on the statement log of the readers' logins (SET on log_statement);
+#     roles it made), turn on the statement log of the readers' logins (SET on log_statement) and
+#     create the demo's application databases (CREATEDB);
 #   - kinerja_loader, the pipeline's runtime login (kinerja warehouse bootstrap makes it a member of
 #     kinerja_etl: COPY into raw partitions, append to the ledger);
 #   - CONNECT on every database revoked from PUBLIC, and the statistics views and functions and the
@@ -18,7 +19,8 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
      -v loader_password="$KINERJA_LOADER_PASSWORD" -v warehouse="$database" <<'SQL'
 create role airflow login password :'airflow_password';
 create database airflow owner airflow;
-create role kinerja_owner login createrole password :'owner_password';
+-- createdb: the demo profile's application databases (JAMBI's, etl/synth/writers/app_db.py)
+create role kinerja_owner login createrole createdb password :'owner_password';
 comment on role kinerja_owner is 'kinerja: owns the schemas and tables; migrations and dbt only';
 create role kinerja_loader login password :'loader_password';
 comment on role kinerja_loader is 'kinerja: the pipeline''s runtime login (member of kinerja_etl)';

@@ -251,13 +251,11 @@ def sqlalchemy_url(raw: str | URL) -> URL:
 
 def server_url(database: str) -> URL:
     """That database on the warehouse's PostgreSQL server, as its admin (who makes the demo's
-    application databases: etl/synth/writers/app_db.py)."""
+    application databases: etl/synth/writers/app_db.py), or as the owner where there is no admin."""
     from etl import warehouse
 
-    admin = warehouse.admin_url()
-    if admin is None:
-        raise RuntimeError("no admin connection to the warehouse's server to make an application database on")
-    return warehouse.sqlalchemy_url(admin).set(database=database)
+    # the admin's, or (docker-compose.yml's demo profile) the owner's, which may create databases and roles
+    return warehouse.sqlalchemy_url(warehouse.admin_url() or warehouse.url()).set(database=database)
 
 
 def reader_login(agency_kode: str) -> str:

@@ -212,8 +212,8 @@ def prepare(url: str | URL, apps: Iterable[str] = ("ekinerja", "skm")) -> URL:
 
 
 def grant_reader(url: URL, agency_kode: str) -> None:
-    """A PostgreSQL application database made by the server's superuser (the demo on the warehouse's
-    server): the government's own login (reader_login, its generated password in the warehouse's
+    """A PostgreSQL application database made by the server's superuser or the warehouse's owner (the
+    demo on the warehouse's server): the government's own login (reader_login, its generated password in the warehouse's
     password file) may connect to it and read its tables; PUBLIC may not connect."""
     if is_mysql(url):
         return
@@ -222,7 +222,8 @@ def grant_reader(url: URL, agency_kode: str) -> None:
     engine = engine_for(url)
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            if not conn.execute(text("select rolsuper from pg_roles where rolname = current_user")).scalar():
+            if not conn.execute(text("select rolsuper or rolcreaterole from pg_roles where rolname = current_user")
+                                ).scalar():
                 return
             login = reader_login(agency_kode)
             if not conn.execute(text("select 1 from pg_roles where rolname = :n"), {"n": login}).first():
@@ -235,9 +236,7 @@ def grant_reader(url: URL, agency_kode: str) -> None:
                 conn.execute(text(statement))
     finally:
         engine.dispose()
-    admin = warehouse.admin_url()
-    if admin is not None:
-        warehouse.login_password(admin, login)
+    warehouse.login_password(warehouse.admin_url() or warehouse.url(), login)
 
 
 # ----------------------------------------------------------------------------- encoding
