@@ -148,6 +148,8 @@ def _embedded_url(start: bool) -> str:
         if not start:
             raise WarehouseError("the embedded warehouse is not running")
         info = _start_embedded(pgdata)
+    elif not _secured(pgdata):  # started by an earlier version of this code, trusting every local connection
+        info = _start_embedded(pgdata)
     server = _embedded_admin(info, "postgres")
     _ensure_database(server, EMBEDDED_DB)
     return _embedded_admin(info, EMBEDDED_DB)
@@ -187,6 +189,13 @@ def _start_embedded(pgdata: Path):
                    pgdata=pgdata, user=server_user)
             info = PostmasterInfo.read_from_pgdata(pgdata)
         return info
+
+
+def _secured(pgdata: Path) -> bool:
+    try:
+        return (pgdata / "pg_hba.conf").read_text() == HBA and _passfile_entry(passfile(), SUPERUSER) is not None
+    except OSError:
+        return False
 
 
 HBA = """# written by kinerja (etl/warehouse.py): every connection proves its password (SCRAM)
