@@ -185,7 +185,7 @@ def main(argv=None) -> int:
 
     from etl import pipeline, warehouse
 
-    base = warehouse.url()
+    base = warehouse.admin_url()  # makes the database; the pipeline then runs as owner and loader
     name = f"kinerja_bench_{os.getpid()}"
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')

@@ -297,9 +297,25 @@ def show_summary(period: str) -> None:
         console.print(f"[red]validation report not written:[/] {exc}", soft_wrap=True)
 
 
+@app.command()
+def retention():
+    """Replace the landed deliveries whose retention period for personal fields has ended
+    (KINERJA_PERSONAL_RETENTION_DAYS, default 90) by their redacted copies; each run's extraction
+    does the same for its governments."""
+    from etl import retention as policy
+
+    with clear_errors():
+        done = policy.redact_expired()
+        for item in done:
+            console.print(f"redacted {item.path} ({', '.join(item.fields)}): sha256 {item.original_sha256} "
+                          f"-> {item.redacted_sha256}", soft_wrap=True, markup=False)
+        console.print(f"{len(done)} landed file(s) redacted (retention {policy.retention_days()} days)")
+
+
 @warehouse_app.command("url")
 def warehouse_url():
-    """Print the warehouse's URL (give it to psql); starts the embedded warehouse if needed."""
+    """Print the warehouse's URL as its owner (give it to psql: the password comes from the password
+    file it names, readable by you alone); starts the embedded warehouse if needed."""
     from etl import warehouse
 
     with clear_errors():
@@ -326,6 +342,8 @@ def warehouse_grant_login(
 
     Its password is taken from KINERJA_LOGIN_PASSWORD when set (only its SCRAM hash is sent);
     without it the login authenticates as the server's pg_hba.conf allows (peer, certificate).
+    A reader's every statement is logged (`kinerja warehouse access-log`). Needs the admin's
+    connection (KINERJA_ADMIN_URL, a superuser's KINERJA_WAREHOUSE_URL, or the embedded warehouse).
     """
     from etl import access
 
@@ -335,6 +353,31 @@ def warehouse_grant_login(
         created = access.grant_login(role, login_name, password=password)
         console.print(f"login {login_name} {'created' if created else 'exists'}, member of {role}"
                       + ("; password set from KINERJA_LOGIN_PASSWORD" if password else "; no password set"))
+
+
+@warehouse_app.command("access-log")
+def warehouse_access_log(
+    since: str = typer.Option(None, help="Only statements from this moment on (ISO 8601, e.g. 2026-12-01 or "
+                                         "2026-12-01T08:00+07:00; without a zone: UTC)."),
+    login: str = typer.Option(None, help="Only this login's statements."),
+):
+    """Every statement the readers' logins (auditor, publik, instansi_<kode>) ran, from the server's log:
+    time, login, database, statement."""
+    from etl import access_log
+
+    with clear_errors():
+        try:
+            moment = dt.datetime.fromisoformat(since) if since else None
+        except ValueError:
+            fail(f"--since {since!r} is not a moment (ISO 8601, e.g. 2026-12-01T08:00)")
+        try:
+            found = access_log.reads(since=moment, login=login)
+        except access_log.AccessLogError as exc:
+            fail(str(exc))
+        for read in found:
+            statement = " ".join(read.statement.split())
+            typer.echo(f"{read.at}\t{read.login}\t{read.database}\t{statement}")
+        typer.echo(f"{len(found)} statement(s)")
 
 
 @simulator_app.command("start")

@@ -1,7 +1,9 @@
 """The landing store: every delivery kept exactly as received, with its checksum.
 
 Layout: <landing>/<agency>/<entity>/<period>/<batch_id>/<file name as delivered>
-plus `<file>.sha256`. A batch id is derived from agency, entity, period and the content's
+plus `<file>.sha256`. Files are readable by the pipeline's user and group only (0440, folders
+0750). Personal fields the mapping never reads are redacted after the retention period
+(etl/retention.py): the file is then the redacted copy, `<file>.redacted` says so. A batch id is derived from agency, entity, period and the content's
 SHA-256, so the same delivery always lands in the same place and is written once; a
 corrected re-delivery gets a new batch id beside the earlier one, which stays.
 """
@@ -61,15 +63,19 @@ def land(file: Path, *, agency: str, entity: str, period: str, source_kind: str,
     batch_id = batch_id_for(agency, entity, period, checksum)
     folder = landing_dir() / agency / entity / period / batch_id
     target = folder / file.name
-    if not target.exists() or sha256_of(target) != checksum:
-        folder.mkdir(parents=True, exist_ok=True)
+    from etl.retention import redacted_checksum
+
+    kept = redacted_checksum(target)  # redacted after its retention period: the redacted copy stays
+    if not target.exists() or (sha256_of(target) != checksum and sha256_of(target) != kept):
+        _make_folders(folder)
         _replace(folder, target, lambda tmp: shutil.copyfile(file, tmp))
-        os.chmod(target, 0o444)
+        os.chmod(target, FILE_MODE)
     # the checksum file too, whenever it is not what it must be (a kill may fall between the two)
     sidecar = folder / f"{file.name}.sha256"
     line = f"{checksum}  {file.name}\n"
     if not sidecar.exists() or sidecar.read_text(encoding="utf-8") != line:
         _replace(folder, sidecar, lambda tmp: Path(tmp).write_text(line, encoding="utf-8"))
+        os.chmod(sidecar, FILE_MODE)
     return LandedBatch(
         batch_id=batch_id,
         agency=agency,
@@ -81,6 +87,22 @@ def land(file: Path, *, agency: str, entity: str, period: str, source_kind: str,
         checksum_sha256=checksum,
         size_bytes=target.stat().st_size,
     )
+
+
+FILE_MODE = 0o440    # the pipeline's user and group read a landed file; nobody writes it, nobody else reads it
+FOLDER_MODE = 0o750
+
+
+def _make_folders(folder: Path) -> None:
+    """The batch's folder and those above it up to the landing store, with FOLDER_MODE."""
+    root = landing_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in (folder, *folder.parents):
+        if part == root.parent:
+            break
+        os.chmod(part, FOLDER_MODE)
+        if part == root:
+            break
 
 
 def _replace(folder: Path, target: Path, write) -> None:

@@ -31,19 +31,21 @@ def agency(kode: str) -> Agency:
 
 
 def _record_received(conn, landed: LandedBatch, seconds: float) -> None:
+    """The delivery in the ledger (once: its id follows from its content) and this extraction of it."""
     conn.execute(
         """
-        insert into audit.batch as b (batch_id, instansi_kode, entity, periode, source_kind, source_file,
-            landing_path, checksum_sha256, size_bytes, status, extracted_at, extract_seconds)
-        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'received', now(), %s)
-        on conflict (batch_id) do update set attempts = b.attempts + 1, extracted_at = now(),
-            extract_seconds = excluded.extract_seconds
+        insert into audit.batch_delivery (batch_id, instansi_kode, entity, periode, source_kind, source_file,
+            landing_path, checksum_sha256, size_bytes)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+        on conflict (batch_id) do nothing
         """,
         (
             landed.batch_id, landed.agency, landed.entity, landed.period, landed.source_kind,
-            landed.source_file, landed.path, landed.checksum_sha256, landed.size_bytes, round(seconds, 3),
+            landed.source_file, landed.path, landed.checksum_sha256, landed.size_bytes,
         ),
     )
+    conn.execute("insert into audit.batch_extraction (batch_id, extract_seconds) values (%s, %s)",
+                 (landed.batch_id, round(seconds, 3)))
 
 
 def extract(agency_kode: str, period: str) -> list[dict]:
@@ -69,13 +71,17 @@ def extract(agency_kode: str, period: str) -> list[dict]:
                              source_file=came_from)
             )
             timings.append(time.perf_counter() - started)
-    with warehouse.transaction() as conn:
-        loader.ensure_schema(conn)
+    with warehouse.transaction() as owner:  # migrations are the owner's
+        loader.ensure_schema(owner)
+    with warehouse.transaction(loader=True) as conn:
         loader.record_instansi(conn, government)
         for batch, seconds in zip(landed, timings):
             _record_received(conn, batch, seconds)
         # the volume gate's yardstick, read here so that validation needs no connection of its own
         volumes = loader.previous_volumes(conn, landed) if landed else {}
+    from etl import retention
+
+    retention.redact_expired(agency_kode)  # the agency's deliveries past their retention period
     return [b.to_dict() | {"previous_received": volumes.get(b.entity)} for b in landed]
 
 
@@ -88,26 +94,26 @@ def validate(landed_batches: list[dict]) -> list[dict]:
 
 
 def load(validated_batches: list[dict]) -> list[dict]:
-    """Load each validated batch in its own transaction; reject the rejected ones loudly."""
+    """Load each validated batch in its own transaction, as the runtime role; reject the rejected
+    ones loudly. The period's raw partition is made by the owner beforehand (etl.load.ensure_period)."""
     summaries, rejected = [], []
-    with warehouse.connect(autocommit=True) as conn:  # each batch's work in a transaction of its own
+    with warehouse.loader_connect(autocommit=True) as conn:  # each batch's work in a transaction of its own
         for item in validated_batches:
             batch = LandedBatch.from_dict(item["batch"])
             started = time.perf_counter()
             if item["status"] == "rejected":
                 with conn.transaction():
                     # a delivery refused now that was loaded before (same content, e.g. its roster failed
-                    # this time) stays loaded and in force: its rows in raw are still those; the attempt log
-                    # says what happened to this attempt
+                    # this time) stays loaded and in force: its rows in raw are still those (audit.batch
+                    # shows its load); the attempt log says what happened to this attempt
                     conn.execute(
-                        """update audit.batch set status = 'rejected', gate = %s, message = %s, rows_received = %s,
-                           rows_loaded = 0, rows_quarantined = 0, validated_at = now(), validate_seconds = %s
-                           where batch_id = %s and status <> 'loaded'""",
-                        (item.get("gate") or "unreadable", item["message"], item["rows_received"],
+                        """insert into audit.batch_attempt (batch_id, attempt, status, gate, message, rows_received,
+                               rows_loaded, rows_quarantined, validate_seconds)
+                           select %s, greatest(count(*), 1), 'rejected', %s, %s, %s, 0, 0, %s
+                           from audit.batch_extraction where batch_id = %s""",
+                        (batch.batch_id, item.get("gate") or "unreadable", item["message"], item["rows_received"],
                          round(item["seconds"], 3), batch.batch_id),
                     )
-                    _log_attempt(conn, batch.batch_id, "rejected", item.get("gate") or "unreadable", item["message"],
-                                 item["rows_received"], 0, 0)
                 rejected.append(f"{batch.entity}: {item['message']}")
                 summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
                 continue
@@ -115,24 +121,10 @@ def load(validated_batches: list[dict]) -> list[dict]:
             if done:  # loaded by an earlier attempt of this task, which then cleaned its work files up
                 summaries.append(_summary(batch, "loaded", item["rows_received"], *done, None))
                 continue
-            partition = loader.ensure_period(conn, batch.entity, batch.period)
+            with warehouse.connect(autocommit=True) as owner:  # the owner makes the period's partition
+                partition = loader.ensure_period(owner, batch.entity, batch.period)
             with conn.transaction():
-                loaded, quarantined = _load_one(conn, partition, batch, item)
-                seconds = time.perf_counter() - started
-                conn.execute(
-                    """update audit.batch set status = 'loaded', gate = null, message = null, rows_received = %s,
-                           rows_loaded = %s, rows_quarantined = %s, validated_at = now(), validate_seconds = %s,
-                           loaded_at = now(), load_seconds = %s
-                       where batch_id = %s""",
-                    (item["rows_received"], loaded, quarantined, round(item["seconds"], 3), round(seconds, 3),
-                     batch.batch_id),
-                )
-                conn.execute(
-                    """update audit.batch set is_current = (batch_id = %s)
-                       where instansi_kode = %s and entity = %s and periode = %s""",
-                    (batch.batch_id, batch.agency, batch.entity, batch.period),
-                )
-                _log_attempt(conn, batch.batch_id, "loaded", None, None, item["rows_received"], loaded, quarantined)
+                loaded, quarantined = _load_one(conn, partition, batch, item, started)
             summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
     if rejected:
         raise AgencyBatchFailed(f"{validated_batches[0]['batch']['agency']}: " + "; ".join(rejected))
@@ -150,41 +142,43 @@ def _in_force(conn, batch: LandedBatch, received: int) -> tuple[int, int] | None
     ).fetchone()
 
 
-def _log_attempt(conn, batch_id: str, status: str, gate: str | None, message: str | None, received: int,
-                 loaded: int, quarantined: int) -> None:
-    conn.execute(
-        """insert into audit.batch_attempt (batch_id, attempt, status, gate, message, rows_received, rows_loaded,
-               rows_quarantined)
-           select batch_id, attempts, %s, %s, %s, %s, %s, %s from audit.batch where batch_id = %s
-           on conflict (batch_id, attempt) do update set status = excluded.status, gate = excluded.gate,
-               message = excluded.message, rows_received = excluded.rows_received,
-               rows_loaded = excluded.rows_loaded, rows_quarantined = excluded.rows_quarantined, at = now()""",
-        (status, gate, message, received, loaded, quarantined, batch_id),
-    )
-
-
-def _load_one(conn, partition, batch: LandedBatch, item: dict) -> tuple[int, int]:
+def _load_one(conn, partition, batch: LandedBatch, item: dict, started: float) -> tuple[int, int]:
     """Replace the government's period of the entity with the batch's good rows (COPY into the
-    period's partition of raw), its quarantine and its rule counts."""
-    from psycopg import sql
-
+    period's partition of raw), its quarantine and its rule counts: the runtime only appends, and
+    audit.record_load (the owner's) checks what was written, removes the earlier delivery's rows
+    and records the load."""
     # one load of a government's period at a time (a rerun started while a run still loads)
     conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"kinerja.load|{batch.agency}|{batch.entity}|{batch.period}",))
-    loaded_before = conn.execute(
-        """select exists (select 1 from audit.batch where instansi_kode = %s and entity = %s and periode = %s
-                          and status = 'loaded')""", (batch.agency, batch.entity, batch.period)).fetchone()[0]
-    if loaded_before:  # replace the earlier delivery's rows as a whole (one hash leaf of the period)
-        conn.execute(sql.SQL("delete from {} where _instansi_kode = %s").format(partition), (batch.agency,))
-    conn.execute("delete from audit.quarantine where batch_id = %s", (batch.batch_id,))
-    conn.execute("delete from audit.validation_result where batch_id = %s", (batch.batch_id,))
-    loaded = loader.copy_file(conn, partition, loader.raw_columns(batch.entity), Path(item["good_file"]))
-    loader.copy_file(conn, sql.Identifier("audit", "quarantine"),
-                     ["batch_id", "row_number", "source_file", "row_data", "reasons"], Path(item["quarantine_file"]))
-    loader.save_validation_results(conn, batch.batch_id, item["results"])
-    # one chunk was checked whole by the suite; several need the key checked across them
-    moved = 0 if item.get("chunks", 2) <= 1 else loader.quarantine_duplicates(
-        conn, batch.entity, batch.batch_id, batch.source_file, item["rows_received"], batch.agency, batch.period)
-    return loaded - moved, item["rows_quarantined"] + moved
+    attempt = conn.execute("select nextval(pg_get_serial_sequence('audit.batch_attempt', 'id'))").fetchone()[0]
+    results = item["results"]
+    moved = 0
+    if item.get("chunks", 2) <= 1:  # the suite checked the whole delivery at once: straight into raw
+        loaded = loader.copy_file(conn, partition, loader.raw_columns(batch.entity), Path(item["good_file"]))
+        loader.stage_quarantine(conn, Path(item["quarantine_file"]))
+    else:  # several chunks: the key checked across them first, in temporary tables
+        loader.stage_good(conn, batch.entity, Path(item["good_file"]))
+        loader.stage_quarantine(conn, Path(item["quarantine_file"]))
+        moved, failed = loader.quarantine_duplicates(conn, batch.entity, batch.batch_id, batch.source_file)
+        results = loader.with_uniqueness_count(batch.entity, results, item["rows_received"], failed)
+        from psycopg import sql
+
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("insert into {} select * from {}").format(partition, loader.GOOD))
+            loaded = cur.rowcount
+    conn.execute(sql_insert_quarantine(), (attempt,))
+    loader.save_validation_results(conn, attempt, batch.batch_id, results)
+    quarantined = item["rows_quarantined"] + moved
+    conn.execute("select audit.record_load(%s::bigint, %s::text, %s::bigint, %s::bigint, %s::bigint, %s::numeric, %s::numeric)",
+                 (attempt, batch.batch_id, item["rows_received"], loaded, quarantined, round(item["seconds"], 3),
+                  round(time.perf_counter() - started, 3)))
+    return loaded, quarantined
+
+
+def sql_insert_quarantine():
+    from psycopg import sql
+
+    return sql.SQL("insert into audit.quarantine_row (attempt_id, batch_id, row_number, source_file, row_data, reasons) "
+                   "select %s, batch_id, row_number, source_file, row_data, reasons from {}").format(loader.QUARANTINE)
 
 
 def _summary(batch: LandedBatch, status: str, received: int, loaded: int, quarantined: int, message: str | None) -> dict:

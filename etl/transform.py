@@ -70,8 +70,9 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
         "--target-path", str(target),
         "--log-path", str(target / "logs"),
     ]
-    if period:
-        cli += ["--vars", json.dumps({"period": period})]
+    # the governments of the agencies file: their readers get views of the marts (macros/access.sql)
+    variables = {"instansi": access.instansi_roles()} | ({"period": period} if period else {})
+    cli += ["--vars", json.dumps(variables)]
     with session_options() if tuned else contextlib.nullcontext():
         result = dbtRunner().invoke(cli)
     failures: list[str] = []

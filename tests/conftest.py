@@ -17,7 +17,13 @@ from psycopg.conninfo import make_conninfo
 SESSION_DIR = Path(tempfile.mkdtemp(prefix="kinerja-tests-"))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
+    # pytest's temporary folders in this session's own folder: under /tmp/pytest-of-<user> every
+    # session of the same user (other checkouts' test runs on a shared machine) prunes all but the
+    # newest three, and took a running test's PostgreSQL data folder away with them
+    if not config.option.basetemp:
+        config.option.basetemp = str(SESSION_DIR / "pytest")
     # before anything imports Airflow, which reads its configuration at import time
     for name, sub in {
         "KINERJA_SOURCES_DIR": "sources",
@@ -45,7 +51,7 @@ def warehouse_url():
     """A fresh database on the warehouse server, used as KINERJA_WAREHOUSE_URL for the session."""
     from etl import warehouse
 
-    base = warehouse.url()
+    base = warehouse.admin_url()  # the server's superuser: it makes the databases (and the roles)
     name = f"kinerja_test_{os.getpid()}"
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')

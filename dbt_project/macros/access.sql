@@ -7,7 +7,67 @@
     instansi_rls (post-hook)        row-level security on the marts, re-created at every build:
                                     a `table` model is rebuilt and swapped in, and the old
                                     table's policies go with it (../shared/pitfalls.md)
+    instansi_schemas (on-run-start) a schema per government's reader role, instansi_<kode>
+    instansi_views (post-hook)      in it, a security-barrier view of each marts table holding only
+                                    that government's rows: the only way its readers reach row-level
+                                    data (they have no privilege on the marts tables themselves), so
+                                    the planner's estimates and statistics they can see are those of
+                                    their own government's rows (docs/access.md, "Side channels")
 #}
+
+{#
+  The governments of the agencies file (var `instansi`, their reader roles, set by etl/transform.py):
+  roles are the server's, and another warehouse on it may know other governments. Without the var
+  (a dbt command run by hand), every instansi_<kode> role.
+#}
+{% macro instansi_yang_dikenal(column) -%}
+    {%- set known = var('instansi', none) -%}
+    {%- if known is not none -%}
+    and {{ column }} = any(array[{% for role in known %}{{ dbt.string_literal(role) }}{{ ", " if not loop.last }}{% endfor %}]::text[])
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+  on-run-start: schema instansi_<kode> for every government reader role that exists, owned by the
+  user dbt runs as (kinerja_owner), usable by that role alone.
+#}
+{% macro instansi_schemas() %}
+    do $instansi_schemas$ declare r record; begin
+        for r in select rolname from pg_catalog.pg_roles where starts_with(rolname, 'instansi_')
+                 {{ instansi_yang_dikenal('rolname') }} loop
+            execute format('create schema if not exists %I', r.rolname);
+            execute format('revoke all on schema %I from public', r.rolname);
+            execute format('grant usage on schema %I to %I', r.rolname, r.rolname);
+        end loop;
+    end $instansi_schemas$
+{% endmacro %}
+
+{#
+  Post-hook of every marts model: instansi_<kode>.<model>, a security_barrier view of the table's
+  rows of that government (of every row for the tables in `semua_instansi`, which hold nothing of
+  one government), re-created after each build (a rebuilt table takes its dependent views with it),
+  readable by instansi_<kode> alone. A marts table without instansi_kode, not listed, gets none.
+#}
+{% macro instansi_views(semua_instansi=[]) %}
+    {%- if execute -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if this.identifier in semua_instansi or 'instansi_kode' in columns -%}
+    do $instansi_views$ declare r record; begin
+        for r in select n.nspname from pg_catalog.pg_namespace n join pg_catalog.pg_roles o on o.rolname = n.nspname
+                 where starts_with(n.nspname, 'instansi_') {{ instansi_yang_dikenal('n.nspname') }} loop
+            execute format('drop view if exists %I.%I', r.nspname, {{ dbt.string_literal(this.identifier) }});
+            execute format('create view %I.%I with (security_barrier) as select * from {{ this }} %s',
+                           r.nspname, {{ dbt.string_literal(this.identifier) }},
+                           {% if this.identifier in semua_instansi -%} ''
+                           {%- else -%} format('where instansi_kode = %L', upper(substr(r.nspname, 10))) {%- endif %});
+            execute format('grant select on %I.%I to %I', r.nspname, {{ dbt.string_literal(this.identifier) }}, r.nspname);
+        end loop;
+    end $instansi_views$
+    {%- else -%}
+    select 1
+    {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
 
 {#
   Row-level security on a marts table, inside the model's transaction, so that the table is never

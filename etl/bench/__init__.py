@@ -102,7 +102,10 @@ def bench_environment(work: Path):
     from etl import warehouse
 
     saved = dict(os.environ)
-    base = warehouse.url()
+    base = warehouse.admin_url()  # the server's admin makes the database; the pipeline then runs as owner and loader
+    if base is None:
+        raise warehouse.WarehouseError("the benchmark makes a database of its own: it needs an admin's connection "
+                                       "(KINERJA_ADMIN_URL)")
     name = f"kinerja_bench_{os.getpid()}"
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
@@ -209,7 +212,8 @@ def _forget_month(period: str) -> None:
     from etl.config import landing_dir
 
     with warehouse.connect(autocommit=True) as conn:
-        conn.execute("truncate audit.quarantine, audit.validation_result, audit.batch_attempt, audit.batch")
+        conn.execute("truncate audit.quarantine_row, audit.validation_result_row, audit.batch_attempt, "
+                     "audit.batch_extraction, audit.redaction, audit.batch_delivery")
         for entity in ENTITIES:
             conn.execute(sql.SQL("drop table if exists {}").format(
                 sql.Identifier("raw", loader.period_partition(entity, period))))

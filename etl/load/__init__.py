@@ -32,12 +32,97 @@ _PERIOD = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$")
 RAW_META_COLUMNS = ("_batch_id", "_instansi_kode", "_periode", "_row")
 
 
+RECORD_LOAD = """
+create or replace function audit.record_load(p_attempt bigint, p_batch text, p_received bigint, p_loaded bigint,
+                                             p_quarantined bigint, p_validate_seconds numeric, p_load_seconds numeric)
+returns bigint language plpgsql security definer set search_path = pg_catalog, pg_temp as $fn$
+-- Records a load of a batch and puts it in force: the rows the calling transaction wrote into the
+-- period's partition of raw replace the government's earlier rows of that period. Owned by the
+-- owner and run with its rights (the runtime may neither delete from raw nor write a loaded attempt),
+-- so it checks everything it is told against what it finds: the batch is in the ledger, the attempt
+-- is new, the partition is raw's and attached, exactly p_loaded rows of this batch (and no other
+-- row) were written by this transaction, exactly p_quarantined quarantine rows of this attempt, and
+-- received = loaded + quarantined. Returns how many earlier rows it removed.
+declare
+    d audit.batch_delivery;
+    parent regclass;
+    part regclass;
+    mine bigint;
+    stray bigint;
+    held bigint;
+    removed bigint := 0;
+    extractions integer;
+begin
+    select * into d from audit.batch_delivery where batch_id = p_batch;
+    if not found then
+        raise exception 'batch % is not in the ledger', p_batch;
+    end if;
+    if p_attempt is null or p_received is null or p_loaded is null or p_quarantined is null or p_loaded < 0
+       or p_quarantined < 0 or p_received <> p_loaded + p_quarantined then
+        raise exception 'batch %: received % is not loaded % + quarantined %', p_batch, p_received, p_loaded, p_quarantined;
+    end if;
+    if exists (select from audit.batch_attempt where id = p_attempt) then
+        raise exception 'attempt % is recorded already', p_attempt;
+    end if;
+    if exists (select from audit.batch_attempt where batch_id = p_batch and status = 'loaded'
+               and rows_received <> p_received) then
+        -- the same delivery (its id is its content's) always holds as many records
+        raise exception 'batch % was loaded with another number of rows received than %', p_batch, p_received;
+    end if;
+    if d.entity !~ '^[a-z][a-z_]*$' or d.periode !~ '^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$' then
+        raise exception 'batch % names no raw table (%, %)', p_batch, d.entity, d.periode;
+    end if;
+    parent := to_regclass(format('raw.%I', d.entity));
+    part := to_regclass(format('raw.%I', d.entity || '__' || lower(replace(d.periode, '-', '_'))));
+    if parent is null or part is null
+       or not exists (select from pg_inherits where inhrelid = part and inhparent = parent)
+       or (select relowner from pg_class where oid = part) <> (select relowner from pg_class where oid = parent) then
+        raise exception 'batch %: raw.% has no attached partition of the owner for %', p_batch, d.entity, d.periode;
+    end if;
+    execute format('select count(*) filter (where _batch_id = $1 and _periode = $2),
+                           count(*) filter (where _batch_id is distinct from $1 or _periode is distinct from $2)
+                    from %s where _instansi_kode = $3 and xmin = pg_current_xact_id()::xid', part)
+        into mine, stray using p_batch, d.periode, d.instansi_kode;
+    if mine <> p_loaded or stray <> 0 then
+        raise exception 'batch %: this transaction wrote % of its rows and % others into %, not the % announced',
+            p_batch, mine, stray, part, p_loaded;
+    end if;
+    select count(*) filter (where batch_id = p_batch), count(*) filter (where batch_id <> p_batch)
+        into held, stray from audit.quarantine_row where attempt_id = p_attempt;
+    if held <> p_quarantined or stray <> 0 then
+        raise exception 'batch %: attempt % holds % quarantined rows of it and % others, not the % announced',
+            p_batch, p_attempt, held, stray, p_quarantined;
+    end if;
+    if exists (select from audit.batch_attempt a join audit.batch_delivery o using (batch_id)
+               where a.status = 'loaded' and o.instansi_kode = d.instansi_kode and o.entity = d.entity
+                 and o.periode = d.periode) then
+        -- the earlier deliveries' rows of this government's period (one hash leaf of the partition)
+        execute format('delete from %s where _instansi_kode = $1 and xmin <> pg_current_xact_id()::xid', part)
+            using d.instansi_kode;
+        get diagnostics removed = row_count;
+    end if;
+    select count(*) into extractions from audit.batch_extraction where batch_id = p_batch;
+    insert into audit.batch_attempt (id, batch_id, attempt, status, rows_received, rows_loaded, rows_quarantined,
+                                     validate_seconds, load_seconds)
+    values (p_attempt, p_batch, greatest(extractions, 1), 'loaded', p_received, p_loaded, p_quarantined,
+            p_validate_seconds, p_load_seconds);
+    return removed;
+end
+$fn$
+"""
+
+
 def ddl() -> list[str]:
+    """The owner's DDL of raw and audit, with the grants to the runtime role (kinerja_etl) and the
+    auditor. The ledger (audit) is append-only: every table is written by INSERT alone, and what a
+    reader knows as audit.batch, audit.quarantine, audit.validation_result and audit.instansi are
+    views over it (the current state of each batch, derived from its rows)."""
     statements = [
         "create schema if not exists raw",
         "create schema if not exists audit",
+        # one row per delivery (a batch id follows from its content: the same delivery, the same row)
         """
-        create table if not exists audit.batch (
+        create table if not exists audit.batch_delivery (
             batch_id          text primary key,
             instansi_kode     text not null,
             entity            text not null,
@@ -47,72 +132,161 @@ def ddl() -> list[str]:
             landing_path      text not null,
             checksum_sha256   text not null,
             size_bytes        bigint,
-            status            text not null check (status in ('received', 'loaded', 'rejected')),
+            received_at       timestamptz not null default now()
+        )
+        """,
+        "create index if not exists batch_delivery_scope on audit.batch_delivery (instansi_kode, entity, periode)",
+        # one row per extraction of a delivery (a rerun extracts it again)
+        """
+        create table if not exists audit.batch_extraction (
+            id                bigint generated by default as identity primary key,
+            batch_id          text not null references audit.batch_delivery (batch_id),
+            at                timestamptz not null default now(),
+            extract_seconds   numeric(12, 3)
+        )
+        """,
+        "create index if not exists batch_extraction_batch on audit.batch_extraction (batch_id)",
+        # one row per outcome of validating and loading a delivery: rejected (written by the runtime),
+        # loaded (written by audit.record_load, which checks it against what the load wrote)
+        """
+        create table if not exists audit.batch_attempt (
+            id                bigint generated by default as identity primary key,
+            batch_id          text not null references audit.batch_delivery (batch_id),
+            attempt           integer not null,
+            status            text not null check (status in ('loaded', 'rejected')),
+            gate              text,
             message           text,
             rows_received     bigint,
             rows_loaded       bigint,
             rows_quarantined  bigint,
-            is_current        boolean not null default false,
-            attempts          integer not null default 1,
-            first_received_at timestamptz not null default now(),
-            extracted_at      timestamptz,
-            validated_at      timestamptz,
-            loaded_at         timestamptz,
-            extract_seconds   numeric(12, 3),
+            at                timestamptz not null default now(),
             validate_seconds  numeric(12, 3),
             load_seconds      numeric(12, 3),
-            constraint batch_balances check (
+            constraint attempt_balances check (
                 status <> 'loaded' or rows_received = rows_loaded + rows_quarantined
             )
         )
         """,
-        # the batch gate that refused it: unreadable | header | empty | volume | reference | suite
-        "alter table audit.batch add column if not exists gate text",
-        "create index if not exists batch_scope on audit.batch (instansi_kode, entity, periode)",
+        "create index if not exists batch_attempt_batch on audit.batch_attempt (batch_id, id)",
+        # the rows a load quarantined, and the counts of each rule, per attempt
         """
-        create table if not exists audit.quarantine (
-            batch_id    text not null references audit.batch (batch_id),
+        create table if not exists audit.quarantine_row (
+            attempt_id  bigint not null references audit.batch_attempt (id) deferrable initially deferred,
+            batch_id    text not null references audit.batch_delivery (batch_id),
             row_number  bigint not null,
             source_file text not null,
             row_data    jsonb not null,
             reasons     jsonb not null,
-            primary key (batch_id, row_number)
+            primary key (attempt_id, row_number)
         )
         """,
         """
-        create table if not exists audit.instansi (
-            instansi_kode  text primary key,
-            nama           text not null,
-            periodicity    text not null,
-            source_kinds   text not null,
-            updated_at     timestamptz not null default now()
-        )
-        """,
-        """
-        create table if not exists audit.batch_attempt (
-            batch_id         text not null references audit.batch (batch_id),
-            attempt          integer not null,
-            status           text not null check (status in ('loaded', 'rejected')),
-            gate             text,
-            message          text,
-            rows_received    bigint,
-            rows_loaded      bigint,
-            rows_quarantined bigint,
-            at               timestamptz not null default now(),
-            primary key (batch_id, attempt)
-        )
-        """,
-        """
-        create table if not exists audit.validation_result (
-            batch_id       text not null references audit.batch (batch_id),
+        create table if not exists audit.validation_result_row (
+            attempt_id     bigint not null references audit.batch_attempt (id) deferrable initially deferred,
+            batch_id       text not null references audit.batch_delivery (batch_id),
             rule           text not null,
             expectation    text not null,
             column_name    text,
             rows_evaluated bigint not null,
             rows_failed    bigint not null,
-            primary key (batch_id, rule)
+            primary key (attempt_id, rule)
         )
         """,
+        # the governments as the agencies file described them, a row per change
+        """
+        create table if not exists audit.instansi_versi (
+            id             bigint generated by default as identity primary key,
+            instansi_kode  text not null,
+            nama           text not null,
+            periodicity    text not null,
+            source_kinds   text not null,
+            at             timestamptz not null default now()
+        )
+        """,
+        # a landed file replaced by its redacted copy once its retention period ended (etl/retention.py)
+        """
+        create table if not exists audit.redaction (
+            id                bigint generated by default as identity primary key,
+            batch_id          text not null references audit.batch_delivery (batch_id),
+            landing_path      text not null,
+            original_sha256   text not null,
+            redacted_sha256   text not null,
+            fields            text not null,
+            retention_days    integer not null,
+            at                timestamptz not null default now()
+        )
+        """,
+        # --- the views readers know: each batch's current state
+        """
+        create or replace view audit.batch as
+        with extraction as (
+            select batch_id, count(*)::integer as attempts, min(at) as first_received_at, max(at) as extracted_at,
+                   (array_agg(extract_seconds order by id desc))[1] as extract_seconds
+            from audit.batch_extraction group by batch_id
+        ), standing as (
+            -- the outcome that stands: the latest load; a later refusal does not undo a load
+            select distinct on (batch_id) * from audit.batch_attempt
+            order by batch_id, (status = 'loaded') desc, id desc
+        ), current_load as (
+            select distinct on (d.instansi_kode, d.entity, d.periode) a.batch_id
+            from audit.batch_attempt a join audit.batch_delivery d using (batch_id)
+            where a.status = 'loaded'
+            order by d.instansi_kode, d.entity, d.periode, a.id desc
+        )
+        select d.batch_id, d.instansi_kode, d.entity, d.periode, d.source_kind, d.source_file, d.landing_path,
+               d.checksum_sha256, d.size_bytes, coalesce(s.status, 'received') as status, s.message,
+               s.rows_received, s.rows_loaded, s.rows_quarantined, (c.batch_id is not null) as is_current,
+               coalesce(e.attempts, 0) as attempts, coalesce(e.first_received_at, d.received_at) as first_received_at,
+               e.extracted_at, s.at as validated_at, case when s.status = 'loaded' then s.at end as loaded_at,
+               e.extract_seconds, s.validate_seconds, s.load_seconds, s.gate
+        from audit.batch_delivery d
+        left join extraction e using (batch_id)
+        left join standing s using (batch_id)
+        left join current_load c using (batch_id)
+        """,
+        """
+        create or replace view audit.quarantine as
+        select q.batch_id, q.row_number, q.source_file, q.row_data, q.reasons
+        from audit.quarantine_row q
+        join (select distinct on (batch_id) id from audit.batch_attempt where status = 'loaded'
+              order by batch_id, id desc) s on s.id = q.attempt_id
+        """,
+        """
+        create or replace view audit.validation_result as
+        select v.batch_id, v.rule, v.expectation, v.column_name, v.rows_evaluated, v.rows_failed
+        from audit.validation_result_row v
+        join (select distinct on (batch_id) id from audit.batch_attempt where status = 'loaded'
+              order by batch_id, id desc) s on s.id = v.attempt_id
+        """,
+        """
+        create or replace view audit.instansi as
+        select distinct on (instansi_kode) instansi_kode, nama, periodicity, source_kinds, at as updated_at
+        from audit.instansi_versi order by instansi_kode, id desc
+        """,
+        # the runtime may record refusals; a load is recorded by audit.record_load alone
+        "alter table audit.batch_attempt enable row level security",
+        "drop policy if exists kinerja_baca on audit.batch_attempt",
+        "create policy kinerja_baca on audit.batch_attempt for select using (true)",
+        "drop policy if exists kinerja_etl_menolak on audit.batch_attempt",
+        "create policy kinerja_etl_menolak on audit.batch_attempt for insert to kinerja_etl with check (status = 'rejected')",
+        RECORD_LOAD,
+        "revoke all on function audit.record_load(bigint, text, bigint, bigint, bigint, numeric, numeric) from public",
+        "grant execute on function audit.record_load(bigint, text, bigint, bigint, bigint, numeric, numeric) to kinerja_etl",
+        # the runtime: read both schemas, COPY into raw, append to the ledger; nothing else
+        "revoke all on schema raw, audit from public",
+        "grant usage on schema raw, audit to kinerja_etl, auditor",
+        "revoke create on schema raw, audit from kinerja_etl",
+        "revoke all on all tables in schema raw, audit from kinerja_etl",
+        "grant select, insert on all tables in schema raw to kinerja_etl",
+        "grant select on all tables in schema audit to kinerja_etl",
+        "grant insert on audit.batch_delivery, audit.batch_extraction, audit.batch_attempt, audit.quarantine_row, "
+        "audit.validation_result_row, audit.instansi_versi, audit.redaction to kinerja_etl",
+        "grant usage on all sequences in schema audit to kinerja_etl",
+        "grant select on all tables in schema raw, audit to auditor",
+        # the raw partitions the owner makes later get the same
+        "alter default privileges in schema raw grant select, insert on tables to kinerja_etl",
+        "alter default privileges in schema raw grant select on tables to auditor",
+        "alter default privileges in schema audit grant select on tables to kinerja_etl, auditor",
     ]
     for spec in ENTITIES.values():
         table = sql.Identifier("raw", spec.name)
@@ -141,20 +315,32 @@ def period_partition(entity: str, period: str) -> str:
     return f"{entity}__{period.lower().replace('-', '_')}"
 
 
+class ForeignPartition(RuntimeError):
+    """A table where the loader would make a raw partition was not made by the warehouse's owner
+    the way etl.load makes them: attaching it could run somebody else's code in every load."""
+
+
 def ensure_period(conn: psycopg.Connection, entity: str, period: str) -> sql.Identifier:
     """The period's partition of raw.<entity>, made (and committed) when it is the first delivery of
-    the period. Made outside the raw table, then attached: attaching locks the parent only against
-    other schema changes (SHARE UPDATE EXCLUSIVE), never against the loads and reads of other
-    periods; one session at a time makes a table's partitions."""
+    the period. `conn` is the owner's (the runtime role may create nothing). Made outside the raw
+    table, then attached: attaching locks the parent only against other schema changes (SHARE
+    UPDATE EXCLUSIVE), never against the loads and reads of other periods; one session at a time
+    makes a table's partitions. Before attaching, the table and each of its partitions are checked
+    to be the owner's and to carry nothing that runs code or hides rows (triggers, rules, policies,
+    defaults, check constraints, indexes): a table somebody else made ahead of time under that name
+    is refused (ForeignPartition), never attached."""
     name = period_partition(entity, period)
     if not _attached(conn, name):
         with conn.transaction():
             conn.execute("select pg_advisory_xact_lock(hashtext('kinerja.raw.' || %s))", (entity,))
             if not _attached(conn, name):
                 made = sql.Identifier("raw", name)
+                leaves = [sql.Identifier("raw", f"{name}__h{remainder:02d}") for remainder in range(HASH_PARTITIONS)]
+                existing = conn.execute("select to_regclass(%s)", (f"raw.{name}",)).fetchone()[0]
+                if existing is not None:
+                    refuse_unless_ours(conn, f"raw.{name}", entity)
                 conn.execute(sql.SQL("create table if not exists {} ({}) partition by hash (_instansi_kode)").format(
                     made, sql.SQL("like {} including defaults").format(sql.Identifier("raw", entity))))
-                leaves = [sql.Identifier("raw", f"{name}__h{remainder:02d}") for remainder in range(HASH_PARTITIONS)]
                 for remainder, leaf in enumerate(leaves):
                     conn.execute(sql.SQL(
                         "create table if not exists {} partition of {} for values with (modulus {}, remainder {})"
@@ -164,9 +350,44 @@ def ensure_period(conn: psycopg.Connection, entity: str, period: str) -> sql.Ide
                     for c in raw_columns(entity))
                 for table in (made, *leaves):
                     conn.execute(sql.SQL("alter table {} {}").format(table, statistics))
+                refuse_unless_ours(conn, f"raw.{name}", entity)
                 conn.execute(sql.SQL("alter table {} attach partition {} for values in ({})").format(
                     sql.Identifier("raw", entity), made, sql.Literal(period)))
     return sql.Identifier("raw", name)
+
+
+def refuse_unless_ours(conn: psycopg.Connection, table: str, entity: str) -> None:
+    """Raise ForeignPartition unless `table` and every partition under it belong to raw.<entity>'s
+    owner and carry no trigger of their own, rule, policy, row-level security, column default,
+    check constraint or index: what etl.load makes carries none of them."""
+    found = conn.execute(
+        """
+        with tree as (select relid from pg_partition_tree(%(t)s::regclass))
+        select c.oid::regclass::text,
+               pg_get_userbyid(c.relowner),
+               c.relowner = (select relowner from pg_class where oid = %(p)s::regclass),
+               (select string_agg(t.tgname, ', ') from pg_trigger t where t.tgrelid = c.oid and t.tgparentid = 0
+                  and not t.tgisinternal),
+               (select string_agg(r.rulename, ', ') from pg_rewrite r where r.ev_class = c.oid),
+               (select string_agg(p.polname, ', ') from pg_policy p where p.polrelid = c.oid),
+               c.relrowsecurity,
+               (select string_agg(a.attname, ', ') from pg_attrdef d
+                  join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum where d.adrelid = c.oid),
+               (select string_agg(k.conname, ', ') from pg_constraint k where k.conrelid = c.oid),
+               (select string_agg(i.indexrelid::regclass::text, ', ') from pg_index i where i.indrelid = c.oid),
+               c.relnamespace = 'raw'::regnamespace
+        from tree join pg_class c on c.oid = tree.relid order by 1
+        """, {"t": table, "p": f"raw.{entity}"}).fetchall()
+    for name, owner, owners, triggers, rules, policies, rls, defaults, checks, indexes, in_raw in found:
+        what = [f"owned by {owner}" if not owners else "", f"trigger {triggers}" if triggers else "",
+                f"rule {rules}" if rules else "", f"policy {policies}" if policies else "",
+                "row-level security" if rls and not policies else "", f"default on {defaults}" if defaults else "",
+                f"constraint {checks}" if checks else "", f"index {indexes}" if indexes else "",
+                "outside schema raw" if not in_raw else ""]
+        what = [w for w in what if w]
+        if what:
+            raise ForeignPartition(f"refusing to attach {table} as a partition of raw.{entity}: {name} was not made "
+                                   f"by the pipeline ({'; '.join(what)})")
 
 
 # Statistics of a period's raw rows are sampled from this many hundred rows of each table
@@ -242,6 +463,49 @@ def _partition_unpartitioned(conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("drop table {}").format(sql.Identifier("raw", old)))
 
 
+OLD_LEDGER = ("batch", "batch_attempt", "quarantine", "validation_result", "instansi")
+
+
+def _ledger_tables_aside(conn: psycopg.Connection) -> None:
+    """A warehouse made before the ledger was append-only: its audit tables (updated in place) are
+    renamed aside, to be read into the ledger once it is made (_ledger_from_tables)."""
+    for name in OLD_LEDGER:
+        conn.execute(sql.SQL("alter table {} rename to {}").format(sql.Identifier("audit", name),
+                                                                  sql.Identifier(f"{name}_v1")))
+
+
+def _ledger_from_tables(conn: psycopg.Connection) -> None:
+    """The old audit tables' rows as the ledger's: each delivery, its extractions (as many as its
+    attempts), its outcome (the batches in force last, so that they stay current), its quarantine
+    and rule counts, each government; then the old tables go (with what depended on them: dbt's
+    staging views, which the next build makes again over the ledger's views)."""
+    conn.execute("""insert into audit.batch_delivery (batch_id, instansi_kode, entity, periode, source_kind, source_file,
+                        landing_path, checksum_sha256, size_bytes, received_at)
+                    select batch_id, instansi_kode, entity, periode, source_kind, source_file, landing_path,
+                           checksum_sha256, size_bytes, first_received_at from audit.batch_v1""")
+    conn.execute("""insert into audit.batch_extraction (batch_id, at, extract_seconds)
+                    select batch_id, coalesce(extracted_at, first_received_at), extract_seconds
+                    from audit.batch_v1, generate_series(1, greatest(attempts, 1))""")
+    conn.execute("""insert into audit.batch_attempt (batch_id, attempt, status, gate, message, rows_received, rows_loaded,
+                        rows_quarantined, at, validate_seconds, load_seconds)
+                    select batch_id, greatest(attempts, 1), status, gate, message, rows_received, rows_loaded,
+                           rows_quarantined, coalesce(loaded_at, validated_at, first_received_at), validate_seconds,
+                           load_seconds
+                    from audit.batch_v1 where status in ('loaded', 'rejected')
+                    order by is_current, coalesce(loaded_at, validated_at, first_received_at)""")
+    for table, columns in (("quarantine", "row_number, source_file, row_data, reasons"),
+                           ("validation_result", "rule, expectation, column_name, rows_evaluated, rows_failed")):
+        conn.execute(sql.SQL("""insert into {} (attempt_id, batch_id, {c})
+                                select a.id, o.batch_id, {o} from {} o
+                                join audit.batch_attempt a on a.batch_id = o.batch_id and a.status = 'loaded'""").format(
+            sql.Identifier("audit", f"{table}_row"), sql.Identifier("audit", f"{table}_v1"), c=sql.SQL(columns),
+            o=sql.SQL(", ").join(sql.SQL("o.{}").format(sql.Identifier(c.strip())) for c in columns.split(","))))
+    conn.execute("""insert into audit.instansi_versi (instansi_kode, nama, periodicity, source_kinds, at)
+                    select instansi_kode, nama, periodicity, source_kinds, updated_at from audit.instansi_v1""")
+    for name in ("quarantine", "validation_result", "batch_attempt", "batch", "instansi"):
+        conn.execute(sql.SQL("drop table {} cascade").format(sql.Identifier("audit", f"{name}_v1")))
+
+
 def schema_version(conn: psycopg.Connection) -> str:
     """A fingerprint of the DDL this code wants: the schemas' comment records the one applied."""
     text = "\n".join(s.as_string(conn) if isinstance(s, sql.Composable) else s for s in ddl())
@@ -264,22 +528,32 @@ def ensure_schema(conn: psycopg.Connection) -> None:
     conn.execute("select pg_advisory_xact_lock(hashtext('kinerja.ensure_schema'))")
     if _applied_version(conn) == wanted:
         return
+    if conn.execute("select to_regrole('kinerja_etl') is null or to_regrole('auditor') is null").fetchone()[0]:
+        from etl import access
+
+        access._create_roles(conn, [])  # the grants below name them (needs CREATEROLE; bootstrap makes them)
     if conn.execute("select to_regnamespace('raw') is not null").fetchone()[0]:
         _partition_unpartitioned(conn)
+    old_ledger = conn.execute("select relkind = 'r' from pg_class where oid = to_regclass('audit.batch')").fetchone()
+    if old_ledger and old_ledger[0]:
+        _ledger_tables_aside(conn)
     for statement in ddl():
         conn.execute(statement)
+    if old_ledger and old_ledger[0]:
+        _ledger_from_tables(conn)
     conn.execute(sql.SQL("comment on schema raw is {}").format(sql.Literal(wanted)))
 
 
 def record_instansi(conn: psycopg.Connection, agency) -> None:
-    """The government as the agencies file describes it (its name and cycle), for dim_instansi."""
+    """The government as the agencies file describes it (its name and cycle), for dim_instansi: a
+    new row in the ledger when that changed (audit.instansi shows the latest)."""
+    values = (agency.kode, agency.nama, agency.periodicity, ",".join(dict.fromkeys(s.kind for s in agency.sources)))
     conn.execute(
-        """insert into audit.instansi (instansi_kode, nama, periodicity, source_kinds) values (%s, %s, %s, %s)
-           on conflict (instansi_kode) do update set nama = excluded.nama, periodicity = excluded.periodicity,
-               source_kinds = excluded.source_kinds, updated_at = now()
-           where (audit.instansi.nama, audit.instansi.periodicity, audit.instansi.source_kinds)
-               is distinct from (excluded.nama, excluded.periodicity, excluded.source_kinds)""",
-        (agency.kode, agency.nama, agency.periodicity, ",".join(dict.fromkeys(s.kind for s in agency.sources))),
+        """insert into audit.instansi_versi (instansi_kode, nama, periodicity, source_kinds)
+           select %s, %s, %s, %s
+           where not exists (select from audit.instansi i where i.instansi_kode = %s
+                             and (i.nama, i.periodicity, i.source_kinds) = (%s, %s, %s))""",
+        (*values, values[0], *values[1:]),
     )
 
 
@@ -396,16 +670,33 @@ def uniqueness_rule(entity: str) -> tuple[str, bool]:
     return f"{' + '.join(key)} must be unique within a delivery", len(key) == 1
 
 
-def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, source_file: str,
-                          received: int, agency: str, period: str) -> int:
+# the temporary tables of one load (the runtime's own, dropped at commit): the rows of a delivery
+# checked in several chunks, and the quarantine of every delivery, before they reach raw and audit
+GOOD = sql.Identifier("kinerja_good")
+QUARANTINE = sql.Identifier("kinerja_quarantine")
+
+
+def stage_quarantine(conn: psycopg.Connection, path: Path) -> int:
+    """The batch's quarantine file into a temporary table of this transaction."""
+    conn.execute(sql.SQL("create temp table {} (batch_id text, row_number bigint, source_file text, row_data jsonb, "
+                         "reasons jsonb) on commit drop").format(QUARANTINE))
+    return copy_file(conn, QUARANTINE, ["batch_id", "row_number", "source_file", "row_data", "reasons"], path)
+
+
+def stage_good(conn: psycopg.Connection, entity: str, path: Path) -> int:
+    """The batch's good rows into a temporary table of this transaction (like raw.<entity>)."""
+    conn.execute(sql.SQL("create temp table {} (like {}) on commit drop").format(GOOD, sql.Identifier("raw", entity)))
+    return copy_file(conn, GOOD, raw_columns(entity), path)
+
+
+def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, source_file: str) -> tuple[int, int]:
     """The suite checks that the natural key is unique within each chunk; this makes it hold for the
-    whole delivery, in one set-based statement in the database, as if the file were one chunk: a
-    key that occurs more than once among all the rows received (loaded or quarantined) sends its
-    loaded rows to quarantine and adds the rule to its quarantined ones. Returns the rows moved.
-    The batch's rows are found through the (period, agency) index: the cost is the delivery's, not
-    the history's."""
+    whole delivery, in one set-based statement, as if the file were one chunk: a key that occurs
+    more than once among all the rows received (good or quarantined) sends its good rows to
+    quarantine and adds the rule to its quarantined ones. Works on the load's temporary tables
+    (stage_good, stage_quarantine), before anything reaches raw or the ledger, which are only ever
+    appended to. Returns (rows moved, rows of the delivery that break the rule)."""
     spec = entity_def(entity)
-    table = sql.Identifier("raw", entity)
     rule, single = uniqueness_rule(entity)
     keys = [sql.Identifier(c) for c in spec.natural_key]
     key_list = sql.SQL(", ").join(keys)
@@ -417,58 +708,55 @@ def quarantine_duplicates(conn: psycopg.Connection, entity: str, batch_id: str, 
     statement = sql.SQL(
         """
         with received as (
-            select {key_list} from {table}
-            where _periode = %(period)s and _instansi_kode = %(agency)s and _batch_id = %(batch)s
+            select {key_list} from {good}
             union all
-            select {from_json} from audit.quarantine q where q.batch_id = %(batch)s
+            select {from_json} from {quarantine} q
         ), dup as (
             select {key_list} from received where {not_empty} group by {key_list} having count(*) > 1
         ), flagged as (
-            update audit.quarantine q set reasons = q.reasons || jsonb_build_array(%(rule)s::text)
-            where q.batch_id = %(batch)s and not q.reasons ? %(rule)s
-              and exists (select 1 from dup d where {same_q})
+            update {quarantine} q set reasons = q.reasons || jsonb_build_array(%(rule)s::text)
+            where not q.reasons ? %(rule)s and exists (select 1 from dup d where {same_q})
             returning 1
         ), moved as (
-            delete from {table} r
-            where r._periode = %(period)s and r._instansi_kode = %(agency)s and r._batch_id = %(batch)s
-              and exists (select 1 from dup d where {same_r})
+            delete from {good} r where exists (select 1 from dup d where {same_r})
             returning r.*
         )
-        insert into audit.quarantine (batch_id, row_number, source_file, row_data, reasons)
+        insert into {quarantine} (batch_id, row_number, source_file, row_data, reasons)
         select %(batch)s, r._row, %(source)s, jsonb_build_object({payload}), jsonb_build_array(%(rule)s::text)
         from moved r
         """
-    ).format(table=table, key_list=key_list, from_json=from_json, not_empty=not_empty, payload=payload,
-             same_q=same(lambda c: sql.SQL("q.row_data ->> {}").format(sql.Literal(c))),
+    ).format(good=GOOD, quarantine=QUARANTINE, key_list=key_list, from_json=from_json, not_empty=not_empty,
+             payload=payload, same_q=same(lambda c: sql.SQL("q.row_data ->> {}").format(sql.Literal(c))),
              same_r=same(lambda c: sql.SQL("r.{}").format(sql.Identifier(c))))
     with conn.cursor() as cur:
-        cur.execute(statement, {"batch": batch_id, "source": source_file, "rule": rule, "agency": agency,
-                                "period": period})
+        cur.execute(statement, {"batch": batch_id, "source": source_file, "rule": rule})
         moved = cur.rowcount
-    # the rule's count over the whole delivery
-    conn.execute(
-        """
-        insert into audit.validation_result as v (batch_id, rule, expectation, column_name, rows_evaluated, rows_failed)
-        values (%(batch)s, %(rule)s, %(kind)s, %(columns)s, %(received)s,
-                (select count(*) from audit.quarantine where batch_id = %(batch)s and reasons ? %(rule)s))
-        on conflict (batch_id, rule) do update set rows_failed = excluded.rows_failed
-        """,
-        {"batch": batch_id, "rule": rule, "received": received, "columns": ",".join(spec.natural_key),
-         "kind": "expect_column_values_to_be_unique" if single else "expect_compound_columns_to_be_unique"},
-    )
-    return moved
+    failed = conn.execute(sql.SQL("select count(*) from {} where reasons ? %s").format(QUARANTINE), (rule,)).fetchone()[0]
+    return moved, failed
 
 
-def save_validation_results(conn: psycopg.Connection, batch_id: str, results: list[dict]) -> None:
+def with_uniqueness_count(entity: str, results: list[dict], received: int, failed: int) -> list[dict]:
+    """The rule counts with the uniqueness rule's taken over the whole delivery."""
+    spec = entity_def(entity)
+    rule, single = uniqueness_rule(entity)
+    whole = {"rule": rule, "expectation": "expect_column_values_to_be_unique" if single
+             else "expect_compound_columns_to_be_unique", "column_name": ",".join(spec.natural_key),
+             "rows_evaluated": received, "rows_failed": failed}
+    if any(r["rule"] == rule for r in results):
+        return [r | {"rows_failed": failed} if r["rule"] == rule else r for r in results]
+    return [*results, whole]
+
+
+def save_validation_results(conn: psycopg.Connection, attempt_id: int, batch_id: str, results: list[dict]) -> None:
     conn.execute(
         """
-        insert into audit.validation_result
-            (batch_id, rule, expectation, column_name, rows_evaluated, rows_failed)
-        select %s, rule, expectation, column_name, rows_evaluated, rows_failed
+        insert into audit.validation_result_row
+            (attempt_id, batch_id, rule, expectation, column_name, rows_evaluated, rows_failed)
+        select %s, %s, rule, expectation, column_name, rows_evaluated, rows_failed
         from jsonb_to_recordset(%s::jsonb) as r(
             rule text, expectation text, column_name text, rows_evaluated bigint, rows_failed bigint)
         """,
-        (batch_id, json.dumps(results)),
+        (attempt_id, batch_id, json.dumps(results)),
     )
 
 

@@ -250,26 +250,44 @@ def sqlalchemy_url(raw: str | URL) -> URL:
 
 
 def server_url(database: str) -> URL:
-    """That database on the warehouse's PostgreSQL server (etl.warehouse)."""
+    """That database on the warehouse's PostgreSQL server, as its admin (who makes the demo's
+    application databases: etl/synth/writers/app_db.py), or as the owner where there is no admin."""
     from etl import warehouse
 
-    return warehouse.sqlalchemy_url().set(database=database)
+    # the admin's, or (docker-compose.yml's demo profile) the owner's, which may create databases and roles
+    return warehouse.sqlalchemy_url(warehouse.admin_url() or warehouse.url()).set(database=database)
+
+
+def reader_login(agency_kode: str) -> str:
+    """The login that reads a government's application databases on the warehouse's server: one per
+    government, allowed to connect to its own databases and read them, nothing else."""
+    return f"aplikasi_{agency_kode.lower()}"
+
+
+def reader_url(agency_kode: str, database: str) -> URL:
+    """That database on the warehouse's server as the government's own reading login."""
+    from etl import warehouse
+
+    conninfo = warehouse.as_login(warehouse.admin_url() or warehouse.url(), reader_login(agency_kode))
+    return warehouse.sqlalchemy_url(conninfo).set(database=database)
 
 
 def default_url(agency_kode: str, entity: str) -> URL:
-    return server_url(default_database(agency_kode, entity))
+    return reader_url(agency_kode, default_database(agency_kode, entity))
 
 
-def url_for(agency: Agency, source: Source, entity: str) -> URL:
-    """Where the agency's application database for `entity` is, by the source's options."""
+def url_for(agency: Agency, source: Source, entity: str, admin: bool = False) -> URL:
+    """Where the agency's application database for `entity` is, by the source's options. A database
+    on the warehouse's server (no url_env, no url) is read as the government's own login
+    (reader_login), and made and written by the admin (`admin=True`: the demo's writer)."""
     options = source.options
     env = options.get("url_env")
     if env and os.environ.get(str(env), "").strip():
         return sqlalchemy_url(os.environ[str(env)])
     if options.get("url"):
         return sqlalchemy_url(str(options["url"]))
-    database = options.get("database") or default_database(agency.kode, entity)
-    return server_url(str(database).format(agency=agency.kode.lower()))
+    database = str(options.get("database") or default_database(agency.kode, entity)).format(agency=agency.kode.lower())
+    return server_url(database) if admin else reader_url(agency.kode, database)
 
 
 def safe(url: URL) -> str:

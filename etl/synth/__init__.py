@@ -90,7 +90,7 @@ def writer_options(kind: str, kode: str, entity: str) -> dict:
 
     for agency in load_agencies():
         if agency.kode == kode and entity in agency.entities and agency.source_for(entity).kind == kind:
-            return {"url": url_for(agency, agency.source_for(entity), entity)}
+            return {"url": url_for(agency, agency.source_for(entity), entity, admin=True)}
     return {}
 
 

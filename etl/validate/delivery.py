@@ -175,7 +175,7 @@ def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows:
     if all("previous_received" in d for d in landed):  # read by extract
         volumes = {d["entity"]: d["previous_received"] for d in landed if d["previous_received"] is not None}
     else:
-        with warehouse.connect() as conn:
+        with warehouse.loader_connect() as conn:
             volumes = previous_volumes(conn, batches)
     with ChunkChecker(workers, engine) as checker:
         for batch in _order(batches, specs):

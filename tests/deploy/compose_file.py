@@ -92,6 +92,14 @@ def common_environment(env: Mapping[str, str]) -> dict[str, str]:
     return {k: str(v) for k, v in interpolate(load()["x-airflow-common"]["environment"], env).items()}
 
 
+def service_environments(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Every service's environment, interpolated (x-airflow-common's merged in where it is used)."""
+    found = {}
+    for name, service in services().items():
+        found[name] = {k: str(v) for k, v in interpolate(service.get("environment") or {}, env).items()}
+    return found
+
+
 def command(service: str) -> list[str]:
     """A service's command as an argument list (the image's entrypoint runs `airflow` with it)."""
     value = services()[service]["command"]

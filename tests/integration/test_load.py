@@ -199,3 +199,68 @@ def test_a_load_cleans_its_work_files_up_and_a_retry_after_that_changes_nothing(
     before = _table_digest(db, "raw.evaluasi_periodik")
     assert pipeline.load(validated) == first
     assert _table_digest(db, "raw.evaluasi_periodik") == before
+
+
+def test_a_warehouse_of_the_old_audit_tables_becomes_the_append_only_ledger(warehouse_url):
+    """A warehouse made before the ledger was append-only (audit.batch and the rest updated in place):
+    the schema upgrade reads their rows into the ledger, and the views show what the tables held."""
+    import os
+
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    from etl import load as loader
+
+    name = f"kinerja_ledger_{os.getpid()}"
+    with psycopg.connect(warehouse_url, autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{name}" with (force)')
+        admin.execute(f'create database "{name}"')
+    old = """
+        create schema audit;
+        create table audit.batch (batch_id text primary key, instansi_kode text not null, entity text not null,
+            periode text not null, source_kind text not null, source_file text not null, landing_path text not null,
+            checksum_sha256 text not null, size_bytes bigint, status text not null, message text, rows_received bigint,
+            rows_loaded bigint, rows_quarantined bigint, is_current boolean not null default false,
+            attempts integer not null default 1, first_received_at timestamptz not null default now(),
+            extracted_at timestamptz, validated_at timestamptz, loaded_at timestamptz, extract_seconds numeric(12, 3),
+            validate_seconds numeric(12, 3), load_seconds numeric(12, 3), gate text);
+        create table audit.quarantine (batch_id text not null references audit.batch (batch_id), row_number bigint not null,
+            source_file text not null, row_data jsonb not null, reasons jsonb not null, primary key (batch_id, row_number));
+        create table audit.instansi (instansi_kode text primary key, nama text not null, periodicity text not null,
+            source_kinds text not null, updated_at timestamptz not null default now());
+        create table audit.batch_attempt (batch_id text not null references audit.batch (batch_id), attempt integer not null,
+            status text not null, gate text, message text, rows_received bigint, rows_loaded bigint,
+            rows_quarantined bigint, at timestamptz not null default now(), primary key (batch_id, attempt));
+        create table audit.validation_result (batch_id text not null references audit.batch (batch_id), rule text not null,
+            expectation text not null, column_name text, rows_evaluated bigint not null, rows_failed bigint not null,
+            primary key (batch_id, rule));
+        insert into audit.batch values
+          ('b1', 'PAUH', 'pegawai', '2026-09', 'canonical_csv', 'f1', '/l/f1', 'c1', 10, 'loaded', null, 5, 4, 1, false, 1,
+           '2026-10-01', '2026-10-01', '2026-10-01', '2026-10-01 01:00', 1, 1, 1, null),
+          ('b2', 'PAUH', 'pegawai', '2026-09', 'canonical_csv', 'f2', '/l/f2', 'c2', 10, 'loaded', null, 6, 6, 0, true, 2,
+           '2026-10-02', '2026-10-03', '2026-10-03', '2026-10-03 01:00', 1, 1, 1, null),
+          ('b3', 'PAUH', 'rhk', '2026-09', 'canonical_csv', 'f3', '/l/f3', 'c3', 10, 'rejected', 'header', 0, 0, 0, false,
+           1, '2026-10-02', '2026-10-02', '2026-10-02', null, 1, 1, null, 'header');
+        insert into audit.quarantine values ('b1', 7, 'f1', '{"nip": "1"}', '["rule"]');
+        insert into audit.validation_result values ('b1', 'rule', 'expect_x', 'nip', 5, 1);
+        insert into audit.instansi values ('PAUH', 'Kota Pauh', 'BULANAN', 'canonical_csv', '2026-10-01');
+    """
+    columns = ("batch_id, instansi_kode, entity, periode, status, message, rows_received, rows_loaded, rows_quarantined, "
+               "is_current, attempts, gate, checksum_sha256")
+    try:
+        with psycopg.connect(make_conninfo(warehouse_url, dbname=name)) as conn:
+            conn.execute(old)
+            before = {t: conn.execute(f"select {c} from audit.{t} order by 1, 2").fetchall() for t, c in (
+                ("batch", columns), ("quarantine", "batch_id, row_number, reasons"),
+                ("validation_result", "batch_id, rule, rows_failed"), ("instansi", "instansi_kode, nama"))}
+            loader.ensure_schema(conn)
+            conn.commit()
+            assert conn.execute("select relkind from pg_class where oid = 'audit.batch'::regclass").fetchone()[0] == "v"
+            after = {t: conn.execute(f"select {c} from audit.{t} order by 1, 2").fetchall() for t, c in (
+                ("batch", columns), ("quarantine", "batch_id, row_number, reasons"),
+                ("validation_result", "batch_id, rule, rows_failed"), ("instansi", "instansi_kode, nama"))}
+            assert after == before
+            assert conn.execute("select to_regclass('audit.batch_v1')").fetchone()[0] is None
+    finally:
+        with psycopg.connect(warehouse_url, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}" with (force)')

@@ -122,15 +122,20 @@ def month(demo_world, warehouse_url, tmp_path_factory):
         rejected, message = db.execute(
             """select batch_id, message from audit.batch where instansi_kode = 'PAUH' and entity = 'predikat_organisasi'
                and periode = %s and status = 'rejected' and gate = 'empty'""", (PERIOD,)).fetchone()
-        db.execute("update audit.batch set message = %s where batch_id = %s", (f"{message} {SCRIPT}", rejected))
+        # planted in the ledger's own tables (audit.batch and audit.quarantine are views over them)
+        refusal = db.execute("select max(id) from audit.batch_attempt where batch_id = %s and status = 'rejected'",
+                             (rejected,)).fetchone()[0]
+        db.execute("update audit.batch_attempt set message = %s where id = %s", (f"{message} {SCRIPT}", refusal))
         rhk = db.execute(
             """select batch_id, source_file from audit.batch where instansi_kode = 'LAMPUNG' and entity = 'rhk'
                and periode = %s and is_current""", (PERIOD,)).fetchone()
         row = {"nip": FORMULA_NIP, "jenis_rhk": SCRIPT, "rhk_uraian": "rahasia pribadi"}
+        load = db.execute("select max(id) from audit.batch_attempt where batch_id = %s and status = 'loaded'",
+                          (rhk[0],)).fetchone()[0]
         db.execute(
-            """insert into audit.quarantine (batch_id, row_number, source_file, row_data, reasons)
-               values (%s, %s, %s, %s::jsonb, %s::jsonb)""",
-            (rhk[0], INSERTED_ROW, rhk[1], json.dumps(row),
+            """insert into audit.quarantine_row (attempt_id, batch_id, row_number, source_file, row_data, reasons)
+               values (%s, %s, %s, %s, %s::jsonb, %s::jsonb)""",
+            (load, rhk[0], INSERTED_ROW, rhk[1], json.dumps(row),
              json.dumps(["jenis_rhk must be UTAMA or TAMBAHAN", f"{SCRIPT} is not a rule"])))
         try:
             out = tmp_path_factory.mktemp("report")
@@ -138,8 +143,8 @@ def month(demo_world, warehouse_url, tmp_path_factory):
             yield {"path": path, "html": path.read_text(encoding="utf-8"), "rejected": rejected,
                    "rhk": rhk[0], "out": out}
         finally:
-            db.execute("delete from audit.quarantine where batch_id = %s and row_number = %s", (rhk[0], INSERTED_ROW))
-            db.execute("update audit.batch set message = %s where batch_id = %s", (message, rejected))
+            db.execute("delete from audit.quarantine_row where attempt_id = %s and row_number = %s", (load, INSERTED_ROW))
+            db.execute("update audit.batch_attempt set message = %s where id = %s", (message, refusal))
 
 
 def _shown(db):

@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from etl.canonical import ENTITIES, LABEL_COLUMNS, normalise_label
 from etl.sources.app_db import (
-    DEFAULT_CODES, DEFAULT_PIVOTS, SKM_ENTITIES, default_url, engine_for, is_mysql, period_bounds, safe,
+    DEFAULT_CODES, DEFAULT_PIVOTS, SKM_ENTITIES, default_database, engine_for, reader_login, server_url, is_mysql, period_bounds, safe,
     sqlalchemy_url,
 )
 
@@ -209,6 +209,34 @@ def prepare(url: str | URL, apps: Iterable[str] = ("ekinerja", "skm")) -> URL:
     finally:
         engine.dispose()
     return url
+
+
+def grant_reader(url: URL, agency_kode: str) -> None:
+    """A PostgreSQL application database made by the server's superuser or the warehouse's owner (the
+    demo on the warehouse's server): the government's own login (reader_login, its generated password in the warehouse's
+    password file) may connect to it and read its tables; PUBLIC may not connect."""
+    if is_mysql(url):
+        return
+    from etl import warehouse
+
+    engine = engine_for(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not conn.execute(text("select rolsuper or rolcreaterole from pg_roles where rolname = current_user")
+                                ).scalar():
+                return
+            login = reader_login(agency_kode)
+            if not conn.execute(text("select 1 from pg_roles where rolname = :n"), {"n": login}).first():
+                conn.execute(text(f'create role "{login}" login'))
+            quoted = engine.dialect.identifier_preparer.quote(url.database)
+            for statement in (f"revoke connect on database {quoted} from public",
+                              f'grant connect on database {quoted} to "{login}"',
+                              f'grant usage on schema public to "{login}"',
+                              f'grant select on all tables in schema public to "{login}"'):
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+    warehouse.login_password(warehouse.admin_url() or warehouse.url(), login)
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -442,8 +470,9 @@ def write(out: Path, agency_kode: str, entity: str, period: str, chunks: Iterabl
     the application cannot hold (a row of another period, a survey answer that is not a whole
     number, a raw label that spells one of the application's codes)."""
     metadata = _metadata(entity)
-    target = prepare(url if url is not None else default_url(agency_kode, entity),
+    target = prepare(url if url is not None else server_url(default_database(agency_kode, entity)),
                      ("skm",) if metadata is SKM else ("ekinerja",))
+    grant_reader(target, agency_kode)
     engine = engine_for(target)
     stage = _stage_table(entity)
     try:
