@@ -105,7 +105,7 @@ def render(period: str, out_dir: Path | None = None) -> Path:
     <KINERJA_HOME>/reports/validation/<period>/) and return its path."""
     period = check_period(period)
     batches = _read(period)
-    page = _page(period, batches, _missing(period, batches))
+    page = render_page(period, batches, _missing(period, batches))
     folder = Path(out_dir) if out_dir is not None else default_dir(period)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "index.html"
@@ -266,7 +266,8 @@ def table(headers: list[tuple[str, str]], rows: list[str], css_class: str) -> st
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def _page(period: str, batches: list[Batch], missing) -> str:
+def render_page(period: str, batches: list[Batch], missing) -> str:
+    """The page of `batches` (as `_read` returns them) and what is `missing` (as `_missing` returns it)."""
     periods = periods_of(period)
     activity = [t for b in batches for t in [b.last_activity, *(h.last_activity for h in b.history)]]
     as_of = when(max(activity)) if activity else "no batches recorded"
