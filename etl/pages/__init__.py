@@ -7,7 +7,8 @@ page (`pengaduan.html`) and the validation report, and what they share.
   templates/labels.j2           the words and colours of the codes the pages show (predikat, mutu,
                                 kepatuhan measures, months, kinds of period) and the pages' recurring
                                 phrases; Python reads them from here too (`labels()`)
-  templates/tables.html.j2      table macros: the scrolling wrapper, header rows, number cells
+  templates/parts.html.j2       a published page's section and its "no data" note; tables (the
+                                scrolling wrapper, header rows, number cells)
   templates/charts.html.j2      the charts' marks (inline SVG) and their words, drawn from the
                                 geometry of charts.py
   templates/publik.html.j2      the published pages' header and footer (extends base)
@@ -15,7 +16,9 @@ page (`pengaduan.html`) and the validation report, and what they share.
 
 Python prepares numbers and rows (etl/publish/html.py, etl/validate/report.py) and the charts'
 coordinates (charts.py); every word a reader sees is in a template. Autoescaping is on for every
-template: a value an agency sent is always text. A value that is missing (None) is written "—".
+template: a value an agency sent is always text. A value that is missing (None) is written "—";
+numbers go through the filters below (angka, jumlah, persen for the published pages; num, utc,
+share for the validation report; n for a chart's coordinates, fit for its labels).
 
 Byte for byte what the hand-built pages wrote before: Jinja's escape writes ' and " as &#39; and
 &#34;, and the pages have always written them &#x27; and &quot; (Python's html.escape), so `render`
