@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from etl.config import PERIOD_RE, check_period, dbt_project_dir, open_data_dir
+from etl.config import PERIOD_RE, check_period, dbt_project_dir, load_agencies, open_data_dir
 from etl.publish import disclosure, files, html, privacy, utility
 from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
 from etl.publish.tables import TABLES, Manifest, read
@@ -94,6 +94,18 @@ def _frame(columns, rows) -> pd.DataFrame:
     return frame
 
 
+def instansi_names(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Every government's name as the package's pages show it: from any of its tables that carries
+    one (a government may appear in only some tables in a month: complaints, but no evaluation),
+    else from the agencies file, never the bare code while a name is known."""
+    names = {agency.kode: agency.nama for agency in load_agencies() if agency.nama}
+    for frame in frames.values():
+        if {"instansi_kode", "instansi_nama"} <= set(frame.columns):
+            names |= {kode: nama for kode, nama in zip(frame["instansi_kode"], frame["instansi_nama"])
+                      if isinstance(nama, str) and nama and nama != kode}
+    return names
+
+
 def build_package(period: str, folder: Path, manifest: Manifest | None = None) -> list[WrittenFile]:
     """Write every file of the package into `folder`. Returns what was written, in order."""
     manifest = manifest or Manifest()
@@ -114,10 +126,7 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
 
     told = utility.utility(folder)
     put("datapackage.json", _json(datapackage(period, config, manifest, written, told)), "JSON")
-    instansi = {}
-    for name in ("distribusi_predikat", "kepatuhan", "ikm_unit_layanan"):
-        frame = frames[name]
-        instansi |= dict(zip(frame["instansi_kode"], frame["instansi_nama"]))
+    instansi = instansi_names(frames)
     page_meta = {
         "title": config["title"],
         "organisation": config["organization"]["title"],
