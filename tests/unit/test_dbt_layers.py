@@ -3,8 +3,9 @@
 project's prefixes, read from the manifest of `dbt parse` (no model is built).
 
 Layers by prefix: stg_ (staging) < int_ (intermediate) < fct_ / dim_ / mart_ (marts) < sel_ / pub_
-(publik), each in its folder of models/. A model reads its own layer or an earlier one; a seed is a
-source every layer may read; a snapshot belongs to the layer of the models it records. Every model
+(publik), each in its folder of models/. A model reads its own layer or an earlier one, and only
+staging models read sources (fct_direct_join_to_source); a seed is a source every layer may read; a
+snapshot belongs to the layer of the models it records. Every model
 has a description, every column its file lists has one, and every model a grain test (unique on a
 column, or the project's unique_combination on several). That every column the warehouse has for a
 model is described is checked against the built warehouse's catalog (tests/e2e/test_kinerja_bulanan.py).
@@ -55,12 +56,15 @@ def misplaced(manifest: dict) -> list[str]:
 
 
 def backwards(manifest: dict) -> list[str]:
-    """Models that read a later layer (directly, or through a snapshot of it)."""
+    """Models that read a later layer (directly, or through a snapshot of it), and models after
+    staging that read a source."""
     found = []
     for node in models(manifest).values():
         for parent in node["depends_on"]["nodes"]:
             if node_layer(manifest, parent) > node_layer(manifest, node["unique_id"]):
                 found.append(f"{node['name']} reads {parent.split('.')[-1]}")
+            elif parent.startswith("source.") and node_layer(manifest, node["unique_id"]) > 0:
+                found.append(f"{node['name']} reads source {'.'.join(parent.split('.')[-2:])} (only staging reads sources)")
     return found
 
 
@@ -124,14 +128,15 @@ def _model(name: str, folder: str, parents=(), columns=None, description="Someth
 
 def test_the_rules_find_what_they_name():
     """On a hand-made manifest: an intermediate model reading a mart (the old int_evaluasi__hitungan_unit),
-    a mart reading the public layer through a snapshot, a model in the wrong folder, an undocumented
+    a public cell reading a source (the holds before their staging view), a mart reading the public
+    layer through a snapshot, a model in the wrong folder, an undocumented
     column, a model without a grain test; and nothing on the models that keep the rules."""
     nodes = [
         _model("stg_a", "staging"),
         _model("int_b", "intermediate", ["model.kinerja.stg_a"]),
         _model("fct_c", "marts/akuntabilitas", ["model.kinerja.int_b", "seed.kinerja.aturan"]),
         _model("int_hitungan", "intermediate", ["model.kinerja.fct_c"]),
-        _model("sel_d", "publik/sel", ["model.kinerja.fct_c", "model.kinerja.int_b"], {"id": ""}),
+        _model("sel_d", "publik/sel", ["model.kinerja.fct_c", "model.kinerja.int_b", "source.kinerja.k.holds"], {"id": ""}),
         _model("pub_e", "marts/publik", ["model.kinerja.sel_d"]),
         _model("dim_f", "marts/dimensi", ["snapshot.kinerja.snp_d"], description=" "),
         {"unique_id": "snapshot.kinerja.snp_d", "name": "snp_d", "resource_type": "snapshot", "package_name": "kinerja",
@@ -144,7 +149,8 @@ def test_the_rules_find_what_they_name():
               "attached_node": f"model.kinerja.{n}", "depends_on": {"nodes": [f"model.kinerja.{n}"]}}
              for n in ("stg_a", "int_b", "fct_c", "int_hitungan", "sel_d", "pub_e")]
     manifest = {"nodes": {n["unique_id"]: n for n in nodes + tests}}
-    assert backwards(manifest) == ["int_hitungan reads fct_c", "dim_f reads snp_d"]
+    assert backwards(manifest) == ["int_hitungan reads fct_c", "sel_d reads source k.holds (only staging reads sources)",
+                                   "dim_f reads snp_d"]
     assert misplaced(manifest) == ["pub_e: in models/marts/publik/pub_e.sql, not under models/publik/"]
     assert undocumented(manifest) == ["sel_d.id", "dim_f"]
     assert without_grain_test(manifest) == ["dim_f"]
