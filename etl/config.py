@@ -6,8 +6,6 @@ can be named by the environment variable KINERJA_AGENCIES.
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,44 +16,14 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from etl.canonical import ENTITIES
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def home() -> Path:
-    """Local state of this checkout: embedded warehouse, Airflow metadata, landing store."""
-    return Path(os.environ.get("KINERJA_HOME", PROJECT_DIR / ".kinerja")).resolve()
-
-
-def sources_dir() -> Path:
-    """Where the demo world's agency deliveries are written by `kinerja synth`."""
-    return Path(os.environ.get("KINERJA_SOURCES_DIR", PROJECT_DIR / "data" / "sources")).resolve()
-
-
-def landing_dir() -> Path:
-    return Path(os.environ.get("KINERJA_LANDING_DIR", home() / "landing")).resolve()
-
-
-def open_data_dir() -> Path:
-    return Path(os.environ.get("KINERJA_OPEN_DATA_DIR", PROJECT_DIR / "open-data")).resolve()
-
-
-def dbt_project_dir() -> Path:
-    return PROJECT_DIR / "dbt_project"
-
-
-def dbt_target_dir() -> Path:
-    """Where dbt writes its manifest, compiled SQL and logs: dbt_project/target unless
-    KINERJA_DBT_TARGET_DIR names another (two runs at once must not share one)."""
-    return Path(os.environ.get("KINERJA_DBT_TARGET_DIR", dbt_project_dir() / "target")).resolve()
+from etl.settings import (  # noqa: F401 (where things live: etl.settings, read through here as before)
+    PERIOD_RE, PROJECT_DIR, ConfigError, agencies_file, check_period, dbt_project_dir, dbt_target_dir, home,
+    landing_dir, open_data_dir, sources_dir,
+)
 
 
 def expectations_dir() -> Path:
     return PROJECT_DIR / "expectations"
-
-
-class ConfigError(ValueError):
-    """The agencies file says something the product cannot act on."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +59,6 @@ class Agency:
             if entity in source.entities:
                 return source
         raise ConfigError(f"agency {self.kode} has no source for {entity}")
-
-
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def _source(kode: str, path: Path, item: dict) -> Source:
@@ -150,7 +115,7 @@ def month_of(period: str) -> str:
 def load_agencies(path: str | Path | None = None) -> list[Agency]:
     """The agencies file, parsed once per content: every task of every agency reads it, and a
     national file is long."""
-    path = Path(path or os.environ.get("KINERJA_AGENCIES") or PROJECT_DIR / "config" / "agencies.yml")
+    path = Path(path or agencies_file())
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -187,12 +152,6 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
     if len({a.kode for a in agencies}) != len(agencies):
         raise ConfigError(f"agencies file {path} lists the same kode twice")
     return tuple(agencies)
-
-
-def check_period(period: str) -> str:
-    if not PERIOD_RE.match(period or ""):
-        raise ConfigError(f"period '{period}' is not of the form YYYY-MM")
-    return period
 
 
 def quarter_of(month: str) -> str:
