@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from etl.settings import environment
 
 ENV_LOG_DIR = "KINERJA_PG_LOG_DIR"
 # csvlog's columns (PostgreSQL's "Using CSV-Format Log Output"): the first fourteen are the same
@@ -41,7 +42,7 @@ class Read:
 
 def log_dir() -> Path:
     """The folder of the server's CSV log."""
-    named = os.environ.get(ENV_LOG_DIR)
+    named = environment().pg_log_dir
     if named:
         return Path(named)
     from etl import warehouse

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from etl.settings import ConfigError, environment
+
 app = typer.Typer(
     help="Consolidate ASN performance records and SKM surveys into the warehouse, and publish open data.",
     no_args_is_help=True,
@@ -24,6 +26,8 @@ app.add_typer(warehouse_app, name="warehouse")
 simulator_app = typer.Typer(help="The agencies' API simulator (SIASN-style) on loopback, for the demo world.",
                             no_args_is_help=True)
 app.add_typer(simulator_app, name="simulator")
+config_app = typer.Typer(help="The agencies file: check it, and its JSON Schema.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
 console = Console()
 
 
@@ -44,6 +48,14 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def debugging() -> bool:
+    """KINERJA_DEBUG: show tracebacks (a malformed environment shows its one sentence instead)."""
+    try:
+        return environment().debug
+    except ConfigError:
+        return False
+
+
 @contextlib.contextmanager
 def clear_errors():
     """Known failures become one clear sentence; KINERJA_DEBUG=1 shows the traceback instead."""
@@ -56,7 +68,7 @@ def clear_errors():
     except typer.Exit:
         raise
     except (ConfigError, WarehouseError, TransformError, KeyError, RuntimeError, OSError) as exc:
-        if os.environ.get("KINERJA_DEBUG"):
+        if debugging():
             raise
         text = str(exc).strip().strip("'\"") or type(exc).__name__
         fail(text.splitlines()[0])
@@ -89,7 +101,7 @@ def loopback_api_port() -> int | None:
 
     from etl.config import load_agencies
 
-    if os.environ.get("KINERJA_SIASN_ORIGIN"):
+    if environment().siasn_origin:
         return None  # somebody else serves it
     for agency in load_agencies():
         for source in agency.sources:
@@ -349,7 +361,7 @@ def warehouse_grant_login(
 
     with clear_errors():
         access.ensure_roles()
-        password = os.environ.get("KINERJA_LOGIN_PASSWORD") or None
+        password = environment().login_password
         created = access.grant_login(role, login_name, password=password)
         console.print(f"login {login_name} {'created' if created else 'exists'}, member of {role}"
                       + ("; password set from KINERJA_LOGIN_PASSWORD" if password else "; no password set"))
@@ -408,6 +420,32 @@ def simulator_status():
         info = simulator.running()
         console.print(f"running at {info['url']} serving {info['dataDir']} (pid {info['pid']})" if info
                       else "not running")
+
+
+@config_app.command("check")
+def config_check():
+    """Check the agencies file (KINERJA_AGENCIES, default config/agencies.yml) and every connector's options."""
+    from etl.config import agencies_file, load_agencies
+
+    with clear_errors():
+        agencies = load_agencies()
+        console.print(f"{agencies_file()}: {len(agencies)} governments, "
+                      f"{sum(len(a.sources) for a in agencies)} sources, every option known and well-typed")
+
+
+@config_app.command("schema")
+def config_schema(write: bool = typer.Option(False, "--write", help="Write docs/agencies.schema.json instead of "
+                                                                   "printing it.")):
+    """The JSON Schema of the agencies file, generated from its model and the connectors' options
+    (--write: also the options' tables of docs/configuration.md)."""
+    from etl.config import OPTIONS_DOC, SCHEMA_FILE, schema_text, with_options_reference
+
+    if write:
+        SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
+        OPTIONS_DOC.write_text(with_options_reference(OPTIONS_DOC.read_text(encoding="utf-8")), encoding="utf-8")
+        console.print(f"wrote {SCHEMA_FILE} and the options in {OPTIONS_DOC}")
+    else:
+        sys.stdout.write(schema_text())
 
 
 @app.command()

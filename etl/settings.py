@@ -10,6 +10,10 @@ application database's URL) are read through `named()`.
 The agencies file (config/agencies.yml) has its own typed model in etl/config.py, with each
 connector's options declared by the connector (its `Options` model).
 
+What the product *writes* into the environment for others (Airflow's own variables in
+etl/orchestration.py, PGOPTIONS and dbt's profile variables in etl/transform.py) is not a setting
+and stays where it is written.
+
 This module imports nothing of the product and nothing heavy: the DAG files and
 etl/orchestration.py read it before Airflow is configured.
 """
@@ -131,23 +135,46 @@ def environment(env: dict[str, str] | None = None) -> Environment:
     except ValidationError as exc:
         error = exc.errors()[0]
         name = error["loc"][0] if error["loc"] else "?"
-        raise ConfigError(f"environment variable {name}={given.get(name)!r}: {_reason(error)}") from None
+        raise ConfigError(f"environment variable {name}: {describe_error(error)}") from None
 
 
-def _reason(error: dict) -> str:
-    ctx = error.get("ctx") or {}
-    if error["type"] in ("greater_than_equal", "less_than_equal"):
-        bound = "at least" if error["type"] == "greater_than_equal" else "at most"
-        return f"must be {bound} {ctx.get('ge', ctx.get('le'))}"
-    if error["type"] == "int_parsing":
-        return "must be a whole number"
-    if error["type"] == "bool_parsing":
-        return "must be a yes/no value (1, 0, true, false)"
-    if error["type"] == "string_pattern_mismatch" and ctx.get("pattern") == r"^(fast|gx)$":
-        return "must be fast or gx"
-    if error["type"] == "string_pattern_mismatch":
-        return "must be an amount of memory such as 64MB"
-    return error["msg"]
+def describe_error(error: dict) -> str:
+    """What is wrong with a value, in words, from one pydantic error (ends a sentence naming where)."""
+    ctx, kind, given = error.get("ctx") or {}, error["type"], error.get("input")
+    shown = repr(given) if len(repr(given)) <= 60 else repr(given)[:57] + "..."
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {"greater_than_equal": "at least", "greater_than": "more than",
+                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+        bound = next(iter(ctx.values()), "?")
+        return f"must be {words} {bound}, not {shown}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"must be a whole number, not {shown}"
+    if kind in ("float_parsing", "float_type"):
+        return f"must be a number, not {shown}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"must be true or false, not {shown}"
+    if kind == "string_type":
+        return f"must be text, not {shown}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping (key: value), not {shown}"
+    if kind == "list_type":
+        return f"must be a list, not {shown}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}, not {shown}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "string_too_long" and ctx.get("max_length") == 1:
+        return f"must be one character, not {shown}"
+    if kind == "string_too_short":
+        return f"must not be empty, not {shown}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"^(fast|gx)$":
+        return f"must be fast or gx, not {shown}"
+    if kind == "string_pattern_mismatch":
+        return f"must be an amount of memory such as 64MB, not {shown}"
+    if kind == "missing":
+        return "missing"
+    message = str(error.get("msg") or kind)
+    return f"{message[:1].lower()}{message[1:]}, not {shown}"
 
 
 def named(name: str | None) -> str | None:
