@@ -20,6 +20,8 @@ from pathlib import Path
 from etl.settings import environment
 
 ENV_LOG_DIR = "KINERJA_PG_LOG_DIR"
+# a login's name as `kinerja warehouse grant-login` makes them (PostgreSQL's names: at most 63 bytes)
+LOGIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 # csvlog's columns (PostgreSQL's "Using CSV-Format Log Output"): the first fourteen are the same
 # since 9.0
 TIME, USER, DATABASE, MESSAGE = 0, 1, 2, 13

@@ -34,7 +34,7 @@ class ConfigError(ValueError):
 
 
 # a month, the period of a run (the DAGs' `period` param, `--period` of the command)
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)  # ASCII digits only: not ２０２６
 
 
 def check_period(period: str) -> str:
