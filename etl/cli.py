@@ -114,6 +114,21 @@ def month_argument(period: str | None, name: str = "--period") -> str:
     return period
 
 
+def demo_world_months() -> tuple[Path, list[str]] | None:
+    """(manifest, months) of the demo world in the sources folder, None where it holds none (real
+    deliveries)."""
+    import json
+
+    from etl.config import sources_dir
+
+    manifest = sources_dir() / "manifest.json"
+    try:
+        months = json.loads(manifest.read_text(encoding="utf-8")).get("months") or []
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (manifest, sorted(months)) if months else None
+
+
 def count_argument(value: int | None, name: str, low: int, high: int) -> None:
     if value is not None and not low <= value <= high:
         fail(f"{name} must be from {low:,} to {high:,}, not {value:,}")
@@ -231,6 +246,10 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
 
     with clear_errors():
         period = month_argument(period)
+        world = demo_world_months()
+        if world and period not in world[1]:
+            fail(f"--period {period} is outside the demo world's months, {world[1][0]}..{world[1][-1]} ({world[0]}); "
+                 f"write it first: kinerja synth --months {period}")
         with console.status("starting the warehouse and the agency simulator…"):
             warehouse.url()
             ensure_simulator()

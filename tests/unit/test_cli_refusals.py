@@ -156,3 +156,15 @@ def test_every_command_refuses_hostile_arguments_in_one_sentence(args, stores):
 ])
 def test_the_issues_examples_end_in_one_sentence(args, sentence, stores):
     assert re.search(sentence, _refused(args, stores))
+
+
+def test_run_refuses_a_month_outside_the_demo_world_naming_its_range(stores, tmp_path, monkeypatch):
+    import json
+
+    world = tmp_path / "world"
+    world.mkdir()
+    (world / "manifest.json").write_text(json.dumps({"months": ["2026-09", "2026-08", "2026-10"]}), encoding="utf-8")
+    monkeypatch.setenv("KINERJA_SOURCES_DIR", str(world))
+    sentence = _refused(["run", "--period", "2026-05"], stores)
+    assert sentence == (f"error: --period 2026-05 is outside the demo world's months, 2026-08..2026-10 "
+                        f"({world / 'manifest.json'}); write it first: kinerja synth --months 2026-05")
