@@ -129,7 +129,7 @@ def environment(env: dict[str, str] | None = None) -> Environment:
     for field in Environment.model_fields.values():
         value = env.get(field.alias)
         if _present(value):
-            given[field.alias] = value.strip()
+            given[field.alias] = value  # as set: a password may begin or end with a space
     try:
         return Environment.model_validate(given)
     except ValidationError as exc:
