@@ -202,3 +202,19 @@ def test_the_committed_json_schema_is_current_and_checks_the_shipped_file():
     mapped = next(s for a in document["agencies"] for s in a["sources"] if s["kind"] == "mapped_csv")
     mapped["options"]["delimter"] = ";"
     assert list(validator.iter_errors(document))
+
+
+def test_kinerja_config_check_says_what_is_wrong_in_one_sentence(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    path = _file(tmp_path, f"agencies:\n  - kode: lampung\n    sources: [{MAPPED % ', delimter: x'}]\n")
+    monkeypatch.setenv("KINERJA_AGENCIES", str(path))
+    refused = CliRunner().invoke(app, ["config", "check"])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"error: {path}: government LAMPUNG, options.delimter: unknown option of "
+                                     "mapped_csv (known: ") and len(refused.stderr.strip().splitlines()) == 1
+    monkeypatch.delenv("KINERJA_AGENCIES")
+    shipped = CliRunner().invoke(app, ["config", "check"])
+    assert shipped.exit_code == 0 and "5 governments" in shipped.stdout, shipped.output
