@@ -9,40 +9,24 @@ Asset, publishes the month's open data.
 
 Scheduled on the 1st of each month at 02:00 Asia/Jakarta for the previous month (the data
 interval spans that month), with catchup for backfills. A person can run any month with the
-`period` param (YYYY-MM); `kinerja run --period` does exactly that, in-process.
+`period` param (YYYY-MM); `kinerja run --period` does exactly that, in-process. The Asset, the
+retries and the period param come from etl.dag_common, as kinerja_publikasi's do.
 """
 
 from __future__ import annotations
 
-import os
-
-import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
+from airflow.sdk import dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-JAKARTA = "Asia/Jakarta"
-# retries of the tasks that talk to agencies and the warehouse (KINERJA_TASK_RETRIES=0 for quick local runs):
-# each is safe to run again (a batch id follows from its content, a load replaces its period, dbt
-# rebuilds what it builds), so an agency's API down or the warehouse restarting costs a retry, not the month
-RETRIES = int(os.environ.get("KINERJA_TASK_RETRIES", "2"))
-RETRY_DELAY = pendulum.duration(seconds=int(os.environ.get("KINERJA_RETRY_DELAY_SECONDS", "60")))
-# the marts of a month are updated (etl.orchestration.MARTS_ASSET_NAME; the event's extra names the month)
-MARTS = Asset(name="kinerja_marts", uri="kinerja://warehouse/marts")
+from etl.dag_common import JAKARTA, MARTS, RETRIES, RETRY_DELAY, START, month_to_consolidate, period_param
 
 
 @task
 def resolve_period() -> str:
     """The month to consolidate: the `period` param, else the month of the data interval."""
-    from etl.config import check_period
-
     context = get_current_context()
-    chosen = (context["params"] or {}).get("period")
-    if chosen:
-        return check_period(chosen)
-    start = context.get("data_interval_start")
-    if start is None:  # asset-triggered or manual run without interval: the previous month
-        start = pendulum.instance(context["dag_run"].run_after).subtract(months=1)
-    return pendulum.instance(start).in_timezone(JAKARTA).format("YYYY-MM")
+    return month_to_consolidate(context["params"], context.get("data_interval_start"),
+                                context["dag_run"].run_after)
 
 
 @task
@@ -113,18 +97,11 @@ def every_agency_loaded() -> None:
 @dag(
     dag_id="kinerja_bulanan",
     schedule=CronDataIntervalTimetable("0 2 1 * *", timezone=JAKARTA),
-    start_date=pendulum.datetime(2026, 1, 1, tz=JAKARTA),
+    start_date=START,
     catchup=True,
     max_active_runs=1,
     tags=["kinerja", "skm"],
-    params={
-        "period": Param(
-            None,
-            type=["null", "string"],
-            pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
-            description="Month to consolidate (YYYY-MM). Empty: the month of the data interval.",
-        )
-    },
+    params={"period": period_param("Month to consolidate (YYYY-MM). Empty: the month of the data interval.")},
     doc_md=__doc__,
 )
 def kinerja_bulanan():

@@ -7,20 +7,14 @@ already published (its trend table shows the earlier months: a corrected re-deli
 them); each month through `etl.publish.publish` — built aside, scanned for personal data, audited
 with the months before it for what its numbers tell of the withheld ones, swapped in — one at a
 time, oldest first (`kinerja publish --period` does one month from the command line).
+The Asset, the retries and the period param come from etl.dag_common, as kinerja_bulanan's do.
 """
 
 from __future__ import annotations
 
-import os
+from airflow.sdk import dag, get_current_context, task
 
-import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
-
-# the marts of a month are updated (etl.orchestration.MARTS_ASSET_NAME; the event's extra names the month)
-MARTS = Asset(name="kinerja_marts", uri="kinerja://warehouse/marts")
-# as kinerja_bulanan's: publishing again is safe (the package is built aside and swapped in whole)
-RETRIES = int(os.environ.get("KINERJA_TASK_RETRIES", "2"))
-RETRY_DELAY = pendulum.duration(seconds=int(os.environ.get("KINERJA_RETRY_DELAY_SECONDS", "60")))
+from etl.dag_common import MARTS, RETRIES, RETRY_DELAY, START, months_of_events, period_param
 
 
 @task
@@ -30,13 +24,7 @@ def months_to_publish() -> list[str]:
     from etl.publish import packages_to_publish
 
     context = get_current_context()
-    months = {(event.extra or {}).get("period")
-              for events in (context.get("triggering_asset_events") or {}).values() for event in events}
-    chosen = (context["params"] or {}).get("period")
-    months = (months | {chosen}) - {None}
-    if not months:
-        raise ValueError("no month to publish: neither an Asset event with a period nor the `period` param")
-    return packages_to_publish(sorted(months))
+    return packages_to_publish(months_of_events(context.get("triggering_asset_events"), context["params"]))
 
 
 # one month at a time, oldest first (the months come sorted; the scheduler starts mapped tasks in
@@ -52,18 +40,12 @@ def publish(period: str) -> list[dict]:
 @dag(
     dag_id="kinerja_publikasi",
     schedule=[MARTS],
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta"),
+    start_date=START,
     catchup=False,
     max_active_runs=1,
     tags=["kinerja", "open-data"],
-    params={
-        "period": Param(
-            None,
-            type=["null", "string"],
-            pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
-            description="Month to publish (YYYY-MM) on a manual run; Asset-triggered runs take it from the events.",
-        )
-    },
+    params={"period": period_param(
+        "Month to publish (YYYY-MM) on a manual run; Asset-triggered runs take it from the events.")},
     doc_md=__doc__,
 )
 def kinerja_publikasi():

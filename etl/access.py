@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import time
 from collections.abc import Iterable
 
@@ -298,14 +299,9 @@ def _adopt(conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("alter function {} owner to {}").format(sql.SQL(function), owner))
 
 
-def grant_login(role: str, login: str, password: str | None = None, conninfo: str | None = None) -> bool:
-    """A LOGIN role `login` that is a member of the group role `role` (created if missing, its
-    password set when given; only its SCRAM hash reaches the server). A reader's login has every
-    statement logged (log_statement). Returns True when created. Needs the admin's connection."""
-    from etl import warehouse
-
-    # the admin's, or an owner with CREATEROLE (docker-compose.yml: deploy/postgres-init.sh gives it)
-    conninfo = conninfo or warehouse.admin_url() or warehouse.url()
+def check_grant(role: str, login: str) -> None:
+    """AccessError unless `role` is one of the project's group roles and `login` can be a login's name
+    (asked before anything is made on the server)."""
     groups = group_roles()
     if role not in groups or role == INSTANSI:
         raise AccessError(f"{role} is not one of the project's group roles: "
@@ -313,6 +309,20 @@ def grant_login(role: str, login: str, password: str | None = None, conninfo: st
     if login in groups or login in LOGINS or login.startswith(INSTANSI_PREFIX) or len(login.encode()) > MAX_NAME or not login:
         raise AccessError(f"{login!r} cannot be a login: it is a group role's name, starts with "
                           f"{INSTANSI_PREFIX}, or is empty or longer than {MAX_NAME} bytes")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", login):
+        raise AccessError(f"{login!r} cannot be a login: a login's name is letters, digits and _, not starting "
+                          "with a digit")
+
+
+def grant_login(role: str, login: str, password: str | None = None, conninfo: str | None = None) -> bool:
+    """A LOGIN role `login` that is a member of the group role `role` (created if missing, its
+    password set when given; only its SCRAM hash reaches the server). A reader's login has every
+    statement logged (log_statement). Returns True when created. Needs the admin's connection."""
+    from etl import warehouse
+
+    check_grant(role, login)
+    # the admin's, or an owner with CREATEROLE (docker-compose.yml: deploy/postgres-init.sh gives it)
+    conninfo = conninfo or warehouse.admin_url() or warehouse.url()
     with _connect(conninfo) as conn, _refused(), conn.transaction():
         found = conn.execute("select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = %s",
                              (login,)).fetchone()

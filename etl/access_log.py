@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.settings import environment
+
 ENV_LOG_DIR = "KINERJA_PG_LOG_DIR"
+# a login's name as `kinerja warehouse grant-login` makes them (PostgreSQL's names: at most 63 bytes)
+LOGIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 # csvlog's columns (PostgreSQL's "Using CSV-Format Log Output"): the first fourteen are the same
 # since 9.0
 TIME, USER, DATABASE, MESSAGE = 0, 1, 2, 13
@@ -41,7 +44,7 @@ class Read:
 
 def log_dir() -> Path:
     """The folder of the server's CSV log."""
-    named = os.environ.get(ENV_LOG_DIR)
+    named = environment().pg_log_dir
     if named:
         return Path(named)
     from etl import warehouse

@@ -9,22 +9,73 @@ import sys
 from pathlib import Path
 
 import typer
+from typer._click import exceptions as parser_errors  # the parser's errors (typer's own copy of click)
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 
-app = typer.Typer(
+from etl.settings import ConfigError, environment
+
+
+class OneSentence(TyperGroup):
+    """Every refusal of the command line is one sentence on stderr and a non-zero exit, never a
+    usage panel or a traceback: the usage errors of the command-line parser (an unknown option, a
+    value of the wrong type, an extra argument) included. KINERJA_DEBUG=1 shows the traceback of an
+    unexpected failure."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except parser_errors.NoArgsIsHelpError as exc:  # `kinerja` alone: its help
+            exc.show()
+            code = exc.exit_code
+        except parser_errors.ClickException as exc:
+            say_error(exc.format_message())
+            code = exc.exit_code
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except typer.Abort:
+            say_error("aborted")
+            code = 1
+        except Exception as exc:  # a failure no check foresaw: still one sentence
+            if debugging():
+                raise
+            first = (str(exc).strip().splitlines() or [""])[0]
+            say_error(f"unexpected {type(exc).__name__}: {first} (KINERJA_DEBUG=1 shows where)")
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _group(**kwargs) -> typer.Typer:
+    return typer.Typer(cls=OneSentence, **kwargs)
+
+app = _group(
     help="Consolidate ASN performance records and SKM surveys into the warehouse, and publish open data.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-warehouse_app = typer.Typer(help="The warehouse: where it is, stopping the embedded one, and who may log in.",
+warehouse_app = _group(help="The warehouse: where it is, stopping the embedded one, and who may log in.",
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
-simulator_app = typer.Typer(help="The agencies' API simulator (SIASN-style) on loopback, for the demo world.",
+simulator_app = _group(help="The agencies' API simulator (SIASN-style) on loopback, for the demo world.",
                             no_args_is_help=True)
 app.add_typer(simulator_app, name="simulator")
+config_app = _group(help="The agencies file: check it, and its JSON Schema.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
 console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+# what the arguments may be (issue 25): counts positive and bounded
+MAX_EMPLOYEES = 10_000_000  # beyond twice the national ASN (about 4.5 million)
+MAX_MONTHS = 120  # a demo world of at most ten years
+MAX_SEED = 2**32 - 1
+MAX_CONCURRENCY = 256
+MAX_HISTORY_MONTHS = 60
 
 
 def latest_complete_month(today: dt.date | None = None) -> str:
@@ -39,9 +90,56 @@ def default_months(today: dt.date | None = None) -> str:
     return f"{latest[:4]}-01..{latest}"
 
 
+def say_error(message: str) -> None:
+    """One sentence on stderr (a message's later lines and runs of spaces folded into one line)."""
+    errors.print(Text.assemble(("error: ", "bold red"), " ".join(str(message).split())))
+
+
 def fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    say_error(message)
     raise typer.Exit(1)
+
+
+def current_month(today: dt.date | None = None) -> str:
+    return f"{(today or dt.date.today()):%Y-%m}"
+
+
+def month_argument(period: str | None, name: str = "--period") -> str:
+    """A month given on the command line: YYYY-MM, not in the future (default: the latest complete one)."""
+    from etl.config import check_period
+
+    period = check_period(latest_complete_month() if period is None else period)
+    if period > current_month():
+        fail(f"{name} {period} is in the future (this month is {current_month()})")
+    return period
+
+
+def demo_world_months() -> tuple[Path, list[str]] | None:
+    """(manifest, months) of the demo world in the sources folder, None where it holds none (real
+    deliveries)."""
+    import json
+
+    from etl.config import sources_dir
+
+    manifest = sources_dir() / "manifest.json"
+    try:
+        months = json.loads(manifest.read_text(encoding="utf-8")).get("months") or []
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (manifest, sorted(months)) if months else None
+
+
+def count_argument(value: int | None, name: str, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        fail(f"{name} must be from {low:,} to {high:,}, not {value:,}")
+
+
+def debugging() -> bool:
+    """KINERJA_DEBUG: show tracebacks (a malformed environment shows its one sentence instead)."""
+    try:
+        return environment().debug
+    except ConfigError:
+        return False
 
 
 @contextlib.contextmanager
@@ -56,7 +154,7 @@ def clear_errors():
     except typer.Exit:
         raise
     except (ConfigError, WarehouseError, TransformError, KeyError, RuntimeError, OSError) as exc:
-        if os.environ.get("KINERJA_DEBUG"):
+        if debugging():
             raise
         text = str(exc).strip().strip("'\"") or type(exc).__name__
         fail(text.splitlines()[0])
@@ -89,7 +187,7 @@ def loopback_api_port() -> int | None:
 
     from etl.config import load_agencies
 
-    if os.environ.get("KINERJA_SIASN_ORIGIN"):
+    if environment().siasn_origin:
         return None  # somebody else serves it
     for agency in load_agencies():
         for source in agency.sources:
@@ -120,7 +218,16 @@ def synth(
     from etl.config import sources_dir
 
     with clear_errors():
-        chosen = generator.parse_months(months or default_months())
+        count_argument(employees, "--employees", 1, MAX_EMPLOYEES)
+        count_argument(seed, "--seed", 0, MAX_SEED)
+        months = default_months() if months is None else months
+        if not months.isascii():  # ２０２６-０１ is not a month the generator may read as one
+            fail(f"months '{months}' is not YYYY-MM or YYYY-MM..YYYY-MM (ASCII digits)")
+        chosen = generator.parse_months(months)
+        if len(chosen) > MAX_MONTHS:
+            fail(f"--months {chosen[0]}..{chosen[-1]} is {len(chosen):,} months; a demo world holds at most {MAX_MONTHS}")
+        if chosen[-1] > current_month():
+            fail(f"--months reaches {chosen[-1]}, in the future (this month is {current_month()})")
         folder = (out or sources_dir()).resolve()
         with console.status("writing the demo world…") as status:
             manifest = generator.generate(
@@ -135,10 +242,14 @@ def synth(
 def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (default: the latest complete month).")):
     """Run the Airflow DAG kinerja_bulanan for one month, in-process, and summarise it."""
     from etl import orchestration, warehouse
-    from etl.config import check_period, home
+    from etl.config import home
 
     with clear_errors():
-        period = check_period(period or latest_complete_month())
+        period = month_argument(period)
+        world = demo_world_months()
+        if world and period not in world[1]:
+            fail(f"--period {period} is outside the demo world's months, {world[1][0]}..{world[1][-1]} ({world[0]}); "
+                 f"write it first: kinerja synth --months {period}")
         with console.status("starting the warehouse and the agency simulator…"):
             warehouse.url()
             ensure_simulator()
@@ -212,7 +323,6 @@ def publish(
                                     "(after the disclosure rules change: each month is audited with the ones before it)."),
 ):
     """Write open-data/<period>/ from the public tables, after the privacy scan and the disclosure audit."""
-    from etl.config import check_period
     from etl.publish import published_periods, publish_with_report, utility
 
     with clear_errors():
@@ -223,7 +333,7 @@ def publish(
             if not months:
                 fail("no month is published yet: publish one with --period")
         else:
-            months = [check_period(period or latest_complete_month())]
+            months = [month_argument(period)]
         for month in months:
             done = publish_with_report(month)
             if not all_months:
@@ -240,13 +350,13 @@ def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<per
                                             "the packages before it.")):
     """Look for personal data and unsuppressed small cells in the publik schema (and a package, with
     the disclosure audit of what its numbers and the earlier packages' tell of every withheld one)."""
-    from etl.config import check_period, open_data_dir
+    from etl.config import open_data_dir
     from etl.publish import disclosure, min_cell_size, predecessors, privacy, protection
 
     with clear_errors():
+        period = month_argument(period) if period is not None else None
         findings = privacy.scan_schema("publik", min_cell_size(), min_kelompok=protection().min_kelompok)
         if period:
-            period = check_period(period)
             folder = open_data_dir() / period
             if not (folder / "SHA256SUMS").exists():
                 fail(f"open-data/{period} is not published")
@@ -262,10 +372,8 @@ def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<per
 @app.command()
 def summary(period: str = typer.Option(None, help="Month, YYYY-MM (default: the latest complete month).")):
     """What the warehouse holds for a month: loaded, quarantined and why, published."""
-    from etl.config import check_period
-
     with clear_errors():
-        show_summary(check_period(period or latest_complete_month()))
+        show_summary(month_argument(period))
 
 
 @app.command()
@@ -287,6 +395,10 @@ def bench(
 
     echo = lambda line: console.print(line, soft_wrap=True, markup=False)  # noqa: E731
     with clear_errors():
+        count_argument(employees, "--employees", 1, MAX_EMPLOYEES)
+        count_argument(per_instansi, "--per-instansi", 1, employees)
+        count_argument(concurrency, "--concurrency", 1, MAX_CONCURRENCY)
+        count_argument(history_months, "--history-months", 0, MAX_HISTORY_MONTHS)
         if history_months:
             benchmark.run_history(employees, history_months, per_instansi, results or PROJECT_DIR / "bench" / "results",
                                   echo=echo)
@@ -301,11 +413,10 @@ def report_command(
     out: Path = typer.Option(None, help="Folder for index.html (default: .kinerja/reports/validation/<period>)."),
 ):
     """Write the month's validation report (static HTML): every batch, its rules, its quarantined rows."""
-    from etl.config import check_period
     from etl.validate import report as validation_report
 
     with clear_errors():
-        typer.echo(validation_report.render(check_period(period or latest_complete_month()), out))
+        typer.echo(validation_report.render(month_argument(period), out))
 
 
 def show_summary(period: str) -> None:
@@ -394,8 +505,9 @@ def warehouse_grant_login(
     from etl import access
 
     with clear_errors():
+        access.check_grant(role, login_name)  # before anything is made on the server
         access.ensure_roles()
-        password = os.environ.get("KINERJA_LOGIN_PASSWORD") or None
+        password = environment().login_password
         created = access.grant_login(role, login_name, password=password)
         console.print(f"login {login_name} {'created' if created else 'exists'}, member of {role}"
                       + ("; password set from KINERJA_LOGIN_PASSWORD" if password else "; no password set"))
@@ -413,9 +525,13 @@ def warehouse_access_log(
 
     with clear_errors():
         try:
-            moment = dt.datetime.fromisoformat(since) if since else None
+            moment = dt.datetime.fromisoformat(since) if since is not None else None
         except ValueError:
             fail(f"--since {since!r} is not a moment (ISO 8601, e.g. 2026-12-01T08:00)")
+        if moment is not None and moment.replace(tzinfo=None) > dt.datetime.now():
+            fail(f"--since {since} is in the future")
+        if login is not None and not access_log.LOGIN_NAME.fullmatch(login):
+            fail(f"--login {login!r} is not a login's name (letters, digits and _, at most 63 bytes)")
         try:
             found = access_log.reads(since=moment, login=login)
         except access_log.AccessLogError as exc:
@@ -432,6 +548,7 @@ def simulator_start(port: int = typer.Option(None, help="Port (default: the one 
     from etl.sources import simulator
 
     with clear_errors():
+        count_argument(port, "--port", 1, 65535)
         url = simulator.start_process(port=port or loopback_api_port() or 8765)
         console.print(f"agency simulator: {url}")
 
@@ -456,12 +573,39 @@ def simulator_status():
                       else "not running")
 
 
+@config_app.command("check")
+def config_check():
+    """Check the agencies file (KINERJA_AGENCIES, default config/agencies.yml) and every connector's options."""
+    from etl.config import agencies_file, load_agencies
+
+    with clear_errors():
+        agencies = load_agencies()
+        console.print(f"{agencies_file()}: {len(agencies)} governments, "
+                      f"{sum(len(a.sources) for a in agencies)} sources, every option known and well-typed")
+
+
+@config_app.command("schema")
+def config_schema(write: bool = typer.Option(False, "--write", help="Write docs/agencies.schema.json instead of "
+                                                                   "printing it.")):
+    """The JSON Schema of the agencies file, generated from its model and the connectors' options
+    (--write: also the options' tables of docs/configuration.md)."""
+    from etl.config import OPTIONS_DOC, SCHEMA_FILE, schema_text, with_options_reference
+
+    if write:
+        SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
+        OPTIONS_DOC.write_text(with_options_reference(OPTIONS_DOC.read_text(encoding="utf-8")), encoding="utf-8")
+        console.print(f"wrote {SCHEMA_FILE} and the options in {OPTIONS_DOC}")
+    else:
+        sys.stdout.write(schema_text())
+
+
 @app.command()
 def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on localhost.")):
     """Start Airflow's own UI, scheduler and workers on localhost over this project's DAGs and metadata."""
     from etl import orchestration, warehouse
 
     with clear_errors():
+        count_argument(port, "--port", 1, 65535)
         os.environ["KINERJA_AIRFLOW_PORT"] = str(port)
         os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")
         warehouse.url()

@@ -1,61 +1,41 @@
-"""Settings: where the project lives, and which governments deliver what (config/agencies.yml).
+"""Which governments deliver what (config/agencies.yml), as a typed model checked before anything runs.
 
 Adding a government of a supported kind is a change to the agencies file only. Another file
-can be named by the environment variable KINERJA_AGENCIES.
+can be named by the environment variable KINERJA_AGENCIES (the environment's settings:
+etl/settings.py).
+
+The file's shape is a pydantic model (`AgenciesFile`: governments, their sources, gates); each
+connector declares its own options as a subclass of `Options` in its module (etl/sources/<kind>.py,
+found through the registry etl.sources.CONNECTORS). An unknown or misspelt setting or option, a
+wrong type or a missing required one is a ConfigError of one sentence naming the file, the
+government and the key. `agencies_schema()` is the JSON Schema of the file (docs/agencies.schema.json,
+`kinerja config schema`).
 """
 
 from __future__ import annotations
 
-import os
-import re
+import importlib
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 # libyaml's parser where PyYAML was built with it (ten times faster), else PyYAML's own
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from etl.canonical import ENTITIES
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def home() -> Path:
-    """Local state of this checkout: embedded warehouse, Airflow metadata, landing store."""
-    return Path(os.environ.get("KINERJA_HOME", PROJECT_DIR / ".kinerja")).resolve()
-
-
-def sources_dir() -> Path:
-    """Where the demo world's agency deliveries are written by `kinerja synth`."""
-    return Path(os.environ.get("KINERJA_SOURCES_DIR", PROJECT_DIR / "data" / "sources")).resolve()
-
-
-def landing_dir() -> Path:
-    return Path(os.environ.get("KINERJA_LANDING_DIR", home() / "landing")).resolve()
-
-
-def open_data_dir() -> Path:
-    return Path(os.environ.get("KINERJA_OPEN_DATA_DIR", PROJECT_DIR / "open-data")).resolve()
-
-
-def dbt_project_dir() -> Path:
-    return PROJECT_DIR / "dbt_project"
-
-
-def dbt_target_dir() -> Path:
-    """Where dbt writes its manifest, compiled SQL and logs: dbt_project/target unless
-    KINERJA_DBT_TARGET_DIR names another (two runs at once must not share one)."""
-    return Path(os.environ.get("KINERJA_DBT_TARGET_DIR", dbt_project_dir() / "target")).resolve()
+from etl.settings import (  # noqa: F401 (where things live: etl.settings, read through here as before)
+    PERIOD_RE, PROJECT_DIR, ConfigError, agencies_file, check_period, dbt_project_dir, dbt_target_dir, describe_error,
+    home, landing_dir, open_data_dir, sources_dir,
+)
 
 
 def expectations_dir() -> Path:
     return PROJECT_DIR / "expectations"
-
-
-class ConfigError(ValueError):
-    """The agencies file says something the product cannot act on."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +73,225 @@ class Agency:
         raise ConfigError(f"agency {self.kode} has no source for {entity}")
 
 
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ------------------------------------------------------------------------- the file's typed model
+
+def _as_text(value):
+    """YAML reads `file: 2026` or `timezone: 7` as numbers; such a setting is text."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+# a mapping whose keys may be numbers in YAML (rating codes, value maps)
+Mapping = dict[Any, Any]
+PATH_TEMPLATE = "{sources_dir}/{agency}/{period}"
+
+
+class Options(BaseModel):
+    """A connector's options: each connector declares its own subclass (`Options` in its module).
+    Unknown options are refused (a misspelt one would otherwise be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FolderOptions(Options):
+    """Options of a connector that reads files from a folder."""
+
+    path: Text = Field(PATH_TEMPLATE, description=(
+        "the folder of the delivery; {sources_dir}, {agency} and {period} are filled in"))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Gates(_Strict):
+    """Batch gates (their defaults: DEFAULT_MIN_SHARE_OF_PREVIOUS)."""
+
+    min_share_of_previous: dict[str, float | None] | None = Field(None, description=(
+        "entity -> the least share (0 to 1) of the same entity's previous period a delivery must have "
+        "(fewer rows: refused whole); null switches the gate off for the entity"))
+
+
+class SourceEntry(_Strict):
+    """One source system of a government."""
+
+    kind: Text = Field(description="the connector: one of etl.sources.CONNECTORS")
+    entities: list[Text] = Field(min_length=1, description="the canonical entities this source delivers")
+    options: dict[str, Any] | None = Field(None, description="the connector's options (its Options model)")
+
+
+class AgencyEntry(_Strict):
+    """One government."""
+
+    kode: Text = Field(description="instansi code used throughout the warehouse (upper-cased)")
+    nama: Text | None = Field(None, description="its name; default: the kode")
+    periodicity: Literal["monthly", "quarterly"] = Field("monthly", description=(
+        "the cycle of its periodic evaluations"))
+    sources: list[SourceEntry] = Field(min_length=1, description="its source systems")
+    gates: Gates | None = Field(None, description="its own batch gates over the file's")
+
+
+class AgenciesFile(_Strict):
+    """config/agencies.yml: the governments whose deliveries are consolidated."""
+
+    gates: Gates | None = Field(None, description="batch gates of every government")
+    agencies: list[AgencyEntry] | None = Field(None, description="the governments")
+
+
+def connectors() -> dict:
+    """kind -> connector module (etl.sources.CONNECTORS), each with its `Options` model. Looked up by
+    name at run time, as a plugin registry: etl.sources imports this module, so this module cannot
+    import it at its top."""
+    return importlib.import_module("etl.sources").CONNECTORS
+
+
+def options_model(kind: str) -> type[Options]:
+    return getattr(connectors()[kind], "Options")
+
+
+def _shown(path: Path) -> str:
+    """The file as a person names it: relative to the project where it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_DIR))
+    except ValueError:
+        return str(path)
+
+
+def _where(loc) -> str:
+    text = ""
+    for part in loc:
+        if part == "[key]":  # pydantic's marker of a mapping's key: the key is the location before it
+            continue
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _known(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The settings a model accepts at a location (its nested models followed by name)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        nested = [a for a in _flatten(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not nested:
+            return []
+        model = nested[0]
+    return list(model.model_fields)
+
+
+def _flatten(annotation) -> list:
+    args = getattr(annotation, "__args__", None)
+    if not args:
+        return [annotation]
+    return [a for arg in args for a in _flatten(arg)]
+
+
+def _problem(error: dict, model: type[BaseModel], prefix: str, noun: str) -> str:
+    """`<key>: <what is wrong>` for one pydantic error of `model`."""
+    loc = tuple(error["loc"])
+    where = _where(loc)
+    where = f"{prefix}.{where}" if prefix and where else (prefix or where)
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown {noun} (known: {', '.join(_known(model, loc[:-1]))})"
+    if error["type"] == "missing":
+        return f"{where}: missing required {noun}"
+    return f"{where}: {describe_error(error)}"
+
+
+def _checked(model: type[BaseModel], value, path: Path, who: str, prefix: str = "", noun: str = "setting"):
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        raise ConfigError(f"{_shown(path)}: {who}{_problem(exc.errors()[0], model, prefix, noun)}") from None
+
+
+def check_document(path: Path, document) -> None:
+    """The agencies file against its model and each source's options against its connector's, before
+    anything runs: ConfigError naming the file, the government and the key."""
+    if not isinstance(document, dict):
+        raise ConfigError(f"{_shown(path)}: the agencies file must be a mapping with `agencies:`, not "
+                          f"{type(document).__name__}")
+    _checked(AgenciesFile, {k: v for k, v in document.items() if k != "agencies"}, path, "")
+    items = document.get("agencies") or []
+    if not isinstance(items, list):
+        raise ConfigError(f"{_shown(path)}: agencies must be a list of governments")
+    kinds = connectors()
+    for i, item in enumerate(items):
+        kode = str(item.get("kode")).upper() if isinstance(item, dict) and item.get("kode") is not None else None
+        who = f"government {kode}, " if kode else f"agencies[{i}], "
+        agency = _checked(AgencyEntry, item, path, who)
+        for j, source in enumerate(agency.sources):
+            if source.kind not in kinds:
+                raise ConfigError(f"{_shown(path)}: {who}sources[{j}].kind: unknown kind '{source.kind}' "
+                                  f"(supported: {', '.join(sorted(kinds))})")
+            model = options_model(source.kind)
+            try:
+                model.model_validate(source.options or {})
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                problem = _problem(error, model, "options", "option")
+                if error["type"] == "extra_forbidden":
+                    problem = problem.replace("unknown option (", f"unknown option of {source.kind} (", 1)
+                raise ConfigError(f"{_shown(path)}: {who}{problem}") from None
+
+
+def agencies_schema() -> dict:
+    """The JSON Schema of the agencies file, each source's options by its kind (docs/agencies.schema.json)."""
+    per_kind = []
+    for kind, module in sorted(connectors().items()):
+        per_kind.append(create_model(
+            f"{kind}_source", __base__=SourceEntry, __doc__=f"A source of kind {kind} ({module.__name__}).",
+            kind=(Literal[kind], Field(description="the connector")),
+            options=(create_model(f"{kind}_options", __base__=getattr(module, "Options"),
+                                  __doc__=getattr(module, "Options").__doc__) | None,
+                     Field(None, description=f"{kind}'s options")),
+        ))
+    agency = create_model("AgencyEntry", __base__=AgencyEntry, __doc__=AgencyEntry.__doc__,
+                          sources=(list[Annotated[_union(per_kind), Field(discriminator="kind")]],
+                                   Field(min_length=1, description="its source systems")))
+    whole = create_model("AgenciesFile", __base__=AgenciesFile, __doc__=AgenciesFile.__doc__,
+                         agencies=(list[agency] | None, Field(None, description="the governments")))
+    schema = whole.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "config/agencies.yml"
+    return schema
+
+
+def schema_text() -> str:
+    """agencies_schema() as committed in docs/agencies.schema.json."""
+    return json.dumps(agencies_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+SCHEMA_FILE = PROJECT_DIR / "docs" / "agencies.schema.json"
+OPTIONS_DOC = PROJECT_DIR / "docs" / "configuration.md"
+OPTIONS_BEGIN, OPTIONS_END = "<!-- options: generated by `kinerja config schema --write` -->", "<!-- /options -->"
+
+
+def options_reference() -> str:
+    """Every connector's options as Markdown tables (docs/configuration.md, between its markers)."""
+    lines = []
+    for kind, module in sorted(connectors().items()):
+        lines += [f"### `{kind}`", "", " ".join((getattr(module, "Options").__doc__ or "").split()), "",
+                  "| option | default | what |", "|---|---|---|"]
+        for name, spec in getattr(module, "Options").model_fields.items():
+            default = "**required**" if spec.is_required() else ("—" if spec.default is None else f"`{spec.default}`")
+            lines.append(f"| `{name}` | {default} | {(spec.description or '').replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def with_options_reference(text: str) -> str:
+    """A copy of docs/configuration.md with its generated section replaced by options_reference()."""
+    head, _, rest = text.partition(OPTIONS_BEGIN)
+    _, _, tail = rest.partition(OPTIONS_END)
+    return f"{head}{OPTIONS_BEGIN}\n\n{options_reference()}\n{OPTIONS_END}{tail}"
+
+
+def _union(models: list):
+    union = models[0]
+    for model in models[1:]:
+        union = union | model
+    return union
 
 
 def _source(kode: str, path: Path, item: dict) -> Source:
@@ -150,7 +348,7 @@ def month_of(period: str) -> str:
 def load_agencies(path: str | Path | None = None) -> list[Agency]:
     """The agencies file, parsed once per content: every task of every agency reads it, and a
     national file is long."""
-    path = Path(path or os.environ.get("KINERJA_AGENCIES") or PROJECT_DIR / "config" / "agencies.yml")
+    path = Path(path or agencies_file())
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -164,6 +362,7 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
         document = yaml.load(text, Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"agencies file {path} is not valid YAML: {exc}") from None
+    check_document(path, document)
     defaults = _shares(document.get("gates"), dict(DEFAULT_MIN_SHARE_OF_PREVIOUS), path, "gates")
     agencies = []
     for i, item in enumerate(document.get("agencies") or [], start=1):
@@ -187,12 +386,6 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
     if len({a.kode for a in agencies}) != len(agencies):
         raise ConfigError(f"agencies file {path} lists the same kode twice")
     return tuple(agencies)
-
-
-def check_period(period: str) -> str:
-    if not PERIOD_RE.match(period or ""):
-        raise ConfigError(f"period '{period}' is not of the form YYYY-MM")
-    return period
 
 
 def quarter_of(month: str) -> str:

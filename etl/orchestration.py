@@ -13,18 +13,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from etl.config import PROJECT_DIR, home
+import pendulum
+
+from etl.settings import PROJECT_DIR, ConfigError, airflow_home, check_period, environment
 
 DAG_ID = "kinerja_bulanan"
 PUBLISH_DAG_ID = "kinerja_publikasi"
 # the Airflow Asset kinerja_bulanan's transform updates, with the month in the event's extra;
-# kinerja_publikasi is scheduled on it
+# kinerja_publikasi is scheduled on it (both DAG files take it from etl.dag_common)
 MARTS_ASSET_NAME = "kinerja_marts"
 MARTS_ASSET_URI = "kinerja://warehouse/marts"
-
-
-def airflow_home() -> Path:
-    return Path(os.environ.get("AIRFLOW_HOME", home() / "airflow")).resolve()
+JAKARTA = "Asia/Jakarta"
 
 
 def prepare_environment() -> dict[str, str]:
@@ -40,7 +39,7 @@ def prepare_environment() -> dict[str, str]:
         "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Jakarta",
         # local UI: every user of this machine's UI is an admin (no password to hunt for)
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
-        "AIRFLOW__API__PORT": os.environ.get("KINERJA_AIRFLOW_PORT", "8080"),
+        "AIRFLOW__API__PORT": str(environment().airflow_port),
         "GX_ANALYTICS_ENABLED": "False",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])),
     }
@@ -49,6 +48,34 @@ def prepare_environment() -> dict[str, str]:
     if str(PROJECT_DIR) not in sys.path:
         sys.path.insert(0, str(PROJECT_DIR))
     return {k: os.environ[k] for k in defaults}
+
+
+def chosen_period(params: dict | None) -> str | None:
+    """The `period` param of a run, checked (ConfigError: not a month), or None when not given."""
+    chosen = (params or {}).get("period")
+    return check_period(str(chosen)) if chosen else None
+
+
+def month_to_consolidate(params: dict | None, data_interval_start=None, run_after=None) -> str:
+    """kinerja_bulanan's month: the `period` param, else the month of the data interval, else (an
+    asset-triggered or manual run without interval) the month before the run."""
+    chosen = chosen_period(params)
+    if chosen:
+        return chosen
+    start = data_interval_start
+    if start is None:
+        start = pendulum.instance(run_after).subtract(months=1)
+    return pendulum.instance(start).in_timezone(JAKARTA).format("YYYY-MM")
+
+
+def months_of_events(triggering_asset_events: dict | None, params: dict | None) -> list[str]:
+    """kinerja_publikasi's months: those of the triggering Asset events and the `period` param."""
+    months = {(event.extra or {}).get("period")
+              for events in (triggering_asset_events or {}).values() for event in events}
+    months = (months | {chosen_period(params)}) - {None}
+    if not months:
+        raise ConfigError("no month to publish: neither an Asset event with a period nor the `period` param")
+    return sorted(months)
 
 
 def airflow_bin() -> str:
@@ -87,8 +114,6 @@ def run_period(period: str, publish: bool = True):
     its Asset event, kinerja_publikasi for that month. Returns kinerja_bulanan's DagRun, with the
     publishing run as its attribute `publication` (None when not run: publish=False, or the
     marts were not updated)."""
-    import pendulum
-
     ensure_metadata()
     from airflow import settings
 

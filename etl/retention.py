@@ -25,22 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.landing import sha256_of
+from etl.settings import environment
 
 ENV_DAYS = "KINERJA_PERSONAL_RETENTION_DAYS"
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = 90  # etl.settings.Environment.personal_retention_days: the same default
 MARKER = ".redacted"
 REDACTABLE = ("json_export",)
 
 
 def retention_days() -> int:
-    text = os.environ.get(ENV_DAYS, str(DEFAULT_DAYS)).strip()
-    try:
-        days = int(text)
-    except ValueError:
-        days = -1
-    if days < 0:
-        raise ValueError(f"{ENV_DAYS} must be a whole number of days, not {text!r}")
-    return days
+    """Days a landed delivery keeps its personal fields (KINERJA_PERSONAL_RETENTION_DAYS, default
+    DEFAULT_DAYS; etl.settings refuses what is not a whole number of days, 0 or more)."""
+    return environment().personal_retention_days
 
 
 def personal_fields(agency, entity: str) -> list[str]:

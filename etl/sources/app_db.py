@@ -38,12 +38,12 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+from pydantic import Field
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -51,6 +51,9 @@ from sqlalchemy.pool import NullPool
 
 from etl.canonical import entity as entity_def, to_canonical
 from etl.config import Agency, Source
+from etl.config import Mapping, Text
+from etl.config import Options as ConnectorOptions
+from etl.settings import named
 
 SKM_ENTITIES = ("skm_responden",)
 FETCH_BATCH_ROWS = 10_000
@@ -186,6 +189,22 @@ DEFAULT_PIVOTS: dict[str, dict] = {
 
 # ----------------------------------------------------------------------------- settings
 
+class Options(ConnectorOptions):
+    """app_db's options (the module's docstring says what each does); per-entity ones replace the
+    module's default for that entity."""
+
+    url_env: Text | None = Field(None, description="name of an environment variable holding the database URL")
+    url: Text | None = Field(None, description="the database URL in the file itself (prefer url_env)")
+    database: Text | None = Field(None, description=(
+        "otherwise this database on the warehouse's server ({agency}: the kode in lower case)"))
+    queries: dict[str, Text] | None = Field(None, description="entity -> SQL, over DEFAULT_QUERIES")
+    columns: dict[str, Mapping] | None = Field(None, description="entity -> {application column: canonical column}")
+    codes: dict[str, Mapping] | None = Field(None, description=(
+        "entity -> {canonical column: {application value: canonical value}}"))
+    pivot: dict[str, Mapping] | None = Field(None, description=(
+        "entity -> {key, unsur, value, unsur_columns}: answers in long format, one row per answer"))
+
+
 def _for_entity(source: Source, option: str, entity: str, defaults: dict):
     configured = source.options.get(option) or {}
     if not isinstance(configured, dict):
@@ -282,8 +301,8 @@ def url_for(agency: Agency, source: Source, entity: str, admin: bool = False) ->
     (reader_login), and made and written by the admin (`admin=True`: the demo's writer)."""
     options = source.options
     env = options.get("url_env")
-    if env and os.environ.get(str(env), "").strip():
-        return sqlalchemy_url(os.environ[str(env)])
+    if named(env):
+        return sqlalchemy_url(named(env))
     if options.get("url"):
         return sqlalchemy_url(str(options["url"]))
     database = str(options.get("database") or default_database(agency.kode, entity)).format(agency=agency.kode.lower())

@@ -13,7 +13,12 @@ import pandas as pd
 
 from etl.canonical import entity as entity_def, to_canonical
 from etl.config import Agency, Source, sources_dir
+from etl.config import FolderOptions
 from etl.sources.delimited import DelimitedFile, duplicated, separator_hint
+
+
+class Options(FolderOptions):
+    """canonical_csv's options: the folder holding `<entity>.csv` in the canonical format."""
 
 
 def _folder(agency: Agency, source: Source, period: str) -> Path:

@@ -49,12 +49,15 @@ import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, Literal
 from xml.etree.ElementTree import ParseError
 
 import pandas as pd
+from pydantic import Field
 
 from etl.canonical import ENTITIES, LABEL_COLUMNS, to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
+from etl.config import FolderOptions, Mapping, Text
 
 # --------------------------------------------------------------------------- the mapping
 # file name of each report in the drop folder
@@ -167,6 +170,24 @@ LIMITS: dict[str, int] = {
 }
 RATIO_FLOOR = MIB  # small parts may compress better than max_ratio (a sheet of empty cells)
 DEFAULT_TIMEZONE = "+07:00"  # WIB; Excel date-times carry no time zone
+
+
+class Options(FolderOptions):
+    """ekinerja_xlsx's options: where the exports are and how they differ from e-Kinerja's defaults."""
+
+    files: dict[str, Text] | None = Field(None, description="entity -> file name in the folder (default: FILES)")
+    columns: dict[str, Mapping] | None = Field(None, description=(
+        "entity -> {label as printed: canonical column}, over the module's COLUMNS"))
+    values: dict[str, Mapping] | None = Field(None, description=(
+        "canonical column -> {label as printed: canonical value}, over the module's values"))
+    fill: dict[str, Mapping] | None = Field(None, description=(
+        "entity -> {canonical column: value} for columns the export does not print"))
+    limits: dict[Literal[tuple(LIMITS)], Annotated[float, Field(gt=0)]] | None = Field(None, description=(
+        "the reader's limits against decompression bombs, over LIMITS (positive numbers)"))
+    sheet: Text | None = Field(None, description="the sheet to read; default: the active one")
+    header_search_rows: int = Field(DEFAULT_HEADER_SEARCH_ROWS, ge=1, description=(
+        "rows searched for the header row (found by its labels)"))
+    timezone: Text = Field(DEFAULT_TIMEZONE, description="UTC offset of the workbook's date-times")
 
 # what openpyxl raises on a file that is not a (whole) xlsx workbook
 _BROKEN = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, zlib.error, ParseError, OSError,

@@ -29,13 +29,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+from pydantic import Field
 
 from etl.canonical import to_canonical
-from etl.config import Agency, Source
-from etl.sources.mapped_csv import converter, fetch  # noqa: F401 (fetch: the same path and files options)
+from etl.config import Agency, Source, Text
+from etl.sources.mapped_csv import ConvertedOptions, converter, fetch  # noqa: F401 (fetch: the same path and files options)
 
 READ_BLOCK = 1 << 16  # characters read at a time
 MAX_RECORD = 1 << 24  # a single record larger than this (16 MiB of text) refuses the file
+
+
+class Options(ConvertedOptions):
+    """json_export's options: mapped_csv's, with `columns` mapping field paths (a.b.c), and `personal`."""
+
+    personal: list[Text] | dict[str, list[Text]] | None = Field(None, description=(
+        "field paths of personal data the mapping never reads, redacted in the landing store after "
+        "KINERJA_PERSONAL_RETENTION_DAYS (etl/retention.py); or entity -> such paths"))
 
 
 def _text(value) -> str | None:

@@ -29,10 +29,37 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+from pydantic import Field
 
 from etl.canonical import to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
+from etl.config import FolderOptions, Mapping, Text
 from etl.sources.delimited import DelimitedFile, duplicated, printable, separator_hint
+
+
+class ConvertedOptions(FolderOptions):
+    """The options mapped_csv and json_export share: files, the mapping and the conversions."""
+
+    files: dict[str, Text] | None = Field(None, description=(
+        "entity -> file name template ({period}, {period_compact} = period without '-', {agency}); "
+        "default <entity>.csv"))
+    columns: dict[str, Mapping] = Field(description="entity -> {source column or field: canonical column}")
+    values: dict[str, Mapping] | None = Field(None, description=(
+        "canonical column -> {source value: canonical value}"))
+    numeric: list[Text] | None = Field(None, description=(
+        "canonical columns holding numbers (decimal separator converted)"))
+    decimal: Text = Field(".", description="decimal separator of numbers in `numeric` columns")
+    datetime: dict[str, Text] | None = Field(None, description=(
+        "canonical column -> strptime format of the source (converted to ISO 8601)"))
+    timezone: Text = Field("+07:00", description="UTC offset of local times (WIB)")
+
+
+class Options(ConvertedOptions):
+    """mapped_csv's options (the module's docstring says what each does)."""
+
+    delimiter: Text = Field(",", min_length=1, max_length=1, description="field separator (one character)")
+    encoding: Text = Field("utf-8", description=(
+        "text encoding (a byte-order mark is tolerated; a UTF-8 file where a code page is configured is refused)"))
 
 
 def delivery_path(agency: Agency, source: Source, entity: str, period: str) -> Path:

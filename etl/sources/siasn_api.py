@@ -62,13 +62,18 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import requests
+from pydantic import BeforeValidator, Field
 
 from etl.canonical import entity as entity_def, to_canonical
 from etl.config import Agency, Source, sources_dir
+from etl.config import Mapping, Text
+from etl.config import Options as ConnectorOptions
+from etl.settings import named
 from etl.sources.simulator import contract
 
 DEFAULTS = {
@@ -86,6 +91,44 @@ DEFAULTS = {
     "token_auth": "basic",
     "verify": True,
 }
+
+
+def _lower(value):
+    return str(value).lower() if isinstance(value, str) else value
+
+
+class Options(ConnectorOptions):
+    """siasn_api's options (null: the default, DEFAULTS)."""
+
+    base_url: Text = Field(description="the API's base URL ({sources_dir}, {agency} filled in)")
+    token_url: Text | None = Field(None, description="the OAuth2 token URL; default: the base URL's origin + TOKEN_PATH")
+    origin_env: Text | None = Field(None, description=(
+        "name of an environment variable that, when set, replaces scheme://host:port of both URLs"))
+    endpoints: Mapping | None = Field(None, description="entity -> path, over the contract's endpoints")
+    rating_codes: Mapping | None = Field(None, description="the API's rating code -> canonical label")
+    unsur_codes: Mapping | None = Field(None, description="the API's unsur code -> canonical unsur")
+    conn_id: Text | None = Field(None, description="an Airflow connection (login, password) with the client credentials")
+    client_id_env: Text | None = Field(None, description="name of the environment variable with the client id")
+    client_secret_env: Text | None = Field(None, description="name of the environment variable with the client secret")
+    credentials_file: Text | None = Field(None, description="a JSON file with client_id and client_secret")
+    page_size: int | None = Field(DEFAULTS["page_size"], ge=1, description="records per page")
+    connect_timeout: float | None = Field(DEFAULTS["connect_timeout"], gt=0, description="seconds")
+    read_timeout: float | None = Field(DEFAULTS["read_timeout"], gt=0, description="seconds")
+    max_attempts: int | None = Field(DEFAULTS["max_attempts"], ge=1, description=(
+        "per request, on 5xx / timeouts / connection errors"))
+    backoff_initial: float | None = Field(DEFAULTS["backoff_initial"], ge=0, description="seconds before the first retry")
+    backoff_max: float | None = Field(DEFAULTS["backoff_max"], ge=0, description="longest wait between retries")
+    backoff_jitter: float | None = Field(DEFAULTS["backoff_jitter"], ge=0, description="share of random jitter")
+    max_rate_limit_waits: int | None = Field(DEFAULTS["max_rate_limit_waits"], ge=0, description="429s per request")
+    max_retry_after: float | None = Field(DEFAULTS["max_retry_after"], ge=0, description=(
+        "longest Retry-After honoured, seconds"))
+    deadline_seconds: float | None = Field(DEFAULTS["deadline_seconds"], gt=0, description="the whole fetch's deadline")
+    token_refresh_skew: float | None = Field(DEFAULTS["token_refresh_skew"], ge=0, description=(
+        "seconds before expiry a token is renewed"))
+    token_auth: Annotated[Literal["basic", "form"], BeforeValidator(_lower)] | None = Field(
+        DEFAULTS["token_auth"], description="client credentials in a Basic header or in the form body")
+    verify: bool | Text | None = Field(DEFAULTS["verify"], description=(
+        "TLS verification: true, false, or a CA bundle's path"))
 RETRYABLE_STATUS = {500, 502, 503, 504}
 
 
@@ -161,7 +204,7 @@ def _credentials(agency: Agency, source: Source) -> tuple[str, str]:
     id_env, secret_env = options.get("client_id_env"), options.get("client_secret_env")
     if id_env or secret_env:
         tried.append(f"environment variables {id_env} and {secret_env}")
-        client_id, secret = os.environ.get(str(id_env or "")), os.environ.get(str(secret_env or ""))
+        client_id, secret = named(id_env), named(secret_env)
         if client_id and secret:
             return client_id, secret
     if options.get("credentials_file"):
@@ -184,7 +227,7 @@ class _Client:
     def __init__(self, agency: Agency, source: Source):
         self.agency, self.source = agency, source
         self.opt = {**DEFAULTS, **{k: v for k, v in source.options.items() if v is not None}}
-        origin = os.environ.get(str(self.opt["origin_env"])) if self.opt.get("origin_env") else None
+        origin = named(self.opt.get("origin_env"))
         if not self.opt.get("base_url"):
             from etl.sources import SourceError
 
@@ -351,7 +394,7 @@ def _short(exc: Exception) -> str:
 def origin(agency: Agency, source: Source, entity: str, period: str) -> str:
     """Where the delivery comes from, for the audit record (the endpoint, not the scratch file)."""
     opt = {**DEFAULTS, **{k: v for k, v in source.options.items() if v is not None}}
-    override = os.environ.get(str(opt["origin_env"])) if opt.get("origin_env") else None
+    override = named(opt.get("origin_env"))
     base = _with_origin(_fill(opt.get("base_url") or "", agency), override).rstrip("/")
     return f"{base}/{endpoint_for(source, entity)}?periode={period}"
 

@@ -37,9 +37,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+from pydantic import Field
 
 from etl.canonical import to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
+from etl.config import FolderOptions, Mapping, Text
 from etl.sources.delimited import DelimitedFile, unique_names
 
 FILE = "skm_formulir_jawaban.csv"
@@ -92,6 +94,19 @@ TIMESTAMP_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H.%M.%S",
 )
+
+
+class Options(FolderOptions):
+    """skm_forms_csv's options: the form's export and how its questions and answers are worded."""
+
+    file: Text = Field(FILE, description="the export's file name in the folder")
+    questions: dict[str, Text | None] | None = Field(None, description=(
+        "canonical column -> regular expression of its question's text, over QUESTIONS (null: not asked)"))
+    answers: dict[str, Mapping] | None = Field(None, description=(
+        "unsur -> {answer as worded: score 1-4}, over the standard words"))
+    timestamp_formats: list[Text] | None = Field(None, description=(
+        "strptime formats of the form's timestamp; default: TIMESTAMP_FORMATS"))
+    encoding: Text = Field("utf-8-sig", description="text encoding of the export")
 _ZONE = re.compile(r"\s*(?:GMT|UTC)\s*[+-]\s*[0-9]{1,2}(?::?[0-9]{2})?\s*$|\s*(?:WIB|WITA|WIT)\s*$", re.IGNORECASE)
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from etl.config import expectations_dir
+from etl.settings import environment
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -193,7 +194,7 @@ JUDGED_MIN_SHARE = 0.02  # of the smallest batches, the share GX judges
 def judge_always_rows() -> int:
     """Batches of at least this many rows are always judged by GX (KINERJA_JUDGE_ALWAYS_ROWS;
     0: every batch)."""
-    return int(os.environ.get("KINERJA_JUDGE_ALWAYS_ROWS", "200000"))
+    return environment().judge_always_rows
 
 
 def is_judged(batch_id: str, rows: int) -> bool:

@@ -45,22 +45,20 @@ from etl.validate import (
     ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, is_judged, judge, load_suite_spec,
 )
 from etl.validate.references import KeyCollector, Reference, describe, failing, references_of
+from etl.settings import environment
 
-CHUNK_ROWS = int(os.environ.get("KINERJA_CHUNK_ROWS", "200000"))
+CHUNK_ROWS = environment().chunk_rows
 
 
 def default_workers() -> int:
     """Processes that check the chunks of one large delivery (KINERJA_VALIDATE_WORKERS)."""
-    return max(1, int(os.environ.get("KINERJA_VALIDATE_WORKERS", min(2, os.cpu_count() or 1))))
+    return max(1, environment().validate_workers or min(2, os.cpu_count() or 1))
 
 
 def default_engine() -> str:
     """`fast`: vectorised checks judged by GX (etl.validate.engine); `gx`: GX on every row, the
     slow way, for anyone who wants GX alone to decide (KINERJA_VALIDATE_ENGINE)."""
-    engine = os.environ.get("KINERJA_VALIDATE_ENGINE", "fast")
-    if engine not in ("fast", "gx"):
-        raise SuiteError(f"KINERJA_VALIDATE_ENGINE must be fast or gx, not {engine!r}")
-    return engine
+    return environment().validate_engine
 
 
 def gx_check(entity: str, chunk: pd.DataFrame) -> tuple[ChunkCheck, pd.DataFrame]:

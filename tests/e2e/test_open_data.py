@@ -222,12 +222,12 @@ def test_iku_and_training_are_published_for_their_periods_without_people(first_r
             header = set(_rows(month, name)[0])
             assert not header & {"nip", "nama", "nama_pelatihan", "jumlah_jp", "jumlah_jam"}, name
     shown = {(r["instansi_kode"], r["unit_kode"]): r for r in _rows(PERIOD, "pelatihan_unit")}
-    # the marts' OPDs, small ones within the root as published (int_publik__opd_terbit)
+    # the marts' OPDs, small ones within the root as published (sel_opd_terbit)
     counted = db.execute("""select unit.instansi_kode, terbit.unit_terbit_kode, sum(unit.jumlah_pegawai)::int,
                                    sum(unit.jumlah_terlatih)::int, sum(unit.jumlah_memenuhi_standar)::int,
                                    count(*) filter (where terbit.unit_terbit_kode <> unit.unit_kode)::int
                             from marts.mart_pelatihan_unit as unit
-                            join intermediate.int_publik__opd_terbit as terbit
+                            join intermediate.sel_opd_terbit as terbit
                               on terbit.instansi_kode = unit.instansi_kode and terbit.bulan = unit.bulan
                              and terbit.unit_kode = unit.unit_kode
                             where unit.bulan = %s group by 1, 2""", (PERIOD,)).fetchall()
@@ -294,7 +294,7 @@ def test_a_planted_leak_is_refused_with_the_cell_named(first_run, tmp_path):
     from etl.publish import PublishError, audit_package
 
     def truth(db, r):
-        return db.execute("""select jumlah from intermediate.int_publik__sel_predikat where instansi_kode = %s
+        return db.execute("""select jumlah from intermediate.sel_predikat where instansi_kode = %s
                              and periode = %s and regime = %s and baris = %s and kolom = %s""",
                           (r["instansi_kode"], r["periode"], r["regime"], r["unit_kode"], r["predikat"])).fetchone()[0]
 

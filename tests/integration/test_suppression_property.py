@@ -1,6 +1,6 @@
 """The suppression holds on governments nobody has seen: generated units and staff (hypothesis)
-through the real SQL of the public cells (dbt's compiled int_publik__sel_predikat and
-int_publik__sel_kepatuhan, on a database of their own), written as the public reads the tables,
+through the real SQL of the public cells (dbt's compiled sel_predikat and
+sel_kepatuhan, on a database of their own), written as the public reads the tables,
 then the disclosure audit — and, where it still finds something, the holds etl/publish/repair.py
 asks for, as a monthly build does, at most repair.MAX_ROUNDS times — and the privacy scan's checks
 across tables. Any pinned count, any unit given away by its zeros, any evaluated count withheld in
@@ -30,7 +30,8 @@ PROTECTION = disclosure.Protection(lebar_minimum=1, min_kelompok=10, min_cell_si
 
 @pytest.fixture(scope="module")
 def cells_sql(warehouse_url, tmp_path_factory):
-    """A database of its own with the two seeds, and the compiled SQL of the two cell models."""
+    """A database of its own with the two seeds and the holds' staging view, and the compiled SQL
+    of the two cell models."""
     from etl import transform, warehouse
 
     name = f"{psycopg.connect(warehouse_url).info.dbname}_sdc"
@@ -44,19 +45,20 @@ def cells_sql(warehouse_url, tmp_path_factory):
     try:
         transform.dbt("seed", "--select", "predikat_pegawai", "pita_nilai_pp30_2019")
         transform.dbt("run-operation", "buat_tahan_tambahan")
+        transform.dbt("run", "--select", "stg_kendali_publik__tahan_tambahan")  # the cells read the holds through it
         with warehouse.connect(autocommit=True) as conn:
             conn.execute("create schema if not exists intermediate")
             conn.execute("""create table intermediate.int_pegawai__periode (
                 instansi_kode text, periode text, periode_pengiriman text, nip text, unit_kode text,
                 is_punya_skp boolean, is_dievaluasi boolean, is_tepat_waktu boolean, regime text, predikat text)""")
-            conn.execute("""create table intermediate.int_publik__unit_terbit (
+            conn.execute("""create table intermediate.sel_unit_terbit (
                 instansi_kode text, periode text, unit_kode text, unit_terbit_kode text, jumlah_pegawai integer)""")
-            conn.execute("""create table intermediate.int_publik__sel_predikat (
+            conn.execute("""create table intermediate.sel_predikat (
                 instansi_kode text, periode text, regime text, baris text, kolom text, jumlah bigint,
                 is_margin boolean, is_tetap boolean, is_primer boolean, is_disembunyikan boolean, urutan integer)""")
-        transform.dbt("compile", "--select", "int_publik__sel_predikat", "int_publik__sel_kepatuhan")
+        transform.dbt("compile", "--select", "sel_predikat", "sel_kepatuhan")
         compiled = {model: next(target.rglob(f"{model}.sql")).read_text(encoding="utf-8")
-                    for model in ("int_publik__sel_predikat", "int_publik__sel_kepatuhan")}
+                    for model in ("sel_predikat", "sel_kepatuhan")}
         yield url, compiled
     finally:
         for key, value in saved.items():
@@ -129,23 +131,23 @@ def test_no_generated_government_gives_a_withheld_number_away(cells_sql, tmp_pat
     url, compiled = cells_sql
     units, people = government
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("truncate intermediate.int_pegawai__periode, intermediate.int_publik__unit_terbit, "
+        conn.execute("truncate intermediate.int_pegawai__periode, intermediate.sel_unit_terbit, "
                      "intermediate.tahan_tambahan")
         with conn.cursor().copy("copy intermediate.int_pegawai__periode from stdin") as copy:
             for nip, unit, skp, evaluated, on_time, predikat in people:
                 copy.write_row(("X", PERIOD, PERIOD, nip, unit, skp or evaluated, evaluated, on_time,
                                 "PERMEN6_2022" if evaluated else None, predikat))
-        with conn.cursor().copy("copy intermediate.int_publik__unit_terbit from stdin") as copy:
+        with conn.cursor().copy("copy intermediate.sel_unit_terbit from stdin") as copy:
             for unit, size in units.items():
                 copy.write_row(("X", PERIOD, unit, unit, size))
         held: set[tuple] = set()
         for round_ in range(repair.MAX_ROUNDS + 1):
-            conn.execute("truncate intermediate.int_publik__sel_predikat")
-            conn.execute(f"insert into intermediate.int_publik__sel_predikat {compiled['int_publik__sel_predikat']}")
+            conn.execute("truncate intermediate.sel_predikat")
+            conn.execute(f"insert into intermediate.sel_predikat {compiled['sel_predikat']}")
             predikat = conn.execute("select baris, kolom, jumlah, is_disembunyikan "
-                                    "from intermediate.int_publik__sel_predikat").fetchall()
+                                    "from intermediate.sel_predikat").fetchall()
             kepatuhan = conn.execute(f"select ukuran, baris, kolom, jumlah, is_disembunyikan "
-                                     f"from ({compiled['int_publik__sel_kepatuhan']}) as sel").fetchall()
+                                     f"from ({compiled['sel_kepatuhan']}) as sel").fetchall()
             if not predikat:  # nobody evaluated at all: no predikat table to protect
                 return
             folder = tmp_path_factory.mktemp(PERIOD) / PERIOD

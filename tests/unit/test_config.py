@@ -72,3 +72,149 @@ def test_volume_gate_shares_come_from_the_file(tmp_path):
     path.write_text("gates:\n  min_share_of_previous: {pegawai: 2}\nagencies: []\n")
     with pytest.raises(ConfigError, match="from 0 to 1"):
         load_agencies(path)
+
+
+# ------------------------------------------------------------------ the typed model (issue 18 item 5)
+
+def _file(tmp_path, text: str):
+    path = tmp_path / "agencies.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MAPPED = "{kind: mapped_csv, entities: [pegawai], options: {columns: {pegawai: {NIP: nip}}%s}}"
+
+
+@pytest.mark.parametrize("options, expected", [
+    (", delimter: ';'", r"government LAMPUNG, options\.delimter: unknown option of mapped_csv "
+                        r"\(known: path, files, columns, .*delimiter, encoding\)$"),
+    (", delimiter: ';;'", r"government LAMPUNG, options\.delimiter: must be one character, not ';;'$"),
+    (", numeric: nilai", r"government LAMPUNG, options\.numeric: must be a list, not 'nilai'$"),
+    (", files: [a.csv]", r"government LAMPUNG, options\.files: must be a mapping \(key: value\), not \['a.csv'\]$"),
+])
+def test_a_misspelt_or_mistyped_option_names_the_file_the_government_and_the_key(tmp_path, options, expected):
+    path = _file(tmp_path, f"agencies:\n  - kode: lampung\n    sources: [{MAPPED % options}]\n")
+    with pytest.raises(ConfigError, match=r"^" + str(path).replace(".", r"\.") + ": " + expected) as caught:
+        load_agencies(path)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("{kind: siasn_api, entities: [pegawai], options: {page_size: 100}}",
+     r"government X, options\.base_url: missing required option$"),
+    ("{kind: mapped_csv, entities: [pegawai], options: {delimiter: ';'}}",
+     r"government X, options\.columns: missing required option$"),
+    ("{kind: ekinerja_xlsx, entities: [pegawai], options: {header_search_rows: banyak}}",
+     r"government X, options\.header_search_rows: must be a whole number, not 'banyak'$"),
+    ("{kind: ekinerja_xlsx, entities: [pegawai], options: {header_search_rows: 0}}",
+     r"government X, options\.header_search_rows: must be at least 1, not 0$"),
+    ("{kind: ekinerja_xlsx, entities: [pegawai], options: {limits: {max_size: 5}}}",
+     r"government X, options\.limits\.max_size: must be 'max_file_bytes', .* not 'max_size'$"),
+    ("{kind: siasn_api, entities: [pegawai], options: {base_url: 'http://x', token_auth: oauth}}",
+     r"government X, options\.token_auth: must be 'basic' or 'form', not 'oauth'$"),
+    ("{kind: canonical_csv, entities: [pegawai], options: {paht: x}}",
+     r"government X, options\.paht: unknown option of canonical_csv \(known: path\)$"),
+    ("{kind: csv, entities: [pegawai]}",
+     r"government X, sources\[0\]\.kind: unknown kind 'csv' \(supported: app_db, canonical_csv, .*\)$"),
+    ("{kind: canonical_csv, entities: [pegawai], option: {path: x}}",
+     r"government X, sources\[0\]\.option: unknown setting \(known: kind, entities, options\)$"),
+])
+def test_every_connector_declares_its_options(tmp_path, source, expected):
+    path = _file(tmp_path, f"agencies:\n  - kode: X\n    sources: [{source}]\n")
+    with pytest.raises(ConfigError, match=expected):
+        load_agencies(path)
+
+
+def test_a_misspelt_government_setting_is_refused(tmp_path):
+    path = _file(tmp_path, "agencies:\n  - kode: X\n    perodicity: quarterly\n"
+                           "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n")
+    with pytest.raises(ConfigError, match=r"government X, perodicity: unknown setting \(known: kode, nama, "
+                                          r"periodicity, sources, gates\)$"):
+        load_agencies(path)
+    path = _file(tmp_path, "agencies:\n  - kode: X\n    periodicity: weekly\n"
+                           "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n")
+    with pytest.raises(ConfigError, match=r"government X, periodicity: must be 'monthly' or 'quarterly', not 'weekly'$"):
+        load_agencies(path)
+    path = _file(tmp_path, "agencie:\n  - kode: X\n")
+    with pytest.raises(ConfigError, match=r"agencie: unknown setting \(known: gates, agencies\)$"):
+        load_agencies(path)
+
+
+def test_the_shipped_file_is_named_as_a_person_names_it(tmp_path, monkeypatch):
+    from etl.config import PROJECT_DIR
+
+    shipped = (PROJECT_DIR / "config" / "agencies.yml").read_text(encoding="utf-8")
+    path = PROJECT_DIR / "config" / f".test-{tmp_path.name}.yml"
+    path.write_text(shipped.replace("header_search_rows: 20", "header_serch_rows: 20"), encoding="utf-8")
+    try:
+        with pytest.raises(ConfigError, match=rf"^config/\.test-{tmp_path.name}\.yml: government KEPAHIANG, "
+                                              r"options\.header_serch_rows: unknown option of ekinerja_xlsx"):
+            load_agencies(path)
+    finally:
+        path.unlink()
+
+
+def _sources_in_use():
+    """(where, kind, options) of every source in the shipped agencies file and the corpus's governments."""
+    import json
+
+    import yaml
+
+    from etl.config import PROJECT_DIR
+
+    document = yaml.safe_load((PROJECT_DIR / "config" / "agencies.yml").read_text(encoding="utf-8"))
+    for agency in document["agencies"]:
+        for source in agency["sources"]:
+            yield f"config/agencies.yml {agency['kode']}", source["kind"], source.get("options") or {}
+    cases = json.loads((PROJECT_DIR / "tests" / "corpus" / "cases.json").read_text(encoding="utf-8"))
+    for kind, agency in cases["agencies"].items():
+        yield f"tests/corpus {agency['kode']}", kind, agency.get("options") or {}
+
+
+def test_every_option_in_use_today_stays_valid():
+    from etl.config import options_model
+
+    seen = set()
+    for where, kind, options in _sources_in_use():
+        options_model(kind).model_validate(options)  # raises on anything its model does not accept
+        seen.add(kind)
+    assert seen == {"app_db", "canonical_csv", "ekinerja_xlsx", "json_export", "mapped_csv", "siasn_api",
+                    "skm_forms_csv"}
+
+
+def test_the_committed_json_schema_is_current_and_checks_the_shipped_file():
+    import json
+
+    import jsonschema
+    import yaml
+
+    from etl.config import OPTIONS_DOC, PROJECT_DIR, SCHEMA_FILE, schema_text, with_options_reference
+
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), \
+        "docs/agencies.schema.json is stale: run `kinerja config schema --write`"
+    documented = OPTIONS_DOC.read_text(encoding="utf-8")
+    assert documented == with_options_reference(documented), \
+        "the options' tables in docs/configuration.md are stale: run `kinerja config schema --write`"
+    assert "| `delimiter` | `,` |" in documented
+    validator = jsonschema.Draft202012Validator(json.loads(schema_text()))
+    document = yaml.safe_load((PROJECT_DIR / "config" / "agencies.yml").read_text(encoding="utf-8"))
+    assert not list(validator.iter_errors(document))
+    mapped = next(s for a in document["agencies"] for s in a["sources"] if s["kind"] == "mapped_csv")
+    mapped["options"]["delimter"] = ";"
+    assert list(validator.iter_errors(document))
+
+
+def test_kinerja_config_check_says_what_is_wrong_in_one_sentence(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    path = _file(tmp_path, f"agencies:\n  - kode: lampung\n    sources: [{MAPPED % ', delimter: x'}]\n")
+    monkeypatch.setenv("KINERJA_AGENCIES", str(path))
+    refused = CliRunner().invoke(app, ["config", "check"])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"error: {path}: government LAMPUNG, options.delimter: unknown option of "
+                                     "mapped_csv (known: ") and len(refused.stderr.strip().splitlines()) == 1
+    monkeypatch.delenv("KINERJA_AGENCIES")
+    shipped = CliRunner().invoke(app, ["config", "check"])
+    assert shipped.exit_code == 0 and "5 governments" in shipped.stdout, shipped.output

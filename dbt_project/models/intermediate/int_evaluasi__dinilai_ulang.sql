@@ -10,7 +10,7 @@
   Incremental by delivery period: a run reads only its own month's evaluations and roster.
 #}
 {{ config(materialized='incremental', unique_key='periode_pengiriman', meta={'kolom_periode': 'periode_pengiriman'}, incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
-          indexes=[{'columns': ['periode_pengiriman']}]) }}
+          indexes=[{'columns': ['periode_pengiriman']}, {'columns': ['periode', 'instansi_kode']}]) }}
 
 with evaluasi as (
     select * from {{ ref('stg_canonical__evaluasi_periodik') }}

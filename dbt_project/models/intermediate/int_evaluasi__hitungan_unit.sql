@@ -4,14 +4,15 @@
   and how many active staff on the roster of the unit have no loaded evaluation (quarantined or
   not delivered): the curve of an incomplete unit may still be certain, or not (mart_kurva_distribusi).
   With var kurva_kepala_unit_dihitung false, the head of the unit (who sits in the unit itself)
-  is left out of both.
+  is left out of both. Reads the evaluations fct_evaluasi_kinerja is built from
+  (int_evaluasi__dinilai_ulang, one row each), not the mart.
 #}
 {{ config(meta={'kolom_periode': 'periode'}) }}
 
 {#- `not materialized`: a query of a month (mart_kurva_distribusi, the tests) reaches into both
     CTEs, each read twice below, instead of materialising every month of the history first #}
 with evaluasi as not materialized (
-    select * from {{ ref('fct_evaluasi_kinerja') }}
+    select * from {{ ref('int_evaluasi__dinilai_ulang') }}
     where regime = 'PERMEN6_2022'
       and unit_dinilai_kode is not null
       and predikat_dihitung is not null

@@ -4,7 +4,7 @@
   version). `bulan` is the roster's month. Reads one month per government, whatever the history.
 #}
 with pegawai as (
-    {{ baris_bulan_terbaru(ref('stg_canonical__pegawai'), 'pegawai') }}
+    {{ baris_bulan_terbaru(ref('stg_canonical__pegawai'), ref('stg_audit__batch'), 'pegawai') }}
 ),
 
 terkini as (

@@ -1,6 +1,6 @@
 {# Each government's latest loaded unit list: the state snapshots/snp_unit_kerja compares. One month per government. #}
 with unit as (
-    {{ baris_bulan_terbaru(ref('stg_canonical__unit_kerja'), 'unit_kerja') }}
+    {{ baris_bulan_terbaru(ref('stg_canonical__unit_kerja'), ref('stg_audit__batch'), 'unit_kerja') }}
 ),
 
 terkini as (

@@ -1,7 +1,7 @@
 {#
   Submission compliance as the public sees it, before it is split into the instansi and the unit
   table: per instansi, period and measure (with an SKP, evaluated, evaluated on time) one two-way
-  table of the published units (int_publik__unit_terbit) × YA / TIDAK with the headcounts, counts
+  table of the published units (sel_unit_terbit) × YA / TIDAK with the headcounts, counts
   of people (int_pegawai__periode); built by macro sel_ya_tidak: a measure is withheld where the
   group is small, then complemented.
 
@@ -19,7 +19,7 @@ with pegawai as (
 ),
 
 terbit as (
-    select * from {{ ref('int_publik__unit_terbit') }}
+    select * from {{ ref('sel_unit_terbit') }}
     {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
@@ -32,32 +32,22 @@ orang as (
         and terbit.unit_kode = pegawai.unit_kode
 ),
 
-ukuran as (
-    select instansi_kode, periode, 'punya_skp' as ukuran, baris,
-           count(*) filter (where is_punya_skp) as ya, count(*) as pegawai
-    from orang group by 1, 2, 3, 4
-    union all
-    select instansi_kode, periode, 'dievaluasi', baris, count(*) filter (where is_dievaluasi), count(*)
-    from orang group by 1, 2, 3, 4
-    union all
-    select instansi_kode, periode, 'tepat_waktu', baris, count(*) filter (where is_tepat_waktu), count(*)
-    from orang group by 1, 2, 3, 4
-),
-
 predikat as (
     -- the evaluated staff of each row, as the predikat table decided (over its regimes)
     select instansi_kode, periode, 'dievaluasi' as ukuran, baris, bool_or(is_disembunyikan) as is_disembunyikan
-    from {{ ref('int_publik__sel_predikat') }}
+    from {{ ref('sel_predikat') }}
     where kolom = '*' {% if is_incremental() %}and {{ pada_periode_dijalankan('periode') }}{% endif %}
     group by 1, 2, 3, 4
 ),
 
 tahan as (
-    {{ tahan('kepatuhan') }}
+    {{ tahan(ref('stg_kendali_publik__tahan_tambahan'), 'kepatuhan') }}
 ),
 
 final as (
-    {{ sel_ya_tidak('ukuran', 'periode', paksa='predikat', tahan='tahan') }}
+    {{ sel_ya_tidak('orang', 'periode',
+                    ukuran=[('punya_skp', 'is_punya_skp'), ('dievaluasi', 'is_dievaluasi'), ('tepat_waktu', 'is_tepat_waktu')],
+                    paksa='predikat', tahan='tahan') }}
 )
 
 select * from final

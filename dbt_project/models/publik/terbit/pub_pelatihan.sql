@@ -1,10 +1,10 @@
 {#
   Competence development per instansi, year to date at each month, as published: the instansi row
-  ('*') of int_publik__sel_pelatihan. Counts of people only (no JP sums, which could single out a
+  ('*') of sel_pelatihan. Counts of people only (no JP sums, which could single out a
   person in a small unit); rates inherit the suppression of their count and of the headcount.
 #}
 with sel as (
-    select * from {{ ref('int_publik__sel_pelatihan') }}
+    select * from {{ ref('sel_pelatihan') }}
     where baris = '*'
 ),
 
@@ -24,7 +24,7 @@ final as (
         sel.bulan::text                                                    as bulan_laporan,
         max(standar.jumlah_minimum)::numeric(6, 1)                         as standar_minimum,
         max(standar.satuan)::text                                          as standar_satuan,
-        {{ ya_tidak_publik_kolom(['terlatih', 'memenuhi_standar']) }}
+        {{ ya_tidak_publik_kolom('sel', ['terlatih', 'memenuhi_standar']) }}
     from sel
     cross join standar
     left join instansi on instansi.instansi_kode = sel.instansi_kode

@@ -1,7 +1,7 @@
 {#
   Training as the public sees it, before it is split into the instansi table (pub_pelatihan) and
   the unit table (pub_pelatihan_unit): per instansi, month and measure (trained this year so far,
-  at the yearly expectation) one two-way table of the published OPDs (int_publik__opd_terbit:
+  at the yearly expectation) one two-way table of the published OPDs (sel_opd_terbit:
   small OPDs within the root) × YA / TIDAK with the headcounts, counts of people
   (mart_pelatihan_pegawai); built by macro sel_ya_tidak: a measure is withheld where the group is
   small, then complemented. Grain: instansi × bulan × ukuran × baris × kolom.
@@ -15,7 +15,7 @@ with pegawai as (
 ),
 
 terbit as (
-    select * from {{ ref('int_publik__opd_terbit') }}
+    select * from {{ ref('sel_opd_terbit') }}
     {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
 ),
 
@@ -28,21 +28,13 @@ orang as (
         and terbit.unit_kode = pegawai.opd_kode
 ),
 
-ukuran as (
-    select instansi_kode, bulan, 'terlatih' as ukuran, baris,
-           count(*) filter (where is_terlatih) as ya, count(*) as pegawai
-    from orang group by 1, 2, 3, 4
-    union all
-    select instansi_kode, bulan, 'memenuhi_standar', baris, count(*) filter (where is_memenuhi_standar), count(*)
-    from orang group by 1, 2, 3, 4
-),
-
 tahan as (
-    {{ tahan('pelatihan') }}
+    {{ tahan(ref('stg_kendali_publik__tahan_tambahan'), 'pelatihan') }}
 ),
 
 final as (
-    {{ sel_ya_tidak('ukuran', 'bulan', tahan='tahan') }}
+    {{ sel_ya_tidak('orang', 'bulan', ukuran=[('terlatih', 'is_terlatih'), ('memenuhi_standar', 'is_memenuhi_standar')],
+                    tahan='tahan') }}
 )
 
 select * from final

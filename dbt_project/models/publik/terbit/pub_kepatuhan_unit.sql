@@ -1,11 +1,11 @@
 {#
   SKP and evaluation compliance per published unit and period: the unit rows of
-  int_publik__sel_kepatuhan (withheld together with the instansi table and the predikat tables);
+  sel_kepatuhan (withheld together with the instansi table and the predikat tables);
   a unit too small for a row of its own is published within its parent, named in unit_digabung.
   Unit names from the latest roster of units.
 #}
 with sel as (
-    select * from {{ ref('int_publik__sel_kepatuhan') }}
+    select * from {{ ref('sel_kepatuhan') }}
     where baris <> '*'
 ),
 
@@ -14,7 +14,7 @@ unit as (
 ),
 
 digabung as (
-    {{ unit_digabung(ref('int_publik__unit_terbit'), 'periode') }}
+    {{ unit_digabung(ref('sel_unit_terbit'), 'periode') }}
 ),
 
 final as (
@@ -25,7 +25,7 @@ final as (
         max(digabung.unit_digabung)::text                                  as unit_digabung,
         sel.periode::text                                                  as periode,
         to_char({{ periode_akhir('sel.periode') }}, 'YYYY-MM')::text       as bulan_laporan,
-        {{ ya_tidak_publik_kolom(['punya_skp', 'dievaluasi', 'tepat_waktu']) }}
+        {{ ya_tidak_publik_kolom('sel', ['punya_skp', 'dievaluasi', 'tepat_waktu']) }}
     from sel
     left join unit on unit.instansi_kode = sel.instansi_kode and unit.unit_kode = sel.baris
     left join digabung

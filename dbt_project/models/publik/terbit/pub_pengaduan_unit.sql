@@ -1,13 +1,13 @@
 {#
   Complaints per service unit and month, as published, and the instansi's total (unit_layanan_kode
-  '*'): counts per channel from int_publik__sel_pengaduan (1-4 withheld with their complements),
+  '*'): counts per channel from sel_pengaduan (1-4 withheld with their complements),
   the shares handled within the unit's standard and the median times. No complaint's text, no
   complainant. A share is published only where the count it is taken of is shown and neither its
   numerator nor the rest (denominator - numerator) is 1-4 (it would give that count away); a median
   only over 5 complaints or more. Rates inherit their counts' suppression (pitfalls.md, Publishing).
 #}
 with sel as (
-    select * from {{ ref('int_publik__sel_pengaduan') }}
+    select * from {{ ref('sel_pengaduan') }}
 ),
 
 pengaduan as (

@@ -32,7 +32,7 @@ isi_dengan_total as (
 ),
 
 tahan as (
-    {{ tahan('pengaduan') }}
+    {{ tahan(ref('stg_kendali_publik__tahan_tambahan'), 'pengaduan') }}
 ),
 
 sel as (

@@ -25,7 +25,7 @@ instansi as (
 tahan as (
     -- a service unit's periods ending in a month, held after the disclosure audit (etl/publish/repair.py)
     select distinct instansi_kode, periode as bulan_laporan, baris as unit_layanan_kode
-    from {{ source('kendali_publik', 'tahan_tambahan') }}
+    from {{ ref('stg_kendali_publik__tahan_tambahan') }}
     where tabel = 'ikm'
 ),
 

@@ -1,5 +1,5 @@
 {#
-  The predikat distribution per published unit: the unit rows of int_publik__sel_predikat (small
+  The predikat distribution per published unit: the unit rows of sel_predikat (small
   cells, whole rows and their complements withheld together with the instansi table and the
   compliance tables); a unit too small for a row of its own is published within its parent, named
   in unit_digabung. Unit names from the latest roster of units. No NIP, no names of people.
@@ -7,7 +7,7 @@
 {#- `not materialized`: each cell is joined to its row's total with the table's own statistics (a
     materialised CTE has none, and at 643 governments the planner looped over 80,000 cells twice: 110 s) #}
 with sel as not materialized (
-    select * from {{ ref('int_publik__sel_predikat') }}
+    select * from {{ ref('sel_predikat') }}
     where baris <> '*'
 ),
 
@@ -16,7 +16,7 @@ unit as (
 ),
 
 digabung as (
-    {{ unit_digabung(ref('int_publik__unit_terbit'), 'periode') }}
+    {{ unit_digabung(ref('sel_unit_terbit'), 'periode') }}
 ),
 
 final as (
@@ -25,7 +25,7 @@ final as (
         sel.baris::text                                                    as unit_kode,
         coalesce(unit.unit_nama, sel.baris)::text                          as unit_nama,
         digabung.unit_digabung::text                                       as unit_digabung,
-        {{ predikat_publik_kolom('jumlah_dinilai_unit') }}
+        {{ predikat_publik_kolom('sel', 'total', 'jumlah_dinilai_unit') }}
     from sel
     inner join sel as total
         on total.instansi_kode = sel.instansi_kode and total.periode = sel.periode

@@ -1,7 +1,7 @@
 {#
   The predikat distribution as the public sees it, before it is split into the instansi and the
   unit table: per instansi, period and regime one two-way table — rows the published units
-  (int_publik__unit_terbit: small units within their parent), columns the regime's predikat — with
+  (sel_unit_terbit: small units within their parent), columns the regime's predikat — with
   its margins: each unit's total (column '*'), each predikat's total over the instansi (row '*')
   and the instansi's total ('*', '*'). Counts are of people (int_pegawai__periode: one predikat per
   employee and period, the one of the evaluation that speaks for him), and every published unit has
@@ -29,7 +29,7 @@ with pegawai as (
 ),
 
 terbit as (
-    select * from {{ ref('int_publik__unit_terbit') }}
+    select * from {{ ref('sel_unit_terbit') }}
     {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
@@ -91,7 +91,7 @@ dengan_margin as (
 ),
 
 tahan as (
-    {{ tahan('predikat') }}
+    {{ tahan(ref('stg_kendali_publik__tahan_tambahan'), 'predikat') }}
 ),
 
 ukuran_kelompok as (

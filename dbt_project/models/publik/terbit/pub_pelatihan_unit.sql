@@ -1,11 +1,11 @@
 {#
   Competence development per published OPD, year to date at each month: the unit rows of
-  int_publik__sel_pelatihan (withheld together with the instansi table); an OPD too small for a
+  sel_pelatihan (withheld together with the instansi table); an OPD too small for a
   row of its own is published within the government's root, named in unit_digabung. Unit names
   from the latest roster of units.
 #}
 with sel as (
-    select * from {{ ref('int_publik__sel_pelatihan') }}
+    select * from {{ ref('sel_pelatihan') }}
     where baris <> '*'
 ),
 
@@ -14,7 +14,7 @@ unit as (
 ),
 
 digabung as (
-    {{ unit_digabung(ref('int_publik__opd_terbit'), 'bulan') }}
+    {{ unit_digabung(ref('sel_opd_terbit'), 'bulan') }}
 ),
 
 final as (
@@ -25,7 +25,7 @@ final as (
         max(digabung.unit_digabung)::text                                  as unit_digabung,
         left(sel.bulan, 4)::integer                                        as tahun,
         sel.bulan::text                                                    as bulan_laporan,
-        {{ ya_tidak_publik_kolom(['terlatih', 'memenuhi_standar']) }}
+        {{ ya_tidak_publik_kolom('sel', ['terlatih', 'memenuhi_standar']) }}
     from sel
     left join unit on unit.instansi_kode = sel.instansi_kode and unit.unit_kode = sel.baris
     left join digabung

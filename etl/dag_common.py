@@ -1,0 +1,41 @@
+"""What the two DAG files share: the marts Asset, the retry settings, the period Param and check.
+
+dags/kinerja_bulanan.py updates the Asset `MARTS` (its transform task) with the month in the
+event's extra; dags/kinerja_publikasi.py is scheduled on it. Both take every piece from here, so
+the Asset's name (etl.orchestration.MARTS_ASSET_NAME), the retries and the period's form are
+written once.
+
+Imported at the top of the DAG files, so it stays light: Airflow's SDK, pendulum, and the
+product's settings and orchestration (no pandas, no GX, no dbt). Which month a run is about is
+plain functions in etl/orchestration.py, tested without Airflow (tests/unit/test_orchestration.py).
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Asset, Param
+
+from etl.orchestration import (  # noqa: F401 (the period check the DAG files' tasks call, re-exported)
+    MARTS_ASSET_NAME, MARTS_ASSET_URI, JAKARTA, month_to_consolidate, months_of_events,
+)
+from etl.settings import PERIOD_RE, environment
+
+START = pendulum.datetime(2026, 1, 1, tz=JAKARTA)
+
+# the marts of a month are updated (the event's extra names the month)
+MARTS = Asset(name=MARTS_ASSET_NAME, uri=MARTS_ASSET_URI)
+
+# retries of the tasks that talk to agencies, the warehouse or the open-data folder
+# (KINERJA_TASK_RETRIES=0 for quick local runs): each is safe to run again (a batch id follows from
+# its content, a load replaces its period, dbt rebuilds what it builds, a package is built aside and
+# swapped in whole), so an agency's API down or the warehouse restarting costs a retry, not the month
+RETRIES = environment().task_retries
+RETRY_DELAY = pendulum.duration(seconds=environment().retry_delay_seconds)
+
+# a month, YYYY-MM: the form etl.settings.check_period accepts
+PERIOD_PATTERN = PERIOD_RE.pattern
+
+
+def period_param(description: str) -> Param:
+    """The DAG's `period` param: empty, or a month YYYY-MM."""
+    return Param(None, type=["null", "string"], pattern=PERIOD_PATTERN, description=description)
