@@ -39,7 +39,7 @@ import pandas as pd
 import yaml
 
 from etl.config import PERIOD_RE, check_period, dbt_project_dir, load_agencies, open_data_dir
-from etl.publish import disclosure, files, html, privacy, utility
+from etl.publish import disclosure, files, html, privacy, revision, utility
 from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
 from etl.publish.tables import TABLES, Manifest, read
 
@@ -126,7 +126,11 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
         frames[table.file] = _frame(columns, rows)
 
     told = utility.utility(folder)
-    put("datapackage.json", _json(datapackage(period, config, manifest, written, told)), "JSON")
+    sumber, sumber_sebelumnya = revision.sources(period)
+    revisi = revision.revisions(period, open_data_dir() / period, sumber, sumber_sebelumnya,
+                                {w.name: w.sha256 for w in written if w.table is not None})
+    put("datapackage.json", _json(datapackage(period, config, manifest, written, told,
+                                              (sumber, sumber_sebelumnya), revisi)), "JSON")
     instansi = instansi_names(frames)
     page_meta = {
         "title": config["title"],
@@ -142,13 +146,14 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
         "license": config["license"]["id"],
         "min_cell_size": min_cell_size(),
         "instansi_nama": dict(sorted(instansi.items())),
+        "revisi": [revision.describe(r) for r in revisi],
         "files": [{"name": w.name, "rows": w.rows, "sha256": w.sha256,
                    "description": manifest.meta(w.table.model).get("judul", w.table.file) if w.table
                    else "Halaman pengaduan dan waktu layanan" if w.name == html.PENGADUAN_PAGE
                    else "Metadata Frictionless Data Package"} for w in written],
     })
     put("index.html", report.encode("utf-8"), "HTML")
-    put("ckan.json", _json(ckan_package(period, config, manifest, written, told)), "JSON")
+    put("ckan.json", _json(ckan_package(period, config, manifest, written, told, load_agencies(), revisi)), "JSON")
     sums = "".join(f"{w.sha256}  {w.name}\n" for w in sorted(written, key=lambda w: w.name))
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return written

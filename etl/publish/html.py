@@ -310,7 +310,7 @@ def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> s
     """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
     distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, capaian_iku,
     pelatihan, pengaduan_unit; any may be missing or empty; other columns are ignored) and `meta` (title, organisation, license,
-    min_cell_size, files, instansi_nama)."""
+    min_cell_size, files, instansi_nama, revisi: the package's revision notes, a line each)."""
     ctx = _context(check_period(period), meta)
     totals = sorted((r for r in _records(tables, "pengaduan_unit")
                      if r["periode"] == ctx.period and r["unit_layanan_kode"] == "*"), key=lambda r: r["instansi_kode"])
@@ -323,4 +323,5 @@ def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> s
         iku=_iku(ctx, _records(tables, "capaian_iku")),
         pelatihan=_pelatihan(ctx, _records(tables, "pelatihan")),
         pengaduan=_pengaduan_chart(ctx, totals) if totals else None,
-        files=sorted(meta.get("files") or [], key=lambda f: str(f["name"])))
+        files=sorted(meta.get("files") or [], key=lambda f: str(f["name"])),
+        revisi=list(meta.get("revisi") or []))
