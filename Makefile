@@ -1,5 +1,5 @@
 # Two commands from nothing but Python 3.11 and make:
-#   make run    set up, synthesise the demo world, consolidate the latest complete month, publish
+#   make run    set up, synthesise the demo world, consolidate its year (a backfill) and publish every month
 #   make test   set up and run the whole suite (dbt tests included) against a real PostgreSQL
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: help install run test bench airflow summary clean
 
 help:
-	@echo "make run      consolidate the latest complete month of the demo world and publish it"
+	@echo "make run      consolidate the demo world's year (January to the latest complete month) and publish each month"
 	@echo "make test     run the test suite (unit, integration, DAG end to end, dbt tests)"
 	@echo "make bench    the pipeline on a national-shaped month against COPY and the plain way (EMPLOYEES=200000)"
 	@echo "make airflow  Airflow's web UI on http://localhost:8080 over the same DAGs and metadata"
@@ -25,7 +25,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/kinerja synth
-	$(BIN)/kinerja run
+	$(BIN)/kinerja backfill
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -271,6 +271,61 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
 
 
 @app.command()
+def backfill(
+    first: str = typer.Option(None, "--from", help="First month to consolidate, YYYY-MM (default: January of the "
+                              "latest complete month's year, as `kinerja synth` writes the demo world)."),
+    last: str = typer.Option(None, "--to", help="Last month, YYYY-MM (default: the latest complete month)."),
+    agency: list[str] = typer.Option(None, "--agency", help="Only this government (repeatable; default: all)."),
+    no_publish: bool = typer.Option(False, "--no-publish", help="Load and build only; publish nothing."),
+):
+    """Consolidate a range of months at once (a government's history, or the demo year): every
+    month's deliveries through extract, validate and load, then one dbt build over all of them,
+    then each month's validation report and open-data package, oldest first."""
+    from etl import backfill as history, warehouse
+    from etl.config import load_agencies
+
+    with clear_errors():
+        last = month_argument(last, "--to")
+        first = month_argument(first or f"{last[:4]}-01", "--from")
+        try:
+            months = history.months_between(first, last)
+        except history.BackfillError as exc:
+            fail(str(exc))
+        world = demo_world_months()
+        if world and not set(months) <= set(world[1]):
+            fail(f"--from {first} --to {last} reaches outside the demo world's months, {world[1][0]}..{world[1][-1]} "
+                 f"({world[0]}); write them first: kinerja synth --months {first}..{last}")
+        known = [a.kode for a in load_agencies()]
+        unknown = sorted(set(agency or []) - set(known))
+        if unknown:
+            fail(f"unknown government(s) {', '.join(unknown)}: the agencies file has {', '.join(known)}")
+        with console.status("starting the warehouse and the agency simulator…"):
+            warehouse.url()
+            ensure_simulator()
+        log = home_log(f"backfill-{months[0]}-{months[-1]}.log")
+        with console.status(f"backfilling {months[0]} … {months[-1]} (log: {log})…") as status:
+            with output_to(log):
+                result = history.backfill(months[0], months[-1], agencies=agency or None,
+                                          publish=not no_publish, progress=status.update)
+        show_summary(months[-1])
+        console.print(f"backfilled {len(months)} month(s) {months[0]} … {months[-1]}: ingest "
+                      f"{result.ingest_seconds:.0f} s, dbt {result.transform_seconds:.0f} s, reports and publishing "
+                      f"{result.publish_seconds:.0f} s; published {len(result.published)} month(s)", soft_wrap=True)
+        console.print(f"log of this backfill: {log}", soft_wrap=True, markup=False)
+        for item in result.failed:
+            console.print(f"[red]{item.agency} {item.period} {item.status}:[/] {item.message}", soft_wrap=True)
+        if result.failed:
+            fail(f"{len(result.failed)} government-month(s) were not fully loaded (listed above); "
+                 "the others were consolidated and published")
+
+
+def home_log(name: str) -> Path:
+    from etl.config import home
+
+    return home() / "logs" / name
+
+
+@app.command()
 def publish(
     period: str = typer.Option(None, help="Month to publish, YYYY-MM (default: the latest complete month)."),
     all_months: bool = typer.Option(False, "--all", help="Republish every month already published, oldest first "

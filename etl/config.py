@@ -61,6 +61,12 @@ class Agency:
     # entity -> least share of the previous period's rows a delivery must have (gates.min_share_of_previous)
     min_share_of_previous: dict = field(default_factory=lambda: dict(DEFAULT_MIN_SHARE_OF_PREVIOUS),
                                         hash=False, compare=False)
+    # for open-data portals (ckan.json): the Kemendagri region code and level, the data producer and
+    # the person (or office) responsible; None where the agencies file does not say
+    kode_wilayah: str | None = None
+    tingkat_wilayah: str | None = None
+    produsen_data: str | None = None
+    penanggung_jawab: str | None = None
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -120,6 +126,19 @@ class SourceEntry(_Strict):
     options: dict[str, Any] | None = Field(None, description="the connector's options (its Options model)")
 
 
+WILAYAH_LEVELS = ("provinsi", "kabupaten", "kota", "kecamatan", "distrik", "kelurahan", "desa", "kampung")
+
+
+class Wilayah(_Strict):
+    """The government's region in the Kemendagri code list (Kepmendagri on kode dan data wilayah
+    administrasi pemerintahan): 2 digits for a province, then .2 for a regency or city, .2 for a
+    district (kecamatan, distrik), .4 for a village."""
+
+    kode: Text = Field(pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", description=(
+        "the Kemendagri region code, e.g. 18 (a province), 17.08 (a regency), 13.71.09 (a district)"))
+    tingkat: Literal[WILAYAH_LEVELS] = Field(description="the level of government: " + ", ".join(WILAYAH_LEVELS))
+
+
 class AgencyEntry(_Strict):
     """One government."""
 
@@ -129,6 +148,11 @@ class AgencyEntry(_Strict):
         "the cycle of its periodic evaluations"))
     sources: list[SourceEntry] = Field(min_length=1, description="its source systems")
     gates: Gates | None = Field(None, description="its own batch gates over the file's")
+    wilayah: Wilayah | None = Field(None, description="its region for open-data portals (ckan.json)")
+    produsen_data: Text | None = Field(None, description=(
+        "its data producer (produsen data, Perpres 39/2019), e.g. its BKPSDM; in ckan.json"))
+    penanggung_jawab: Text | None = Field(None, description=(
+        "the person or office responsible for its data; in ckan.json"))
 
 
 class AgenciesFile(_Strict):
@@ -377,6 +401,10 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
             periodicity=str(item.get("periodicity", "monthly")),
             sources=tuple(_source(kode, path, s) for s in item["sources"]),
             min_share_of_previous=_shares(item.get("gates"), dict(defaults), path, f"gates of agency {kode}"),
+            kode_wilayah=str((item.get("wilayah") or {}).get("kode")) if item.get("wilayah") else None,
+            tingkat_wilayah=str((item.get("wilayah") or {}).get("tingkat")) if item.get("wilayah") else None,
+            produsen_data=item.get("produsen_data"),
+            penanggung_jawab=item.get("penanggung_jawab"),
         )
         if agency.periodicity not in ("monthly", "quarterly"):
             raise ConfigError(f"agency {kode} in {path}: periodicity must be monthly or quarterly")

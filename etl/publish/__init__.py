@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from etl.config import PERIOD_RE, check_period, dbt_project_dir, open_data_dir
-from etl.publish import disclosure, files, html, privacy, utility
+from etl.config import PERIOD_RE, check_period, dbt_project_dir, load_agencies, open_data_dir
+from etl.publish import disclosure, files, html, privacy, revision, utility
 from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
 from etl.publish.tables import TABLES, Manifest, read
 
@@ -95,6 +95,18 @@ def _frame(columns, rows) -> pd.DataFrame:
     return frame
 
 
+def instansi_names(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Every government's name as the package's pages show it: from any of its tables that carries
+    one (a government may appear in only some tables in a month: complaints, but no evaluation),
+    else from the agencies file, never the bare code while a name is known."""
+    names = {agency.kode: agency.nama for agency in load_agencies() if agency.nama}
+    for frame in frames.values():
+        if {"instansi_kode", "instansi_nama"} <= set(frame.columns):
+            names |= {kode: nama for kode, nama in zip(frame["instansi_kode"], frame["instansi_nama"])
+                      if isinstance(nama, str) and nama and nama != kode}
+    return names
+
+
 def build_package(period: str, folder: Path, manifest: Manifest | None = None) -> list[WrittenFile]:
     """Write every file of the package into `folder`. Returns what was written, in order."""
     manifest = manifest or Manifest()
@@ -114,11 +126,12 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
         frames[table.file] = _frame(columns, rows)
 
     told = utility.utility(folder)
-    put("datapackage.json", _json(datapackage(period, config, manifest, written, told)), "JSON")
-    instansi = {}
-    for name in ("distribusi_predikat", "kepatuhan", "ikm_unit_layanan"):
-        frame = frames[name]
-        instansi |= dict(zip(frame["instansi_kode"], frame["instansi_nama"]))
+    sumber, sumber_sebelumnya = revision.sources(period)
+    revisi = revision.revisions(period, open_data_dir() / period, sumber, sumber_sebelumnya,
+                                {w.name: w.sha256 for w in written if w.table is not None})
+    put("datapackage.json", _json(datapackage(period, config, manifest, written, told,
+                                              (sumber, sumber_sebelumnya), revisi)), "JSON")
+    instansi = instansi_names(frames)
     page_meta = {
         "title": config["title"],
         "organisation": config["organization"]["title"],
@@ -133,13 +146,14 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
         "license": config["license"]["id"],
         "min_cell_size": min_cell_size(),
         "instansi_nama": dict(sorted(instansi.items())),
+        "revisi": [revision.describe(r) for r in revisi],
         "files": [{"name": w.name, "rows": w.rows, "sha256": w.sha256,
                    "description": manifest.meta(w.table.model).get("judul", w.table.file) if w.table
                    else "Halaman pengaduan dan waktu layanan" if w.name == html.PENGADUAN_PAGE
                    else "Metadata Frictionless Data Package"} for w in written],
     })
     put("index.html", report.encode("utf-8"), "HTML")
-    put("ckan.json", _json(ckan_package(period, config, manifest, written, told)), "JSON")
+    put("ckan.json", _json(ckan_package(period, config, manifest, written, told, load_agencies(), revisi)), "JSON")
     sums = "".join(f"{w.sha256}  {w.name}\n" for w in sorted(written, key=lambda w: w.name))
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return written

@@ -6,9 +6,15 @@ read on a phone:
 
   distribusi   per instansi, the shares of the predikat kinerja (PermenPANRB 6/2022, or the PP 30/2019
                bands where an instansi still rates by them: never mixed in one bar)
-  ikm          the Indeks Kepuasan Masyarakat of each service unit, coloured by its mutu (PermenPANRB 14/2017)
+  ikm          the Indeks Kepuasan Masyarakat of each service unit in the latest quarter ended by the
+               month, coloured by its mutu (PermenPANRB 14/2017), and the year to date: every quarter's
+               IKM of the year so far, per unit
   kepatuhan    per unit kerja, or per instansi when the units are many: with an SKP, evaluated, on time
   tren         month by month, the share of employees rated Baik or better, one line per instansi
+  iku          the organisation's key indicators (IKU) of the latest quarter ended by the month: per unit
+               kerja the share of its indicators achieved (chart), and each indicator's achievement
+  pelatihan    per instansi, the share of employees trained this year and the share that met the
+               year's minimum of training hours (jam pelajaran)
   pengaduan    per instansi, the share of complaints resolved within the units' standard (chart), and
                the link to the page of its own (render_pengaduan, `pengaduan.html`): complaints per
                service unit by channel with response and resolution times, and per service and unit
@@ -54,6 +60,7 @@ PREDIKAT = {code: (p["label"], p["warna"], p["tinta"]) for code, p in _labels.pr
 REGIME = dict(_labels.regime)  # a predikat basis other than PermenPANRB 6/2022, named beside the instansi
 MUTU = {code: (m["warna"], m["kinerja"]) for code, m in _labels.mutu.items()}
 KEPATUHAN = {measure: (k["label"], k["warna"]) for measure, k in _labels.kepatuhan.items()}
+PELATIHAN = {measure: (k["label"], k["warna"]) for measure, k in _labels.pelatihan.items()}
 LINE_COLOURS = tuple(_labels.warna_garis)
 JENIS_PERIODE = tuple(_labels.jenis_periode)  # most detailed first
 
@@ -175,7 +182,24 @@ def _ikm(ctx: Context, rows: list[dict]) -> dict | None:
     others = sorted({(r["jenis_periode"], r["periode"]) for r in rows} - {chosen},
                     key=lambda p: (_jenis_rank(p[0]), p[1]))
     return {"chart": charts.bar_rows(groups, "ikm", headings=True), "jenis": chosen[0], "periode": chosen[1],
-            "others": others}
+            "others": others, "tahun": _ikm_tahun(ctx, rows, chosen[0])}
+
+
+def _ikm_tahun(ctx: Context, rows: list[dict], jenis: str) -> dict | None:
+    """The year to date: per service unit (under its instansi) its IKM in each period of the charted
+    kind in the report's year; None when the year has only the one period charted."""
+    year = [r for r in rows if r["jenis_periode"] == jenis and str(r["periode"]).startswith(ctx.period[:4])]
+    periodes = sorted({r["periode"] for r in year})
+    if len(periodes) < 2:
+        return None
+    cells: dict = {}
+    for r in year:
+        cells.setdefault((r["instansi_kode"], r["unit_layanan_kode"]), {"nama": r["unit_layanan_nama"] or
+                                                                          r["unit_layanan_kode"], "cells": {}})
+        cells[(r["instansi_kode"], r["unit_layanan_kode"])]["cells"][r["periode"]] = r
+    groups = [(ctx.instansi(kode), [unit for _, unit in units])
+              for kode, units in groupby(sorted(cells.items(), key=lambda item: item[0]), key=lambda item: item[0][0])]
+    return {"jenis": jenis, "periodes": periodes, "groups": groups}
 
 
 # --------------------------------------------------------------------------- kepatuhan
@@ -216,6 +240,44 @@ def _tren(ctx: Context, rows: list[dict]) -> dict | None:
     return {"chart": chart, "months": months, "rows": table}
 
 
+# --------------------------------------------------------------------------- iku
+
+def _iku(ctx: Context, rows: list[dict]) -> dict | None:
+    """The latest quarter (or other period) of the year that the package holds: per unit kerja (under
+    its instansi) the share of its indicators whose status is achieved, and the indicators."""
+    if not rows:
+        return None
+    latest = max(r["bulan_laporan"] for r in rows)
+    shown = sorted((r for r in rows if r["bulan_laporan"] == latest),
+                   key=lambda r: (r["instansi_kode"], r["unit_kode"], r["iku_kode"]))
+    periode = shown[0]["periode"]
+    groups, tables = [], []
+    for kode, in_instansi in groupby(shown, key=lambda r: r["instansi_kode"]):
+        units = []
+        for _, items in groupby(in_instansi, key=lambda r: r["unit_kode"]):
+            items = list(items)
+            judged = [r for r in items if r["status_capaian"] is not None]
+            achieved = sum(r["status_capaian"] == "TERCAPAI" for r in judged)
+            units.append({"nama": items[0]["unit_nama"] or items[0]["unit_kode"], "indikator": items,
+                          "jumlah_iku": len(judged), "jumlah_tercapai": achieved,
+                          "persen_tercapai": round(100 * achieved / len(judged), 1) if judged else None})
+        groups.append((ctx.instansi(kode), units))
+        tables.append((ctx.instansi(kode), units))
+    return {"chart": charts.bar_rows(groups, "persen_tercapai", headings=True), "periode": periode,
+            "bulan_laporan": latest, "groups": tables}
+
+
+# --------------------------------------------------------------------------- pelatihan
+
+def _pelatihan(ctx: Context, rows: list[dict]) -> dict | None:
+    """Per instansi, the year to date as of the month: trained, and meeting the hours' minimum."""
+    rows = [dict(r, nama=ctx.instansi(r["instansi_kode"]))
+            for r in sorted((r for r in rows if r["bulan_laporan"] == ctx.period), key=lambda r: r["instansi_kode"])]
+    if not rows:
+        return None
+    return {"chart": charts.measured_bars([(None, rows)], list(PELATIHAN), headings=False), "rows": rows}
+
+
 # --------------------------------------------------------------------------- pengaduan, waktu layanan
 
 def _pengaduan_chart(ctx: Context, totals: list[dict]) -> charts.BarRows:
@@ -246,9 +308,9 @@ def render_pengaduan(period: str, tables: dict[str, pd.DataFrame], meta: dict) -
 
 def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
     """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
-    distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, pengaduan_unit;
-    any may be missing or empty; other columns are ignored) and `meta` (title, organisation, license,
-    min_cell_size, files, instansi_nama)."""
+    distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, capaian_iku,
+    pelatihan, pengaduan_unit; any may be missing or empty; other columns are ignored) and `meta` (title, organisation, license,
+    min_cell_size, files, instansi_nama, revisi: the package's revision notes, a line each)."""
     ctx = _context(check_period(period), meta)
     totals = sorted((r for r in _records(tables, "pengaduan_unit")
                      if r["periode"] == ctx.period and r["unit_layanan_kode"] == "*"), key=lambda r: r["instansi_kode"])
@@ -258,5 +320,8 @@ def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> s
         ikm=_ikm(ctx, _records(tables, "ikm_unit_layanan")),
         kepatuhan=_kepatuhan(ctx, _records(tables, "kepatuhan"), _records(tables, "kepatuhan_unit")),
         tren=_tren(ctx, _records(tables, "tren_bulanan")),
+        iku=_iku(ctx, _records(tables, "capaian_iku")),
+        pelatihan=_pelatihan(ctx, _records(tables, "pelatihan")),
         pengaduan=_pengaduan_chart(ctx, totals) if totals else None,
-        files=sorted(meta.get("files") or [], key=lambda f: str(f["name"])))
+        files=sorted(meta.get("files") or [], key=lambda f: str(f["name"])),
+        revisi=list(meta.get("revisi") or []))

@@ -23,6 +23,9 @@ class PublicTable:
     key: tuple[str, ...]  # the grain: one row per key, and the files' row order
     period_column: str  # the column that puts a row in a month's package
     history: bool = False  # True: every month up to the package's (trends), not just its own
+    # True: every period of the package's year ending by its month (the year to date): quarterly
+    # tables (IKM, IKU) then show the latest quarter in the months between quarters' ends
+    year_to_date: bool = False
 
 
 TABLES = (
@@ -33,13 +36,13 @@ TABLES = (
     PublicTable("pub_kepatuhan", "kepatuhan", ("instansi_kode", "periode"), "bulan_laporan"),
     PublicTable("pub_kepatuhan_unit", "kepatuhan_unit", ("instansi_kode", "unit_kode", "periode"), "bulan_laporan"),
     PublicTable("pub_ikm_unit_layanan", "ikm_unit_layanan",
-                ("instansi_kode", "unit_layanan_kode", "jenis_periode", "periode"), "bulan_laporan"),
+                ("instansi_kode", "unit_layanan_kode", "jenis_periode", "periode"), "bulan_laporan", year_to_date=True),
     PublicTable("pub_tren_bulanan", "tren_bulanan", ("instansi_kode", "bulan"), "bulan", history=True),
     PublicTable("pub_pengaduan_unit", "pengaduan_unit", ("instansi_kode", "unit_layanan_kode", "periode"), "periode"),
     PublicTable("pub_waktu_layanan", "waktu_layanan",
                 ("instansi_kode", "unit_layanan_kode", "jenis_layanan", "bulan"), "bulan"),
     PublicTable("pub_capaian_iku", "capaian_iku", ("instansi_kode", "unit_kode", "periode", "iku_kode"),
-                "bulan_laporan"),
+                "bulan_laporan", year_to_date=True),
     PublicTable("pub_pelatihan", "pelatihan", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
     PublicTable("pub_pelatihan_unit", "pelatihan_unit", ("instansi_kode", "unit_kode", "bulan_laporan"),
                 "bulan_laporan"),
@@ -96,8 +99,14 @@ def read(table: PublicTable, period: str, columns: list[Column]) -> list[tuple]:
     """The table's rows for a month's package, in the order of its key."""
     names = ", ".join(f'"{c.name}"' for c in columns)
     order = ", ".join(f'"{k}"' for k in table.key)
-    condition = f'"{table.period_column}" <= %s' if table.history else f'"{table.period_column}" = %s'
+    column = f'"{table.period_column}"'
+    if table.history:
+        condition, values = f"{column} <= %s", (period,)
+    elif table.year_to_date:
+        condition, values = f"{column} between %s and %s", (f"{period[:4]}-01", period)
+    else:
+        condition, values = f"{column} = %s", (period,)
     with warehouse.connect() as conn:
         return conn.execute(
-            f'select {names} from publik."{table.model}" where {condition} order by {order}', (period,)
+            f'select {names} from publik."{table.model}" where {condition} order by {order}', values
         ).fetchall()

@@ -380,6 +380,23 @@ def test_datapackage_validates_and_the_ckan_metadata_is_complete(first_run, tmp_
     assert names == {p.name for p in _package(PERIOD).iterdir()} - {"ckan.json", "SHA256SUMS"}
     ikm = next(r for r in ckan["resources"] if r["name"] == "ikm_unit_layanan.csv")
     assert ikm["ms_ind_rumus"].startswith("IKM") and ikm["ms_ind_satuan"]  # MS-Ind metadata from dbt's meta
+    # Peraturan BPS 5/2020: MS-Ind (with the level of estimation) and MS-Var on every table, MS-Keg on the package
+    from etl.config import load_agencies
+
+    for resource in ckan["resources"]:
+        if resource["name"].endswith(".csv"):
+            assert {"ms_ind_konsep", "ms_ind_definisi", "ms_ind_rumus", "ms_ind_satuan", "ms_ind_klasifikasi",
+                    "ms_ind_level_estimasi"} <= set(resource), resource["name"]
+            columns = json.loads(resource["ms_var"])
+            assert columns and all({"nama", "definisi", "tipe_data", "referensi_waktu", "aturan_validasi"} <= set(c)
+                                   for c in columns), resource["name"]
+    assert {"ms_keg_judul_kegiatan", "ms_keg_jenis_kegiatan_statistik", "ms_keg_frekuensi_penyelenggaraan",
+            "ms_keg_tahun"} <= set(extras)
+    regions = {r["instansi_kode"]: r for r in json.loads(extras["wilayah"])}
+    assert set(regions) == {a.kode for a in load_agencies()}
+    assert all(r["kode_wilayah"] and r["tingkat_wilayah"] and r["produsen_data"] and r["penanggung_jawab"]
+               for r in regions.values())
+    assert package["sumber"] and all(s["batch_id"] for s in package["sumber"])  # the deliveries behind it
 
 
 def test_a_republication_is_byte_identical(first_run):

@@ -9,6 +9,8 @@ the first delivery's rows in the audit history, which the clean run never saw.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from corrections import NOVEMBER, OCTOBER
 from faultkit import assert_consistent, differences, fingerprint, package_files
@@ -65,4 +67,29 @@ def test_everything_equals_a_clean_run_of_the_corrected_deliveries(corrections):
     diff = differences(got, fingerprint(corrections.bersih))
     assert not diff, "\n".join(diff)
     for month in (OCTOBER, NOVEMBER):
-        assert package_files(corrections.koreksi, month) == package_files(corrections.bersih, month), month
+        got, clean = package_files(corrections.koreksi, month), package_files(corrections.bersih, month)
+        assert _data(got) == _data(clean), month
+        # beside the clean run's, the corrected world's packages carry their revision note, and only it
+        ours, theirs = (_datapackage(place, month) for place in (corrections.koreksi, corrections.bersih))
+        assert theirs["revisi"] == [] and len(ours["revisi"]) == 1, month
+        assert {k: v for k, v in ours.items() if k != "revisi"} == {k: v for k, v in theirs.items() if k != "revisi"}
+
+
+def _data(files: dict[str, str]) -> dict[str, str]:
+    return {name: digest for name, digest in files.items() if name.endswith((".csv", ".parquet"))}
+
+
+def _datapackage(place, month: str) -> dict:
+    return json.loads((place.open_data / month / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_the_republished_months_say_what_was_revised(corrections):
+    october = _datapackage(corrections.koreksi, OCTOBER)["revisi"][0]
+    assert [(r["instansi_kode"], r["entity"], r["periode"], r["batch_sebelumnya"]) for r in october["kiriman_diganti"]] \
+        == [("PAUH", "evaluasi_periodik", OCTOBER, corrections.superseded)]
+    november = _datapackage(corrections.koreksi, NOVEMBER)["revisi"][0]
+    assert november["kiriman_diganti"] == [] and november["kiriman_baru"] == []
+    assert {"instansi_kode": "PAUH", "entity": "evaluasi_periodik", "periode": OCTOBER} in \
+        november["kiriman_sebelumnya_diganti"]
+    page = (corrections.koreksi.open_data / OCTOBER / "index.html").read_text(encoding="utf-8")
+    assert "Riwayat revisi paket ini" in page and "diganti: PAUH evaluasi_periodik " + OCTOBER in page

@@ -7,11 +7,10 @@ in $KINERJA_SCREENSHOT_DIR when set, else in the test's temporary folder; its pa
 
 from __future__ import annotations
 
-import os
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
+import pagecheck
 import pandas as pd
 import pytest
 
@@ -21,7 +20,6 @@ PERIOD = "2026-09"
 PHONE = (390, 5600)  # a phone's width; tall enough for the whole page (about 5,200 px), down to the footer
 PAINTED = 1000  # pixels of a colour that prove a chart's marks were painted: its legend swatch alone paints ~160
 MARGIN = 11  # CSS pixels at each side of the page that only the body's padding occupies
-BROWSER_TIMEOUT = 60
 NAMES = {"PAUH": "Kecamatan Pauh", "LAMPUNG": "Pemerintah Provinsi Lampung",
          "KEPAHIANG": "Pemerintah Kabupaten Kepahiang"}  # JAMBI is left out: its code stands for its name
 
@@ -137,6 +135,33 @@ def _tren() -> pd.DataFrame:
     ]).astype({"jumlah_dinilai": "Int64"})
 
 
+IKU = [  # unit, name, indicator, status
+    ("LAMPUNG.BPKAD", "BPKAD", "IKU-01", "TERCAPAI"), ("LAMPUNG.BPKAD", "BPKAD", "IKU-02", "TIDAK_TERCAPAI"),
+    ("LAMPUNG.DINKES", "Dinas Kesehatan", "IKU-01", "TERCAPAI"),
+]
+
+
+def _capaian_iku() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"instansi_kode": "LAMPUNG", "unit_kode": unit, "unit_nama": nama, "periode": "2026-Q3",
+         "bulan_laporan": PERIOD, "iku_kode": iku, "indikator": f"Indikator {iku}", "satuan": "%", "target": 90.0,
+         "realisasi": 95.0 if status == "TERCAPAI" else 80.0, "capaian_persen": 105.56 if status == "TERCAPAI" else 88.89,
+         "status_capaian": status}
+        for unit, nama, iku, status in IKU])
+
+
+PELATIHAN = {"JAMBI": (209, 160, 76.6, 88, 42.1), "PAUH": (61, None, None, None, None)}
+
+
+def _pelatihan() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"instansi_kode": kode, "bulan_laporan": PERIOD, "standar_minimum": 20.0, "standar_satuan": "JP",
+         "jumlah_pegawai": n, "jumlah_terlatih": t, "persen_terlatih": tp, "jumlah_memenuhi_standar": m,
+         "persen_memenuhi_standar": mp, "is_disembunyikan": t is None}
+        for kode, (n, t, tp, m, mp) in PELATIHAN.items()]).astype({"jumlah_terlatih": "Int64",
+                                                                   "jumlah_memenuhi_standar": "Int64"})
+
+
 def _meta() -> dict:
     files = [{"name": f"{name}.csv", "rows": rows, "sha256": f"{i:x}" * 64, "description": text}
              for i, (name, rows, text) in enumerate([
@@ -153,51 +178,18 @@ def _meta() -> dict:
 def _tables() -> dict[str, pd.DataFrame]:
     return {"distribusi_predikat": _distribusi(), "distribusi_predikat_unit": _distribusi_unit(),
             "kepatuhan": _kepatuhan(), "kepatuhan_unit": _kepatuhan_unit(),
-            "ikm_unit_layanan": _ikm(), "tren_bulanan": _tren()}
+            "ikm_unit_layanan": _ikm(), "tren_bulanan": _tren(), "capaian_iku": _capaian_iku(),
+            "pelatihan": _pelatihan()}
 
 
 # --------------------------------------------------------------------------- the browser
 
-class Marks(HTMLParser):
-    """Per chart (its data-chart name), how many of each mark (tag.class) its svg holds."""
-
-    def __init__(self):
-        super().__init__()
-        self.charts: dict[str, dict[str, int]] = {}
-        self._chart = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "svg" and "chart" in (attrs.get("class") or "").split():
-            self._chart = self.charts.setdefault(attrs.get("data-chart"), {})
-        elif self._chart is not None and attrs.get("class"):
-            key = f"{tag}.{attrs['class']}"
-            self._chart[key] = self._chart.get(key, 0) + 1
-
-    def handle_endtag(self, tag):
-        if tag == "svg":
-            self._chart = None
-
-
 def _chromium(binary: str, page: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-         f"--user-data-dir={page.parent / 'profile'}", f"--window-size={PHONE[0]},{PHONE[1]}", *args,
-         page.as_uri()],
-        capture_output=True, text=True, timeout=BROWSER_TIMEOUT)
+    return pagecheck.chromium(binary, page, PHONE, *args)
 
 
 def _screenshot(binary: str, page: Path) -> Path:
-    folder = Path(os.environ.get("KINERJA_SCREENSHOT_DIR") or page.parent)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"index-{PHONE[0]}.png"
-    target.unlink(missing_ok=True)
-    done = _chromium(binary, page, f"--screenshot={target}")
-    if not target.exists():  # some builds write nothing under the old headless mode
-        done = _chromium(binary, page, "--headless=new", f"--screenshot={target}")
-    assert target.exists(), f"chromium wrote no screenshot:\n{done.stderr[-2000:]}"
-    print(f"\nscreenshot of the report at {PHONE[0]} px: {target}")
-    return target
+    return pagecheck.screenshot(binary, page, PHONE, f"index-{PHONE[0]}.png")
 
 
 @pytest.fixture(scope="module")
@@ -211,10 +203,10 @@ def report(tmp_path_factory) -> Path:
 def test_the_browser_builds_every_chart_with_its_marks(chromium, report):
     done = _chromium(chromium, report, "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
-    parser = Marks()
+    parser = pagecheck.Marks()
     parser.feed(done.stdout)
     charts = parser.charts
-    assert set(charts) == {"distribusi", "ikm", "kepatuhan", "tren"}
+    assert set(charts) == {"distribusi", "ikm", "kepatuhan", "tren", "iku", "pelatihan"}
     shown_shares = int(_distribusi()["persen_pegawai"].notna().sum())
     assert charts["distribusi"]["rect.bar"] == shown_shares
     assert charts["distribusi"]["rect.disembunyikan"] == 4  # JAMBI, KEPAHIANG, PAUH and WANGGAR withheld cells
@@ -223,6 +215,9 @@ def test_the_browser_builds_every_chart_with_its_marks(chromium, report):
     assert charts["tren"]["circle.point"] == sum(v is not None for values in TREN.values() for v in values)
     # a line through each run of two or more months: JAMBI and PAUH whole, KEPAHIANG's gap, LAMPUNG alone
     assert charts["tren"]["path.line"] == 2
+    assert charts["iku"]["rect.bar"] == len({unit for unit, *_ in IKU})  # a bar per unit: its share achieved
+    assert charts["pelatihan"]["rect.bar"] == 2  # JAMBI's two measures; PAUH withheld
+    assert any("1 dari 2 IKU tercapai" in title for title in parser.titles["iku"])
 
 
 def _pixels(image, colour: str) -> int:

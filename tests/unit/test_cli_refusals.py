@@ -68,6 +68,7 @@ COMMANDS = {
     ("synth",): [("--employees", _count(1, MAX_EMPLOYEES)), ("--seed", _count(0, MAX_SEED)),
                  ("--months", BAD_MONTHS_RANGE)],
     ("run",): [("--period", BAD_MONTH)],
+    ("backfill",): [("--from", BAD_MONTH), ("--to", BAD_MONTH)],
     ("publish",): [("--period", BAD_MONTH)],
     ("privacy-scan",): [("--period", BAD_MONTH)],
     ("summary",): [("--period", BAD_MONTH)],
@@ -153,6 +154,9 @@ def test_every_command_refuses_hostile_arguments_in_one_sentence(args, stores):
     (["warehouse", "grant-login", "admin", "budi"], r"admin is not one of the project's group roles: kinerja_etl, "),
     (["warehouse", "access-log", "--login", "x; drop table"], r"--login 'x; drop table' is not a login's name"),
     (["summary", "--perio", "2026-01"], r"No such option: --perio"),
+    (["backfill", "--from", "2026-10", "--to", "2026-08"], r"--from 2026-10 is after --to 2026-08"),
+    (["backfill", "--from", "2026-01", "--to", "2026-02", "--agency", "ATLANTIS"],
+     r"unknown government\(s\) ATLANTIS: the agencies file has KEPAHIANG, "),
 ])
 def test_the_issues_examples_end_in_one_sentence(args, sentence, stores):
     assert re.search(sentence, _refused(args, stores))

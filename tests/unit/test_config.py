@@ -125,11 +125,24 @@ def test_every_connector_declares_its_options(tmp_path, source, expected):
         load_agencies(path)
 
 
+def test_a_region_is_a_kemendagri_code_and_a_level(tmp_path):
+    source = "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n"
+    good = _file(tmp_path, f"agencies:\n  - kode: X\n    wilayah: {{kode: '17.08', tingkat: kabupaten}}\n{source}")
+    (agency,) = load_agencies(good)
+    assert (agency.kode_wilayah, agency.tingkat_wilayah) == ("17.08", "kabupaten")
+    unquoted = _file(tmp_path, f"agencies:\n  - kode: X\n    wilayah: {{kode: 13.10, tingkat: kota}}\n{source}")
+    with pytest.raises(ConfigError, match=r"government X, wilayah.kode: .*13.1"):
+        load_agencies(unquoted)  # YAML read 13.10 as the number 13.1: not a region code
+    level = _file(tmp_path, f"agencies:\n  - kode: X\n    wilayah: {{kode: '18', tingkat: negara}}\n{source}")
+    with pytest.raises(ConfigError, match=r"government X, wilayah.tingkat: "):
+        load_agencies(level)
+
+
 def test_a_misspelt_government_setting_is_refused(tmp_path):
     path = _file(tmp_path, "agencies:\n  - kode: X\n    perodicity: quarterly\n"
                            "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n")
     with pytest.raises(ConfigError, match=r"government X, perodicity: unknown setting \(known: kode, nama, "
-                                          r"periodicity, sources, gates\)$"):
+                                          r"periodicity, sources, gates[,)]"):
         load_agencies(path)
     path = _file(tmp_path, "agencies:\n  - kode: X\n    periodicity: weekly\n"
                            "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n")

@@ -113,6 +113,26 @@ def waktu_layanan(bulan, rows):
         for k, u, un, j, jn, n, m, p90, st, w, v, mu in rows])
 
 
+def capaian_iku(rows):
+    """rows: (instansi, unit, unit name, periode, bulan_laporan, iku, indicator, unit of measure, target,
+    realisation, achievement %, status)."""
+    return pd.DataFrame([
+        {"instansi_kode": k, "instansi_nama": k, "unit_kode": u, "unit_nama": un, "periode": p, "bulan_laporan": b,
+         "tahun": int(b[:4]), "iku_kode": i, "indikator": ind, "satuan": sat, "arah": "NAIK", "target": t,
+         "realisasi": r, "capaian_persen": c, "status_capaian": st}
+        for k, u, un, p, b, i, ind, sat, t, r, c, st in rows])
+
+
+def pelatihan(rows):
+    """rows: (instansi, bulan_laporan, employees, trained, trained %, meeting the standard, its %)."""
+    return pd.DataFrame([
+        {"instansi_kode": k, "instansi_nama": k, "tahun": int(b[:4]), "bulan_laporan": b, "standar_minimum": 20.0,
+         "standar_satuan": "JP", "jumlah_pegawai": n, "jumlah_terlatih": t, "persen_terlatih": tp,
+         "jumlah_memenuhi_standar": m, "persen_memenuhi_standar": mp, "is_disembunyikan": None in (n, t, m)}
+        for k, b, n, t, tp, m, mp in rows]).astype({"jumlah_pegawai": "Int64", "jumlah_terlatih": "Int64",
+                                                    "jumlah_memenuhi_standar": "Int64"})
+
+
 def files(names):
     return [{"name": n, "rows": r, "sha256": f"{i:x}" * 64, "description": d}
             for i, (n, r, d) in enumerate(names, start=1)]
@@ -151,7 +171,30 @@ def quarter_month():
                 ("PAUH", "PAUH.PELAYANAN", "Seksi Pelayanan Kecamatan Pauh", 96, 62.50, "D", None),
             ]
             for j, p, s in (("TRIWULANAN", "2026-Q3", None if r is None else r >= 150),
-                            ("SEMESTERAN", "2026-S2", None if r is None else True))]),
+                            ("SEMESTERAN", "2026-S2", None if r is None else True))]
+            + [("JAMBI", "JAMBI.DUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", "TRIWULANAN", "2026-Q2", 380,
+                89.10, "A", "Sangat Baik", True),
+               ("PAUH", "PAUH.PELAYANAN", "Seksi Pelayanan Kecamatan Pauh", "TRIWULANAN", "2026-Q2", None, None, None,
+                None, None),
+               ("LAMPUNG", "LAMPUNG.BAPENDA", "Badan Pendapatan Daerah", "TRIWULANAN", "2025-Q4", 120, 70.0, "C",
+                "Kurang Baik", False)]),  # last year: not in this year's columns
+        "capaian_iku": capaian_iku([
+            ("LAMPUNG", "LAMPUNG.BPKAD", "BPKAD", "2026-Q3", "2026-09", "IKU-01", "Persentase realisasi anggaran",
+             "%", 95.0, 97.5, 102.63, "TERCAPAI"),
+            ("LAMPUNG", "LAMPUNG.BPKAD", "BPKAD", "2026-Q3", "2026-09", "IKU-02", "Opini BPK", "predikat", 1.0, 0.0,
+             0.0, "TIDAK_TERCAPAI"),
+            ("LAMPUNG", "LAMPUNG.DINKES", "Dinas Kesehatan", "2026-Q3", "2026-09", "IKU-01", "Prevalensi stunting",
+             "%", 14.0, 15.5, 89.29, "TIDAK_TERCAPAI"),
+            ("LAMPUNG", "LAMPUNG.DINKES", "Dinas Kesehatan", "2026-Q3", "2026-09", "IKU-02", "Tanpa status", "%",
+             None, None, None, None),
+            ("LAMPUNG", "LAMPUNG.BPKAD", "BPKAD", "2026-Q2", "2026-06", "IKU-01", "Persentase realisasi anggaran",
+             "%", 95.0, 90.0, 94.74, "TIDAK_TERCAPAI"),  # an earlier quarter: in the file, not charted
+        ]),
+        "pelatihan": pelatihan([
+            ("JAMBI", "2026-09", 209, 160, 76.6, 88, 42.1),
+            ("PAUH", "2026-09", 61, None, None, None, None),
+            ("JAMBI", "2026-08", 209, 150, 71.8, 80, 38.3),  # another month: not shown
+        ]),
         "kepatuhan": kepatuhan([
             ("JAMBI", None, None, "2026-09", 1_240, (93.1, 90.2, 74.8)),
             ("LAMPUNG", None, None, "2026-Q3", 2_915, (89.0, 85.1, 63.0)),

@@ -91,7 +91,7 @@ def test_empty_or_missing_tables_say_so_instead_of_charting():
     empty = {"distribusi_predikat": distribusi().iloc[0:0], "ikm_unit_layanan": pd.DataFrame(),
              "kepatuhan_unit": kepatuhan([])}  # and tren_bulanan missing altogether
     page = render_report(PERIOD, empty, {**META, "files": []})
-    assert page.count(NO_DATA) == 5  # the four sections, and complaints and service times
+    assert page.count(NO_DATA) == 7  # the four sections, IKU, training, and complaints and service times
     assert 'class="chart"' not in page
     assert "Lisensi: <strong" in page and "Sumber: <span" in page
 
@@ -244,3 +244,30 @@ def test_complaints_and_service_times_have_their_page_section():
     assert "Perekaman KTP-el" in section and "9,4" in section and "18,8" in section and "82,53 · B" in section
     assert section.count("—") >= 4  # the withheld unit's counts and the withheld service's numbers
     assert "<script" not in page and NO_DATA in render_pengaduan(PERIOD, {}, META).split("<main>")[1]
+
+
+def test_every_government_is_named_from_any_table_or_the_agencies_file():
+    from etl.publish import instansi_names
+
+    frames = {"pengaduan_unit": pd.DataFrame({"instansi_kode": ["LAMPUNG", "ZZZ"],
+                                              "instansi_nama": ["Provinsi Lampung (tabel)", "ZZZ"]}),
+              "kepatuhan": pd.DataFrame({"instansi_kode": ["PAUH"], "instansi_nama": [None]})}
+    names = instansi_names(frames)
+    assert names["LAMPUNG"] == "Provinsi Lampung (tabel)"  # a table's name wins
+    assert names["PAUH"] == "Kecamatan Pauh"  # none in the tables: the agencies file's
+    assert "ZZZ" not in names  # a bare code is not a name
+
+
+def test_the_ikm_shows_the_last_ended_quarter_and_the_year_so_far():
+    rows = pd.DataFrame([
+        {"instansi_kode": "PAUH", "unit_layanan_kode": "PAUH.L", "unit_layanan_nama": "Loket", "jenis_periode": "TRIWULANAN",
+         "periode": q, "jumlah_responden": 120, "ikm": v, "mutu": "B", "kinerja": "Baik", "is_sampel_memadai": True,
+         "is_disembunyikan": False}
+        for q, v in (("2026-Q1", 80.5), ("2026-Q2", 81.25), ("2026-Q3", 82.75), ("2025-Q4", 70.0))])
+    page = render_report("2026-11", {"ikm_unit_layanan": rows}, META)
+    assert "triwulan 2026-Q3" in page  # the chart: the latest quarter ended
+    assert "IKM tahun berjalan" in page
+    year = page[page.index('class="ikm-tahun"'):]
+    year = year[:year.index("</table>")]
+    assert [q for q in ("2026-Q1", "2026-Q2", "2026-Q3", "2025-Q4") if q in year] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    assert "80,50 · B" in year and "82,75 · B" in year
