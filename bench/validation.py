@@ -49,7 +49,7 @@ def _nip(i: int, template: str) -> str:
 
 def build(folder: Path, employees: int, seed: int = 11) -> dict[str, int]:
     """Canonical CSVs for agency BENCH, period 2026-10, from copies of the demo world's PAUH."""
-    from etl import synth
+    from demo import synth
 
     demo = folder / "_demo"
     synth.generate(synth.Settings(demo, ("2026-10",), seed=seed, employees=1000), governments=("PAUH",))

@@ -1,4 +1,9 @@
-"""The `kinerja` command: the demo world, monthly runs, publishing, the warehouse and Airflow."""
+"""The `kinerja` command: monthly runs, publishing, the warehouse and Airflow.
+
+It knows nothing of the demo or the benchmark: more sub-commands come from the entry-point group
+`kinerja.commands` (pyproject.toml: `synth` and `simulator` from demo.cli, `bench` from bench.cli),
+and what this machine's sources need before a run is started by the group `kinerja.services`
+(the demo's API simulator). Both are read when the command starts (main)."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import typer
@@ -21,9 +27,6 @@ app = typer.Typer(
 warehouse_app = typer.Typer(help="The warehouse: where it is, stopping the embedded one, and who may log in.",
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
-simulator_app = typer.Typer(help="The agencies' API simulator (SIASN-style) on loopback, for the demo world.",
-                            no_args_is_help=True)
-app.add_typer(simulator_app, name="simulator")
 console = Console()
 
 
@@ -83,52 +86,25 @@ def output_to(log_path: Path):
             os.close(saved[1])
 
 
-def loopback_api_port() -> int | None:
-    """The port of an API source on this machine (the demo's simulator), if the agencies file has one."""
-    from urllib.parse import urlsplit
-
-    from etl.config import load_agencies
-
-    if os.environ.get("KINERJA_SIASN_ORIGIN"):
-        return None  # somebody else serves it
-    for agency in load_agencies():
-        for source in agency.sources:
-            url = urlsplit(str(source.options.get("base_url", "")))
-            if source.kind == "siasn_api" and url.hostname in ("127.0.0.1", "localhost"):
-                return url.port or 80
-    return None
+def add_commands(target: typer.Typer) -> None:
+    """The sub-commands other installed packages declare in the entry-point group kinerja.commands:
+    a typer.Typer becomes a group of commands under the entry point's name, anything else a command."""
+    for point in entry_points(group="kinerja.commands"):
+        taken = {c.name or getattr(c.callback, "__name__", None) for c in target.registered_commands}
+        if point.name in taken | {g.name for g in target.registered_groups}:
+            continue  # added already
+        found = point.load()
+        if isinstance(found, typer.Typer):
+            target.add_typer(found, name=point.name)
+        else:
+            target.command(point.name)(found)
 
 
-def ensure_simulator() -> None:
-    """Start the agency simulator (detached, reused by later commands) when a source needs it."""
-    from etl.sources import simulator
-
-    port = loopback_api_port()
-    if port is not None:
-        simulator.start_process(port=port)
-
-
-@app.command()
-def synth(
-    months: str = typer.Option(None, help="Months to write, e.g. 2026-01..2026-10 (default: January through the latest complete month)."),
-    seed: int = typer.Option(2026, help="Random seed: the same seed gives the same bytes."),
-    employees: int = typer.Option(1000, help="Employees across the five governments."),
-    out: Path = typer.Option(None, help="Folder for the agencies' deliveries (default: data/sources)."),
-):
-    """Write the demo world's source data and its manifest of planted defects."""
-    from etl import synth as generator
-    from etl.config import sources_dir
-
-    with clear_errors():
-        chosen = generator.parse_months(months or default_months())
-        folder = (out or sources_dir()).resolve()
-        with console.status("writing the demo world…") as status:
-            manifest = generator.generate(
-                generator.Settings(folder, chosen, seed, employees),
-                progress=lambda period: status.update(f"writing the demo world… {period}"),
-            )
-        console.print(f"demo world for {len(chosen)} month(s) ({chosen[0]} … {chosen[-1]}) written to {folder}")
-        console.print(f"manifest of planted defects: {folder / 'manifest.json'} ({len(manifest['agencies'])} government(s))")
+def start_local_services() -> None:
+    """What this machine's sources need before a run (entry-point group kinerja.services: the
+    demo's API simulator when an agency's API is on loopback); each is called without arguments."""
+    for point in entry_points(group="kinerja.services"):
+        point.load()()
 
 
 @app.command()
@@ -139,9 +115,9 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
 
     with clear_errors():
         period = check_period(period or latest_complete_month())
-        with console.status("starting the warehouse and the agency simulator…"):
+        with console.status("starting the warehouse and what the sources need…"):
             warehouse.url()
-            ensure_simulator()
+            start_local_services()
         log = home() / "logs" / f"run-{period}.log"
         with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
             with output_to(log):
@@ -222,33 +198,6 @@ def summary(period: str = typer.Option(None, help="Month, YYYY-MM (default: the 
         show_summary(check_period(period or latest_complete_month()))
 
 
-@app.command()
-def bench(
-    employees: int = typer.Option(200_000, help="Employees of the national-shaped month (4.5 million is national)."),
-    per_instansi: int = typer.Option(7000, help="Employees per government (a Pemda's size)."),
-    plain: bool = typer.Option(True, help="Also measure the plain way (pandas, GX on the whole DataFrame, to_sql, "
-                                          "a full-refresh dbt build)."),
-    results: Path = typer.Option(None, help="Folder for the figures as JSON (default: bench/results)."),
-    concurrency: int = typer.Option(None, help="Governments a stage works on at once, as Airflow's parallel "
-                                               "tasks (default: the number of CPUs)."),
-    history_months: int = typer.Option(0, help="Instead: load this many months and compare a month's incremental "
-                                               "dbt build with that history against one with a single month."),
-):
-    """The real pipeline on a national-shaped month, against COPY and the plain way: per stage rows,
-    seconds, rows/s and peak memory, and the two ratios."""
-    from etl import bench as benchmark
-    from etl.config import PROJECT_DIR
-
-    echo = lambda line: console.print(line, soft_wrap=True, markup=False)  # noqa: E731
-    with clear_errors():
-        if history_months:
-            benchmark.run_history(employees, history_months, per_instansi, results or PROJECT_DIR / "bench" / "results",
-                                  echo=echo)
-        else:
-            benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results", concurrency,
-                          echo=echo)
-
-
 @app.command("report")
 def report_command(
     period: str = typer.Option(None, help="Month, YYYY-MM (default: the latest complete month)."),
@@ -263,10 +212,10 @@ def report_command(
 
 
 def show_summary(period: str) -> None:
-    from etl import report
+    from etl import summary as run_summary
     from etl.validate import report as validation_report
 
-    facts = report.period_summary(period)
+    facts = run_summary.period_summary(period)
     table = Table(title=f"Batches for {period}", show_lines=False)
     for column in ("agency", "entity", "status", "received", "loaded", "quarantined", "balanced"):
         table.add_column(column, justify="right" if column in ("received", "loaded", "quarantined") else "left")
@@ -380,36 +329,6 @@ def warehouse_access_log(
         typer.echo(f"{len(found)} statement(s)")
 
 
-@simulator_app.command("start")
-def simulator_start(port: int = typer.Option(None, help="Port (default: the one in the agencies file, else 8765).")):
-    """Serve the demo world's agency APIs on 127.0.0.1 (stays up until `kinerja simulator stop`)."""
-    from etl.sources import simulator
-
-    with clear_errors():
-        url = simulator.start_process(port=port or loopback_api_port() or 8765)
-        console.print(f"agency simulator: {url}")
-
-
-@simulator_app.command("stop")
-def simulator_stop():
-    """Stop the agency simulator."""
-    from etl.sources import simulator
-
-    with clear_errors():
-        console.print("agency simulator stopped" if simulator.stop_process() else "the agency simulator was not running")
-
-
-@simulator_app.command("status")
-def simulator_status():
-    """Whether the agency simulator runs, and where."""
-    from etl.sources import simulator
-
-    with clear_errors():
-        info = simulator.running()
-        console.print(f"running at {info['url']} serving {info['dataDir']} (pid {info['pid']})" if info
-                      else "not running")
-
-
 @app.command()
 def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on localhost.")):
     """Start Airflow's own UI, scheduler and workers on localhost over this project's DAGs and metadata."""
@@ -419,7 +338,7 @@ def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on loc
         os.environ["KINERJA_AIRFLOW_PORT"] = str(port)
         os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")
         warehouse.url()
-        ensure_simulator()
+        start_local_services()
         orchestration.ensure_metadata()
         # standalone starts its components as `airflow ...`: the venv's commands must be on PATH
         bin_dir = str(Path(orchestration.airflow_bin()).parent)
@@ -429,6 +348,7 @@ def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on loc
 
 
 def main() -> None:  # pragma: no cover
+    add_commands(app)
     app()
 
 

@@ -13,7 +13,7 @@ pivoted respondent, the record of its first answer.
 
 Options of the source (config/agencies.yml); every per-entity option is keyed by entity name and
 replaces the module's default for that entity (the defaults fit the demo applications that
-etl/synth/writers/app_db.py writes):
+demo/synth/writers/app_db.py writes):
 
   url_env    name of an environment variable holding the database URL (postgresql://...,
              mysql+pymysql://... or mariadb://...); used when it is set
@@ -57,7 +57,7 @@ FETCH_BATCH_ROWS = 10_000
 CONNECT_TIMEOUT_SECONDS = 10
 
 # ----------------------------------------------------------------------------- demo defaults
-# The demo applications (etl/synth/writers/app_db.py creates their schema).
+# The demo applications (demo/synth/writers/app_db.py creates their schema).
 
 DEFAULT_QUERIES: dict[str, str] = {
     "unit_kerja": """
@@ -251,7 +251,7 @@ def sqlalchemy_url(raw: str | URL) -> URL:
 
 def server_url(database: str) -> URL:
     """That database on the warehouse's PostgreSQL server, as its admin (who makes the demo's
-    application databases: etl/synth/writers/app_db.py), or as the owner where there is no admin."""
+    application databases: demo/synth/writers/app_db.py), or as the owner where there is no admin."""
     from etl import warehouse
 
     # the admin's, or (docker-compose.yml's demo profile) the owner's, which may create databases and roles

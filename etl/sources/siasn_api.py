@@ -9,7 +9,7 @@ fetch  gets a token, pages through `<base_url>/<endpoint>?periode=P&page=N&pageS
        {"error": "periode_not_found"} or reports totalItems == 0; any other 404 is an error
        (a wrong URL must not look like an empty month).
 read   streams the landed JSON lines and maps the camelCase fields and integer codes to the
-       canonical columns (etl.sources.simulator.contract), then etl.canonical.to_canonical;
+       canonical columns (etl.sources.siasn_contract), then etl.canonical.to_canonical;
        `_row` is the record's line number in the file (1-based).
 
 Robustness: the token is refreshed before it expires (`token_refresh_skew`) and again whenever a
@@ -69,7 +69,7 @@ import requests
 
 from etl.canonical import entity as entity_def, to_canonical
 from etl.config import Agency, Source, sources_dir
-from etl.sources.simulator import contract
+from etl.sources import siasn_contract as contract
 
 DEFAULTS = {
     "page_size": 500,

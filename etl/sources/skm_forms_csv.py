@@ -38,13 +38,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.canonical import to_canonical
+from etl.canonical import SKM_ANSWER_WORDS, SKM_UNSUR, to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
 from etl.sources.delimited import DelimitedFile, unique_names
 
 FILE = "skm_formulir_jawaban.csv"
 
-UNSUR = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana")
+UNSUR = SKM_UNSUR
 
 # canonical column -> pattern that the question's header text matches (case-insensitive).
 # Demographic questions are anchored at the start, so that "… dengan jenis pelayanannya?" is U1,
@@ -70,18 +70,8 @@ QUESTIONS: dict[str, str] = {
 }
 REQUIRED = ("timestamp", "unit_layanan_kode", *UNSUR)
 
-# the answer words of each unsur, nilai 1..4 (domain.md §2.3)
-ANSWERS: dict[str, tuple[str, str, str, str]] = {
-    "persyaratan": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "prosedur": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
-    "waktu": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
-    "biaya": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
-    "produk": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "kompetensi": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
-    "perilaku": ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"),
-    "pengaduan": ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"),
-    "sarana": ("Buruk", "Cukup", "Baik", "Sangat baik"),
-}
+# the answer words of each unsur, nilai 1..4 (domain.md §2.3; defined once, in etl.canonical)
+ANSWERS = SKM_ANSWER_WORDS
 GENDER = {"laki-laki": "L", "laki laki": "L", "perempuan": "P"}
 
 # Google Forms prints the timestamp in the form owner's locale

@@ -1,6 +1,6 @@
 """`kinerja bench`: the real pipeline on a national-shaped month, against COPY and the plain way.
 
-In one run, on the same files (etl/bench/world.py):
+In one run, on the same files (bench/world.py):
   ours      the pipeline's own stages, a stage's tasks for several governments at once
             (`concurrency` of them, like Airflow's parallel mapped tasks), then the ingest again
             as kinerja_bulanan's task groups run it, each government's chain on its own:
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import psutil
 
-from etl.bench import world as national
+from bench import world as national
 
 PERIOD = "2026-10"
 
@@ -343,7 +343,7 @@ def _write(figures: dict, results: Path | None, echo) -> None:
 def run(employees: int, per_instansi: int = 7000, plain: bool = True, results: Path | None = None,
         concurrency: int | None = None, echo=print) -> dict:
     """The whole benchmark; returns (and writes) its figures."""
-    from etl.bench import plain as plain_way
+    from bench import plain as plain_way
     from etl.publish import utility
 
     work = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
