@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from etl.sources.errors import SourceError
 
 # far beyond every length rule of the suites, so that a runaway value reaches its rule and is
 # quarantined (the csv module's default limit, 128 KiB, would refuse the whole file)
@@ -154,8 +155,6 @@ class DelimitedFile:
         self._number = 0  # the row (record) last read, blank ones included
 
     def __enter__(self) -> DelimitedFile:
-        from etl.sources import SourceError
-
         csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
         try:
             self._fh = open(self.path, encoding=self.encoding, newline="")
@@ -175,8 +174,6 @@ class DelimitedFile:
         self._fh.close()
 
     def _fail(self, problem: str):
-        from etl.sources import SourceError
-
         return SourceError(f"{self.path}: cannot be read as {self.what}: {problem}")
 
     def _records(self) -> Iterator[list[str]]:

@@ -33,6 +33,7 @@ import pandas as pd
 from etl.canonical import to_canonical
 from etl.config import Agency, Source
 from etl.sources.mapped_csv import converter, fetch  # noqa: F401 (fetch: the same path and files options)
+from etl.sources.errors import EmptyDeliveryError, SourceError
 
 READ_BLOCK = 1 << 16  # characters read at a time
 MAX_RECORD = 1 << 24  # a single record larger than this (16 MiB of text) refuses the file
@@ -61,8 +62,6 @@ def _field(record: dict, path: tuple[str, ...]):
 
 def records(path: Path) -> Iterator[object]:
     """The elements of the file's top-level JSON array, one at a time (bounded memory)."""
-    from etl.sources import EmptyDeliveryError, SourceError
-
     decoder = json.JSONDecoder()
     with open(path, encoding="utf-8-sig", errors="strict", newline="") as fh:
         buffer, position, consumed, ended = "", 0, 0, False
@@ -142,8 +141,6 @@ def records(path: Path) -> Iterator[object]:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
-
     options = source.options
     mapping = (options.get("columns") or {}).get(entity)
     if not mapping:

@@ -33,6 +33,7 @@ import pandas as pd
 from etl.canonical import to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
 from etl.sources.delimited import DelimitedFile, duplicated, printable, separator_hint
+from etl.sources.errors import EmptyDeliveryError, HeaderError, SourceError
 
 
 def delivery_path(agency: Agency, source: Source, entity: str, period: str) -> Path:
@@ -98,8 +99,6 @@ def utf8_instead(path: Path, encoding: str) -> str | None:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import EmptyDeliveryError, HeaderError, SourceError
-
     options = source.options
     mapping = (options.get("columns") or {}).get(entity)
     if not mapping:
