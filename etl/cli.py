@@ -18,6 +18,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from etl import access, access_log, orchestration, retention as policy, summary as run_summary, warehouse
+from etl.config import ConfigError, check_period, home, open_data_dir
+from etl.publish import (
+    disclosure, min_cell_size, predecessors, privacy, protection, published_periods, publish_with_report, utility,
+)
+from etl.transform import TransformError
+from etl.validate import report as validation_report
+from etl.warehouse import WarehouseError
+
 app = typer.Typer(
     help="Consolidate ASN performance records and SKM surveys into the warehouse, and publish open data.",
     no_args_is_help=True,
@@ -50,10 +59,6 @@ def fail(message: str) -> None:
 @contextlib.contextmanager
 def clear_errors():
     """Known failures become one clear sentence; KINERJA_DEBUG=1 shows the traceback instead."""
-    from etl.config import ConfigError
-    from etl.transform import TransformError
-    from etl.warehouse import WarehouseError
-
     try:
         yield
     except typer.Exit:
@@ -110,9 +115,6 @@ def start_local_services() -> None:
 @app.command()
 def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (default: the latest complete month).")):
     """Run the Airflow DAG kinerja_bulanan for one month, in-process, and summarise it."""
-    from etl import orchestration, warehouse
-    from etl.config import check_period, home
-
     with clear_errors():
         period = check_period(period or latest_complete_month())
         with console.status("starting the warehouse and what the sources need…"):
@@ -142,9 +144,6 @@ def publish(
                                     "(after the disclosure rules change: each month is audited with the ones before it)."),
 ):
     """Write open-data/<period>/ from the public tables, after the privacy scan and the disclosure audit."""
-    from etl.config import check_period
-    from etl.publish import published_periods, publish_with_report, utility
-
     with clear_errors():
         if all_months:
             if period:
@@ -170,9 +169,6 @@ def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<per
                                             "the packages before it.")):
     """Look for personal data and unsuppressed small cells in the publik schema (and a package, with
     the disclosure audit of what its numbers and the earlier packages' tell of every withheld one)."""
-    from etl.config import check_period, open_data_dir
-    from etl.publish import disclosure, min_cell_size, predecessors, privacy, protection
-
     with clear_errors():
         findings = privacy.scan_schema("publik", min_cell_size(), min_kelompok=protection().min_kelompok)
         if period:
@@ -192,8 +188,6 @@ def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<per
 @app.command()
 def summary(period: str = typer.Option(None, help="Month, YYYY-MM (default: the latest complete month).")):
     """What the warehouse holds for a month: loaded, quarantined and why, published."""
-    from etl.config import check_period
-
     with clear_errors():
         show_summary(check_period(period or latest_complete_month()))
 
@@ -204,17 +198,11 @@ def report_command(
     out: Path = typer.Option(None, help="Folder for index.html (default: .kinerja/reports/validation/<period>)."),
 ):
     """Write the month's validation report (static HTML): every batch, its rules, its quarantined rows."""
-    from etl.config import check_period
-    from etl.validate import report as validation_report
-
     with clear_errors():
         typer.echo(validation_report.render(check_period(period or latest_complete_month()), out))
 
 
 def show_summary(period: str) -> None:
-    from etl import summary as run_summary
-    from etl.validate import report as validation_report
-
     facts = run_summary.period_summary(period)
     table = Table(title=f"Batches for {period}", show_lines=False)
     for column in ("agency", "entity", "status", "received", "loaded", "quarantined", "balanced"):
@@ -251,8 +239,6 @@ def retention():
     """Replace the landed deliveries whose retention period for personal fields has ended
     (KINERJA_PERSONAL_RETENTION_DAYS, default 90) by their redacted copies; each run's extraction
     does the same for its governments."""
-    from etl import retention as policy
-
     with clear_errors():
         done = policy.redact_expired()
         for item in done:
@@ -265,8 +251,6 @@ def retention():
 def warehouse_url():
     """Print the warehouse's URL as its owner (give it to psql: the password comes from the password
     file it names, readable by you alone); starts the embedded warehouse if needed."""
-    from etl import warehouse
-
     with clear_errors():
         typer.echo(warehouse.url())
 
@@ -274,8 +258,6 @@ def warehouse_url():
 @warehouse_app.command("stop")
 def warehouse_stop():
     """Stop the embedded warehouse (its data stays under .kinerja/pgdata)."""
-    from etl import warehouse
-
     with clear_errors():
         if not warehouse.is_embedded():
             fail("KINERJA_WAREHOUSE_URL names an external PostgreSQL; this command stops only the embedded one")
@@ -294,12 +276,11 @@ def warehouse_grant_login(
     A reader's every statement is logged (`kinerja warehouse access-log`). Needs the admin's
     connection (KINERJA_ADMIN_URL, a superuser's KINERJA_WAREHOUSE_URL, or the embedded warehouse).
     """
-    from etl import access
-
     with clear_errors():
-        access.ensure_roles()
+        conninfo = warehouse.roles_url()
+        access.ensure_roles(conninfo)
         password = os.environ.get("KINERJA_LOGIN_PASSWORD") or None
-        created = access.grant_login(role, login_name, password=password)
+        created = access.grant_login(role, login_name, conninfo, password=password)
         console.print(f"login {login_name} {'created' if created else 'exists'}, member of {role}"
                       + ("; password set from KINERJA_LOGIN_PASSWORD" if password else "; no password set"))
 
@@ -312,8 +293,6 @@ def warehouse_access_log(
 ):
     """Every statement the readers' logins (auditor, publik, instansi_<kode>) ran, from the server's log:
     time, login, database, statement."""
-    from etl import access_log
-
     with clear_errors():
         try:
             moment = dt.datetime.fromisoformat(since) if since else None
@@ -332,8 +311,6 @@ def warehouse_access_log(
 @app.command()
 def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on localhost.")):
     """Start Airflow's own UI, scheduler and workers on localhost over this project's DAGs and metadata."""
-    from etl import orchestration, warehouse
-
     with clear_errors():
         os.environ["KINERJA_AIRFLOW_PORT"] = str(port)
         os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")

@@ -9,12 +9,15 @@ validate  the source stage maps each landed file to canonical chunks, which vali
           from quarantine into files in the landing store's work area
 load      COPY the good rows into raw and record quarantine, rule counts and the batch's balance in
           the ledger, one transaction per batch (etl.load)
+build     the month's dbt build (etl.transform), then the disclosure audit of its public tables and
+          the holds it asks for (etl.publish.repair), each hold's models built again
 
 Only small dicts travel between the stages, so each may run in another process or machine.
 """
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,15 +25,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import landing, load as loader, retention
+from etl import landing, load as loader, retention, transform
 from etl.config import Agency, due_period, find_agency
 from etl.landing import LandedBatch
 from etl.load import AgencyBatchFailed
+from etl.publish import repair
 from etl.sources import SourceError, connector_for
 from etl.validate.delivery import validate_batches
 from etl.validate.gates import yardstick
 
-__all__ = ["AgencyBatchFailed", "agency", "extract", "load", "read_landed", "validate"]
+__all__ = ["AgencyBatchFailed", "agency", "build", "extract", "load", "read_landed", "validate"]
+
+log = logging.getLogger("etl.transform")  # the holds are logged where the build's log always said them
 
 
 def agency(kode: str) -> Agency:
@@ -86,3 +92,17 @@ def load(validated_batches: list[dict]) -> list[dict]:
     """Load each validated batch in its own transaction (etl.load); reject the rejected ones loudly
     (AgencyBatchFailed, after the others are loaded)."""
     return loader.load_batches(validated_batches)
+
+
+def build(period: str | None = None, unit_tests: bool = False) -> transform.DbtOutcome:
+    """The marts and public tables of a month (of every month published, when not for one): dbt's
+    build (etl.transform.build), then the disclosure audit of the public tables and the holds it
+    asks for (etl.publish.repair), the held models built again, month by month."""
+    repair.clear(transform.period_labels(period) if period else None)
+    outcome = transform.build(period, unit_tests=unit_tests)
+    for month in [period] if period else transform.published_months():
+        made = repair.repair(month, lambda select, month=month: transform.rebuild(month, select))
+        for hold in made:
+            log.warning("disclosure audit: held %s %s of %s %s (level %d): %s", hold.tabel, hold.grup,
+                        hold.instansi_kode, hold.periode, hold.tingkat, hold.alasan)
+    return outcome

@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -372,8 +373,6 @@ def limits(source: Source) -> dict[str, int]:
 def _end_record(path: Path, size: int) -> tuple[int, int] | None:
     """(parts, central directory bytes) from the archive's end record (zip64 too), read from the
     file's tail without parsing the directory; None when there is no end record."""
-    import struct
-
     tail_size = min(size, 22 + 0xFFFF)
     with open(path, "rb") as fh:
         fh.seek(size - tail_size)

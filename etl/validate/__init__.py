@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from etl.config import expectations_dir
+from etl.validate.engine import compile_suite, sample_positions
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -96,8 +97,6 @@ def suite(entity: str, part: str | tuple[int, ...] = "all"):
     if isinstance(part, tuple):
         wanted = list(part)
     elif part != "all":
-        from etl.validate.engine import compile_suite
-
         checks, leftover = compile_suite(spec)
         wanted = [c.index for c in checks] if part == "compiled" else leftover
     context, _ = _context()
@@ -173,8 +172,6 @@ def check_chunk(entity: str, chunk: pd.DataFrame, part: str | tuple[int, ...] = 
 
 @lru_cache(maxsize=None)
 def _compiled(entity: str):
-    from etl.validate.engine import compile_suite
-
     spec = load_suite_spec(entity)
     checks, leftover = compile_suite(spec)
     rules = [spec["expectations"][c.index]["meta"]["rule"] for c in checks]
@@ -216,8 +213,6 @@ def fast_check(entity: str, chunk: pd.DataFrame) -> tuple[ChunkCheck, pd.DataFra
     """The suite on one chunk the fast way (etl.validate.engine): the compiled checks find the
     failing rows of the whole chunk; expectations that do not compile are run by GX in full. Also
     returns the rows GX must judge: every failing row and a spread of the others (see `judge`)."""
-    from etl.validate.engine import sample_positions
-
     if chunk.empty:
         return ChunkCheck({}, []), chunk
     checks, leftover, rules, columns = _compiled(entity)
