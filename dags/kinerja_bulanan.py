@@ -69,9 +69,9 @@ def per_agency(agency_kode: str, period: str):
 def transform(period: str, *, outlet_events=None) -> dict:
     """dbt build, whatever happened to single agencies: the others' data must still reach the marts.
     Success updates the marts Asset with the month, which triggers kinerja_publikasi."""
-    from etl import transform as dbt
+    from etl import pipeline
 
-    outcome = dbt.build(period).__dict__
+    outcome = pipeline.build(period).__dict__
     outlet_events[MARTS].extra = {"period": period}
     return outcome
 

@@ -19,7 +19,7 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
      -v loader_password="$KINERJA_LOADER_PASSWORD" -v warehouse="$database" <<'SQL'
 create role airflow login password :'airflow_password';
 create database airflow owner airflow;
--- createdb: the demo profile's application databases (JAMBI's, etl/synth/writers/app_db.py)
+-- createdb: the demo profile's application databases (JAMBI's, demo/synth/writers/app_db.py)
 create role kinerja_owner login createrole createdb password :'owner_password';
 comment on role kinerja_owner is 'kinerja: owns the schemas and tables; migrations and dbt only';
 create role kinerja_loader login password :'loader_password';

@@ -35,6 +35,8 @@ from collections.abc import Iterable
 import psycopg
 from psycopg import errors, sql
 
+from etl.config import load_agencies
+
 ETL = "kinerja_etl"
 AUDITOR = "auditor"
 PUBLIK = "publik"
@@ -76,8 +78,6 @@ def instansi_role(kode: str) -> str:
 def instansi_roles(kodes: Iterable[str] | None = None) -> list[str]:
     """The reader roles of the given governments (default: every one in the agencies file)."""
     if kodes is None:
-        from etl.config import load_agencies
-
         kodes = [agency.kode for agency in load_agencies()]
     return [instansi_role(k) for k in kodes]
 
@@ -86,14 +86,12 @@ def group_roles(kodes: Iterable[str] | None = None) -> list[str]:
     return [*GROUPS, *instansi_roles(kodes)]
 
 
-def _connect(conninfo: str | None) -> psycopg.Connection:
-    from etl import warehouse
-
+def _connect(conninfo: str) -> psycopg.Connection:
     try:
-        return psycopg.connect(conninfo or warehouse.url(), autocommit=True)
+        return psycopg.connect(conninfo, autocommit=True)
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise warehouse.WarehouseError(f"cannot connect to the warehouse: {first}") from None
+        raise AccessError(f"cannot connect to the warehouse: {first}") from None
 
 
 @contextlib.contextmanager
@@ -168,16 +166,14 @@ def _grant_database(conn: psycopg.Connection) -> None:
         conn.execute("revoke create on schema public from public")
 
 
-def ensure_roles(conninfo: str | None = None, kodes: Iterable[str] | None = None) -> list[str]:
+def ensure_roles(conninfo: str, kodes: Iterable[str] | None = None) -> list[str]:
     """Create the group roles that are missing, one reader per government (`kodes`, default the
     agencies file), and the pipeline's two logins, and let them connect to the database `conninfo`
-    names (default: the admin's where there is one, else the owner's). Idempotent. Returns the
-    group roles. Where a DBA created the roles beforehand, nothing needs CREATEROLE: only what is
-    missing is created."""
-    from etl import warehouse
-
+    names (the admin's where there is one, else the owner's: etl.warehouse.roles_url). Idempotent.
+    Returns the group roles. Where a DBA created the roles beforehand, nothing needs CREATEROLE:
+    only what is missing is created."""
     instansi = instansi_roles(kodes)
-    with _connect(conninfo or warehouse.admin_url() or warehouse.url()) as conn, _refused():
+    with _connect(conninfo) as conn, _refused():
         _retrying(conn, lambda c: _create_roles(c, instansi))
         _retrying(conn, _grant_database)
         try:  # an owner without SET on log_statement (PostgreSQL 15+: GRANT SET ON PARAMETER) leaves it to bootstrap
@@ -248,16 +244,11 @@ def _log_readers(conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("alter role {} set log_statement = 'all'").format(sql.Identifier(login)))
 
 
-def bootstrap(admin: str, kodes: Iterable[str] | None = None) -> None:
-    """What only an admin may do, on the admin's database: the roles and the pipeline's logins (their
-    passwords into the password file), CREATE on the database for the owner (dbt makes its schemas),
-    raw and audit made as the owner's, what PUBLIC may do revoked, the readers' statement log.
-    Idempotent; etl.warehouse runs it once per process before the first owner's or loader's connection."""
-    from etl import warehouse
-
-    ensure_roles(admin, kodes)
-    for login in LOGINS:
-        warehouse.login_password(admin, login)
+def prepare_database(admin: str) -> None:
+    """What only an admin may do on the admin's database, once the roles exist (etl.warehouse.bootstrap
+    makes them and the pipeline's logins first): CREATE on the database for the owner (dbt makes its
+    schemas), raw and audit made as the owner's, what PUBLIC may do revoked, the readers' statement
+    log. Idempotent."""
     with _connect(admin) as conn, _refused():
         def work(c):
             c.execute("select pg_advisory_xact_lock(hashtext('kinerja.bootstrap'))")
@@ -314,15 +305,12 @@ def check_grant(role: str, login: str) -> None:
                           "with a digit")
 
 
-def grant_login(role: str, login: str, password: str | None = None, conninfo: str | None = None) -> bool:
+def grant_login(role: str, login: str, conninfo: str, password: str | None = None) -> bool:
     """A LOGIN role `login` that is a member of the group role `role` (created if missing, its
     password set when given; only its SCRAM hash reaches the server). A reader's login has every
-    statement logged (log_statement). Returns True when created. Needs the admin's connection."""
-    from etl import warehouse
-
+    statement logged (log_statement). Returns True when created. Needs the admin's connection, or an
+    owner's with CREATEROLE (docker-compose.yml: deploy/postgres-init.sh gives it): etl.warehouse.roles_url."""
     check_grant(role, login)
-    # the admin's, or an owner with CREATEROLE (docker-compose.yml: deploy/postgres-init.sh gives it)
-    conninfo = conninfo or warehouse.admin_url() or warehouse.url()
     with _connect(conninfo) as conn, _refused(), conn.transaction():
         found = conn.execute("select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = %s",
                              (login,)).fetchone()

@@ -16,6 +16,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from etl import access, warehouse
 
 from etl.settings import environment
 
@@ -47,8 +50,6 @@ def log_dir() -> Path:
     named = environment().pg_log_dir
     if named:
         return Path(named)
-    from etl import warehouse
-
     if warehouse.admin_url() is None:
         raise AccessLogError(f"set {ENV_LOG_DIR} to the folder of the warehouse server's CSV log")
     with warehouse.admin_connect() as conn:
@@ -67,8 +68,6 @@ def reads(since: dt.datetime | None = None, login: str | None = None, readers: l
     """The statements of the readers' logins (default: every login of a reader role now), oldest
     first; since a moment (aware, or taken as UTC), of one login, of one database."""
     if readers is None:
-        from etl import access, warehouse
-
         with warehouse.connect() as conn:
             readers = access.reader_logins(conn)
     wanted = {login} if login else set(readers)
@@ -103,8 +102,6 @@ def _time(text: str) -> dt.datetime:
     if zone in ("UTC", "GMT"):
         return moment.replace(tzinfo=dt.timezone.utc)
     try:
-        from zoneinfo import ZoneInfo
-
         return moment.replace(tzinfo=ZoneInfo(zone))
     except (KeyError, ValueError):
         offset = re.fullmatch(r"([+-])(\d{2})(?::?(\d{2}))?", zone)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from etl import pipeline, transform
+from etl import pipeline
 from etl.config import check_period, load_agencies
 from etl.publish import publish_with_report
 from etl.validate import report as validation_report
@@ -108,7 +108,7 @@ def backfill(first: str, last: str, agencies: list[str] | None = None, publish: 
         return result
     started = time.perf_counter()
     progress(f"dbt build over {len(months)} month(s)")
-    transform.build()
+    pipeline.build()
     result.transform_seconds = time.perf_counter() - started
     started = time.perf_counter()
     for month in loaded:

@@ -179,6 +179,22 @@ def _key(label: str) -> str:
     return re.sub(r"[^A-Z]", "", label.upper())
 
 
+# The SKM questionnaire's nine unsur in the order of PermenPANRB 14/2017 (domain.md §2.2), and the
+# answer words of each for nilai persepsi 1..4 (domain.md §2.3): the SKM forms connector
+# (etl.sources.skm_forms_csv) reads them, the demo's form export writes them
+SKM_UNSUR = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana")
+SKM_ANSWER_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "persyaratan": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "prosedur": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
+    "waktu": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
+    "biaya": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
+    "produk": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "kompetensi": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
+    "perilaku": ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"),
+    "pengaduan": ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"),
+    "sarana": ("Buruk", "Cukup", "Baik", "Sangat baik"),
+}
+
 _RATING = {
     "DIATAS": "DIATAS", "DIATASEKSPEKTASI": "DIATAS",
     "SESUAI": "SESUAI", "SESUAIEKSPEKTASI": "SESUAI",

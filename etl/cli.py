@@ -1,11 +1,18 @@
-"""The `kinerja` command: the demo world, monthly runs, publishing, the warehouse and Airflow."""
+"""The `kinerja` command: monthly runs and backfills, publishing, the warehouse and Airflow.
+
+It knows nothing of the demo or the benchmark: more sub-commands come from the entry-point group
+`kinerja.commands` (pyproject.toml: `synth` and `simulator` from demo.cli, `bench` from bench.cli),
+and what this machine's sources need before a run is started by the group `kinerja.services`
+(the demo's API simulator). Both are read when the command starts (main)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import typer
@@ -15,7 +22,18 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from etl.settings import ConfigError, environment
+from etl import access, access_log, backfill as history, orchestration, retention as policy, summary as run_summary
+from etl import warehouse
+from etl.config import (
+    OPTIONS_DOC, SCHEMA_FILE, agencies_file, home, load_agencies, open_data_dir, schema_text, with_options_reference,
+)
+from etl.publish import (
+    disclosure, min_cell_size, predecessors, privacy, protection, published_periods, publish_with_report, utility,
+)
+from etl.settings import ConfigError, check_period, environment, sources_dir
+from etl.transform import TransformError
+from etl.validate import report as validation_report
+from etl.warehouse import WarehouseError
 
 
 class OneSentence(TyperGroup):
@@ -50,8 +68,13 @@ class OneSentence(TyperGroup):
         return code
 
 
-def _group(**kwargs) -> typer.Typer:
+def command_group(**kwargs) -> typer.Typer:
+    """A group of commands whose every refusal is one sentence (OneSentence); the demo's and the
+    benchmark's commands use it too."""
     return typer.Typer(cls=OneSentence, **kwargs)
+
+
+_group = command_group
 
 app = _group(
     help="Consolidate ASN performance records and SKM surveys into the warehouse, and publish open data.",
@@ -62,9 +85,6 @@ app = _group(
 warehouse_app = _group(help="The warehouse: where it is, stopping the embedded one, and who may log in.",
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
-simulator_app = _group(help="The agencies' API simulator (SIASN-style) on loopback, for the demo world.",
-                            no_args_is_help=True)
-app.add_typer(simulator_app, name="simulator")
 config_app = _group(help="The agencies file: check it, and its JSON Schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 console = Console()
@@ -106,8 +126,6 @@ def current_month(today: dt.date | None = None) -> str:
 
 def month_argument(period: str | None, name: str = "--period") -> str:
     """A month given on the command line: YYYY-MM, not in the future (default: the latest complete one)."""
-    from etl.config import check_period
-
     period = check_period(latest_complete_month() if period is None else period)
     if period > current_month():
         fail(f"{name} {period} is in the future (this month is {current_month()})")
@@ -117,10 +135,6 @@ def month_argument(period: str | None, name: str = "--period") -> str:
 def demo_world_months() -> tuple[Path, list[str]] | None:
     """(manifest, months) of the demo world in the sources folder, None where it holds none (real
     deliveries)."""
-    import json
-
-    from etl.config import sources_dir
-
     manifest = sources_dir() / "manifest.json"
     try:
         months = json.loads(manifest.read_text(encoding="utf-8")).get("months") or []
@@ -145,10 +159,6 @@ def debugging() -> bool:
 @contextlib.contextmanager
 def clear_errors():
     """Known failures become one clear sentence; KINERJA_DEBUG=1 shows the traceback instead."""
-    from etl.config import ConfigError
-    from etl.transform import TransformError
-    from etl.warehouse import WarehouseError
-
     try:
         yield
     except typer.Exit:
@@ -181,78 +191,39 @@ def output_to(log_path: Path):
             os.close(saved[1])
 
 
-def loopback_api_port() -> int | None:
-    """The port of an API source on this machine (the demo's simulator), if the agencies file has one."""
-    from urllib.parse import urlsplit
-
-    from etl.config import load_agencies
-
-    if environment().siasn_origin:
-        return None  # somebody else serves it
-    for agency in load_agencies():
-        for source in agency.sources:
-            url = urlsplit(str(source.options.get("base_url", "")))
-            if source.kind == "siasn_api" and url.hostname in ("127.0.0.1", "localhost"):
-                return url.port or 80
-    return None
+def add_commands(target: typer.Typer) -> None:
+    """The sub-commands other installed packages declare in the entry-point group kinerja.commands:
+    a typer.Typer becomes a group of commands under the entry point's name, anything else a command."""
+    for point in entry_points(group="kinerja.commands"):
+        taken = {c.name or getattr(c.callback, "__name__", None) for c in target.registered_commands}
+        if point.name in taken | {g.name for g in target.registered_groups}:
+            continue  # added already
+        found = point.load()
+        if isinstance(found, typer.Typer):
+            target.add_typer(found, name=point.name)
+        else:
+            target.command(point.name)(found)
 
 
-def ensure_simulator() -> None:
-    """Start the agency simulator (detached, reused by later commands) when a source needs it."""
-    from etl.sources import simulator
-
-    port = loopback_api_port()
-    if port is not None:
-        simulator.start_process(port=port)
-
-
-@app.command()
-def synth(
-    months: str = typer.Option(None, help="Months to write, e.g. 2026-01..2026-10 (default: January through the latest complete month)."),
-    seed: int = typer.Option(2026, help="Random seed: the same seed gives the same bytes."),
-    employees: int = typer.Option(1000, help="Employees across the five governments."),
-    out: Path = typer.Option(None, help="Folder for the agencies' deliveries (default: data/sources)."),
-):
-    """Write the demo world's source data and its manifest of planted defects."""
-    from etl import synth as generator
-    from etl.config import sources_dir
-
-    with clear_errors():
-        count_argument(employees, "--employees", 1, MAX_EMPLOYEES)
-        count_argument(seed, "--seed", 0, MAX_SEED)
-        months = default_months() if months is None else months
-        if not months.isascii():  # ２０２６-０１ is not a month the generator may read as one
-            fail(f"months '{months}' is not YYYY-MM or YYYY-MM..YYYY-MM (ASCII digits)")
-        chosen = generator.parse_months(months)
-        if len(chosen) > MAX_MONTHS:
-            fail(f"--months {chosen[0]}..{chosen[-1]} is {len(chosen):,} months; a demo world holds at most {MAX_MONTHS}")
-        if chosen[-1] > current_month():
-            fail(f"--months reaches {chosen[-1]}, in the future (this month is {current_month()})")
-        folder = (out or sources_dir()).resolve()
-        with console.status("writing the demo world…") as status:
-            manifest = generator.generate(
-                generator.Settings(folder, chosen, seed, employees),
-                progress=lambda period: status.update(f"writing the demo world… {period}"),
-            )
-        console.print(f"demo world for {len(chosen)} month(s) ({chosen[0]} … {chosen[-1]}) written to {folder}")
-        console.print(f"manifest of planted defects: {folder / 'manifest.json'} ({len(manifest['agencies'])} government(s))")
+def start_local_services() -> None:
+    """What this machine's sources need before a run (entry-point group kinerja.services: the
+    demo's API simulator when an agency's API is on loopback); each is called without arguments."""
+    for point in entry_points(group="kinerja.services"):
+        point.load()()
 
 
 @app.command()
 def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (default: the latest complete month).")):
     """Run the Airflow DAG kinerja_bulanan for one month, in-process, and summarise it."""
-    from etl import orchestration, warehouse
-    from etl.config import home
-
     with clear_errors():
         period = month_argument(period)
         world = demo_world_months()
         if world and period not in world[1]:
             fail(f"--period {period} is outside the demo world's months, {world[1][0]}..{world[1][-1]} ({world[0]}); "
                  f"write it first: kinerja synth --months {period}")
-        with console.status("starting the warehouse and the agency simulator…"):
+        with console.status("starting the warehouse and what the sources need…"):
             warehouse.url()
-            ensure_simulator()
+            start_local_services()
         log = home() / "logs" / f"run-{period}.log"
         with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
             with output_to(log):
@@ -281,9 +252,6 @@ def backfill(
     """Consolidate a range of months at once (a government's history, or the demo year): every
     month's deliveries through extract, validate and load, then one dbt build over all of them,
     then each month's validation report and open-data package, oldest first."""
-    from etl import backfill as history, warehouse
-    from etl.config import load_agencies
-
     with clear_errors():
         last = month_argument(last, "--to")
         first = month_argument(first or f"{last[:4]}-01", "--from")
@@ -299,9 +267,9 @@ def backfill(
         unknown = sorted(set(agency or []) - set(known))
         if unknown:
             fail(f"unknown government(s) {', '.join(unknown)}: the agencies file has {', '.join(known)}")
-        with console.status("starting the warehouse and the agency simulator…"):
+        with console.status("starting the warehouse and what the sources need…"):
             warehouse.url()
-            ensure_simulator()
+            start_local_services()
         log = home_log(f"backfill-{months[0]}-{months[-1]}.log")
         with console.status(f"backfilling {months[0]} … {months[-1]} (log: {log})…") as status:
             with output_to(log):
@@ -320,7 +288,6 @@ def backfill(
 
 
 def home_log(name: str) -> Path:
-    from etl.config import home
 
     return home() / "logs" / name
 
@@ -332,8 +299,6 @@ def publish(
                                     "(after the disclosure rules change: each month is audited with the ones before it)."),
 ):
     """Write open-data/<period>/ from the public tables, after the privacy scan and the disclosure audit."""
-    from etl.publish import published_periods, publish_with_report, utility
-
     with clear_errors():
         if all_months:
             if period:
@@ -359,9 +324,6 @@ def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<per
                                             "the packages before it.")):
     """Look for personal data and unsuppressed small cells in the publik schema (and a package, with
     the disclosure audit of what its numbers and the earlier packages' tell of every withheld one)."""
-    from etl.config import open_data_dir
-    from etl.publish import disclosure, min_cell_size, predecessors, privacy, protection
-
     with clear_errors():
         period = month_argument(period) if period is not None else None
         findings = privacy.scan_schema("publik", min_cell_size(), min_kelompok=protection().min_kelompok)
@@ -385,54 +347,19 @@ def summary(period: str = typer.Option(None, help="Month, YYYY-MM (default: the 
         show_summary(month_argument(period))
 
 
-@app.command()
-def bench(
-    employees: int = typer.Option(200_000, help="Employees of the national-shaped month (4.5 million is national)."),
-    per_instansi: int = typer.Option(7000, help="Employees per government (a Pemda's size)."),
-    plain: bool = typer.Option(True, help="Also measure the plain way (pandas, GX on the whole DataFrame, to_sql, "
-                                          "a full-refresh dbt build)."),
-    results: Path = typer.Option(None, help="Folder for the figures as JSON (default: bench/results)."),
-    concurrency: int = typer.Option(None, help="Governments a stage works on at once, as Airflow's parallel "
-                                               "tasks (default: the number of CPUs)."),
-    history_months: int = typer.Option(0, help="Instead: load this many months and compare a month's incremental "
-                                               "dbt build with that history against one with a single month."),
-):
-    """The real pipeline on a national-shaped month, against COPY and the plain way: per stage rows,
-    seconds, rows/s and peak memory, and the two ratios."""
-    from etl import bench as benchmark
-    from etl.config import PROJECT_DIR
-
-    echo = lambda line: console.print(line, soft_wrap=True, markup=False)  # noqa: E731
-    with clear_errors():
-        count_argument(employees, "--employees", 1, MAX_EMPLOYEES)
-        count_argument(per_instansi, "--per-instansi", 1, employees)
-        count_argument(concurrency, "--concurrency", 1, MAX_CONCURRENCY)
-        count_argument(history_months, "--history-months", 0, MAX_HISTORY_MONTHS)
-        if history_months:
-            benchmark.run_history(employees, history_months, per_instansi, results or PROJECT_DIR / "bench" / "results",
-                                  echo=echo)
-        else:
-            benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results", concurrency,
-                          echo=echo)
-
-
 @app.command("report")
 def report_command(
     period: str = typer.Option(None, help="Month, YYYY-MM (default: the latest complete month)."),
     out: Path = typer.Option(None, help="Folder for index.html (default: .kinerja/reports/validation/<period>)."),
 ):
     """Write the month's validation report (static HTML): every batch, its rules, its quarantined rows."""
-    from etl.validate import report as validation_report
-
     with clear_errors():
         typer.echo(validation_report.render(month_argument(period), out))
 
 
 def show_summary(period: str) -> None:
-    from etl import report
-    from etl.validate import report as validation_report
 
-    facts = report.period_summary(period)
+    facts = run_summary.period_summary(period)
     table = Table(title=f"Batches for {period}", show_lines=False)
     for column in ("agency", "entity", "status", "received", "loaded", "quarantined", "balanced"):
         table.add_column(column, justify="right" if column in ("received", "loaded", "quarantined") else "left")
@@ -468,8 +395,6 @@ def retention():
     """Replace the landed deliveries whose retention period for personal fields has ended
     (KINERJA_PERSONAL_RETENTION_DAYS, default 90) by their redacted copies; each run's extraction
     does the same for its governments."""
-    from etl import retention as policy
-
     with clear_errors():
         done = policy.redact_expired()
         for item in done:
@@ -482,8 +407,6 @@ def retention():
 def warehouse_url():
     """Print the warehouse's URL as its owner (give it to psql: the password comes from the password
     file it names, readable by you alone); starts the embedded warehouse if needed."""
-    from etl import warehouse
-
     with clear_errors():
         typer.echo(warehouse.url())
 
@@ -491,8 +414,6 @@ def warehouse_url():
 @warehouse_app.command("stop")
 def warehouse_stop():
     """Stop the embedded warehouse (its data stays under .kinerja/pgdata)."""
-    from etl import warehouse
-
     with clear_errors():
         if not warehouse.is_embedded():
             fail("KINERJA_WAREHOUSE_URL names an external PostgreSQL; this command stops only the embedded one")
@@ -511,13 +432,12 @@ def warehouse_grant_login(
     A reader's every statement is logged (`kinerja warehouse access-log`). Needs the admin's
     connection (KINERJA_ADMIN_URL, a superuser's KINERJA_WAREHOUSE_URL, or the embedded warehouse).
     """
-    from etl import access
-
     with clear_errors():
         access.check_grant(role, login_name)  # before anything is made on the server
-        access.ensure_roles()
+        conninfo = warehouse.roles_url()
+        access.ensure_roles(conninfo)
         password = environment().login_password
-        created = access.grant_login(role, login_name, password=password)
+        created = access.grant_login(role, login_name, conninfo, password=password)
         console.print(f"login {login_name} {'created' if created else 'exists'}, member of {role}"
                       + ("; password set from KINERJA_LOGIN_PASSWORD" if password else "; no password set"))
 
@@ -530,8 +450,6 @@ def warehouse_access_log(
 ):
     """Every statement the readers' logins (auditor, publik, instansi_<kode>) ran, from the server's log:
     time, login, database, statement."""
-    from etl import access_log
-
     with clear_errors():
         try:
             moment = dt.datetime.fromisoformat(since) if since is not None else None
@@ -551,42 +469,9 @@ def warehouse_access_log(
         typer.echo(f"{len(found)} statement(s)")
 
 
-@simulator_app.command("start")
-def simulator_start(port: int = typer.Option(None, help="Port (default: the one in the agencies file, else 8765).")):
-    """Serve the demo world's agency APIs on 127.0.0.1 (stays up until `kinerja simulator stop`)."""
-    from etl.sources import simulator
-
-    with clear_errors():
-        count_argument(port, "--port", 1, 65535)
-        url = simulator.start_process(port=port or loopback_api_port() or 8765)
-        console.print(f"agency simulator: {url}")
-
-
-@simulator_app.command("stop")
-def simulator_stop():
-    """Stop the agency simulator."""
-    from etl.sources import simulator
-
-    with clear_errors():
-        console.print("agency simulator stopped" if simulator.stop_process() else "the agency simulator was not running")
-
-
-@simulator_app.command("status")
-def simulator_status():
-    """Whether the agency simulator runs, and where."""
-    from etl.sources import simulator
-
-    with clear_errors():
-        info = simulator.running()
-        console.print(f"running at {info['url']} serving {info['dataDir']} (pid {info['pid']})" if info
-                      else "not running")
-
-
 @config_app.command("check")
 def config_check():
     """Check the agencies file (KINERJA_AGENCIES, default config/agencies.yml) and every connector's options."""
-    from etl.config import agencies_file, load_agencies
-
     with clear_errors():
         agencies = load_agencies()
         console.print(f"{agencies_file()}: {len(agencies)} governments, "
@@ -598,8 +483,6 @@ def config_schema(write: bool = typer.Option(False, "--write", help="Write docs/
                                                                    "printing it.")):
     """The JSON Schema of the agencies file, generated from its model and the connectors' options
     (--write: also the options' tables of docs/configuration.md)."""
-    from etl.config import OPTIONS_DOC, SCHEMA_FILE, schema_text, with_options_reference
-
     if write:
         SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
         OPTIONS_DOC.write_text(with_options_reference(OPTIONS_DOC.read_text(encoding="utf-8")), encoding="utf-8")
@@ -611,14 +494,12 @@ def config_schema(write: bool = typer.Option(False, "--write", help="Write docs/
 @app.command()
 def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on localhost.")):
     """Start Airflow's own UI, scheduler and workers on localhost over this project's DAGs and metadata."""
-    from etl import orchestration, warehouse
-
     with clear_errors():
         count_argument(port, "--port", 1, 65535)
         os.environ["KINERJA_AIRFLOW_PORT"] = str(port)
         os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")
         warehouse.url()
-        ensure_simulator()
+        start_local_services()
         orchestration.ensure_metadata()
         # standalone starts its components as `airflow ...`: the venv's commands must be on PATH
         bin_dir = str(Path(orchestration.airflow_bin()).parent)
@@ -628,6 +509,7 @@ def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on loc
 
 
 def main() -> None:  # pragma: no cover
+    add_commands(app)
     app()
 
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 # libyaml's parser where PyYAML was built with it (ten times faster), else PyYAML's own
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-from etl.canonical import ENTITIES
+from etl.canonical import ENTITIES, entity as canonical_entity
 from etl.settings import (  # noqa: F401 (where things live: etl.settings, read through here as before)
     PERIOD_RE, PROJECT_DIR, ConfigError, agencies_file, check_period, dbt_project_dir, dbt_target_dir, describe_error,
     home, landing_dir, open_data_dir, sources_dir,
@@ -426,9 +426,7 @@ def due_period(agency: Agency, entity_name: str, month: str) -> str | None:
     Monthly entities: the month. Evaluations and unit predikat follow the agency's cycle: the month,
     or 'YYYY-Qn' in the month that ends a quarter. Survey populations: 'YYYY-Qn' at quarter end.
     """
-    from etl.canonical import entity
-
-    cadence = entity(entity_name).cadence
+    cadence = canonical_entity(entity_name).cadence
     quarterly = cadence == "quarterly" or (cadence == "evaluation" and agency.periodicity == "quarterly")
     if not quarterly:
         return month

@@ -11,6 +11,7 @@ corrected re-delivery gets a new batch id beside the earlier one, which stays.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 from etl.config import landing_dir
 
 CHUNK = 1 << 20
+MARKER = ".redacted"  # beside a landed file that was redacted (etl.retention): both checksums
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,19 @@ def batch_id_for(agency: str, entity: str, period: str, checksum: str) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
+def marker(path: Path) -> Path:
+    """Where the redaction of a landed file (etl.retention) notes both checksums, beside it."""
+    return path.with_name(path.name + MARKER)
+
+
+def redacted_checksum(path: Path) -> str | None:
+    """The checksum the redaction recorded for this landed file, if it was redacted."""
+    found = marker(Path(path))
+    if not found.exists():
+        return None
+    return json.loads(found.read_text(encoding="utf-8"))["redacted_sha256"]
+
+
 def land(file: Path, *, agency: str, entity: str, period: str, source_kind: str, source_file: str) -> LandedBatch:
     """Copy `file` into the landing store (once) and describe the batch."""
     file = Path(file)
@@ -63,8 +78,6 @@ def land(file: Path, *, agency: str, entity: str, period: str, source_kind: str,
     batch_id = batch_id_for(agency, entity, period, checksum)
     folder = landing_dir() / agency / entity / period / batch_id
     target = folder / file.name
-    from etl.retention import redacted_checksum
-
     kept = redacted_checksum(target)  # redacted after its retention period: the redacted copy stays
     if not target.exists() or (sha256_of(target) != checksum and sha256_of(target) != kept):
         _make_folders(folder)

@@ -8,6 +8,7 @@ configuration at import time.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -100,8 +101,6 @@ def ensure_metadata() -> None:
 def load_dag(dag_id: str = DAG_ID):
     """A DAG object of this project, imported from the DAG folder as the scheduler would."""
     prepare_environment()
-    import importlib.util
-
     path = Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"]) / f"{dag_id}.py"
     spec = importlib.util.spec_from_file_location(f"_kinerja_dag_{dag_id}", path)
     module = importlib.util.module_from_spec(spec)

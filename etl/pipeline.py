@@ -1,55 +1,52 @@
-"""The stages of one agency's monthly delivery, as the DAG's tasks call them.
+"""The stages of one agency's monthly delivery, as the DAG's tasks call them: this module only
+sequences them, each stage's work is in its own home.
 
-extract   fetch each entity's delivery from the agency's source and land it unchanged
-validate  map the landed file to canonical rows, run the suite and the reference rules chunk by
-          chunk, split good rows from quarantine (files in the landing store's work area), and
-          refuse whole batches that fail a gate (etl.validate.delivery)
-load      COPY the good rows into raw and record quarantine, rule counts and the batch's
-          balance in audit, one transaction per batch
+extract   the source stage fetches each entity's delivery (etl.sources), the landing store keeps it
+          unchanged (etl.landing), the ledger records it (etl.load.receive), the landed files past
+          their retention period are redacted (etl.retention)
+validate  the source stage maps each landed file to canonical chunks, which validation checks
+          (etl.validate.delivery: the suite, the reference rules, the gates), splitting good rows
+          from quarantine into files in the landing store's work area
+load      COPY the good rows into raw and record quarantine, rule counts and the batch's balance in
+          the ledger, one transaction per batch (etl.load)
+build     the month's dbt build (etl.transform), then the disclosure audit of its public tables and
+          the holds it asks for (etl.publish.repair), each hold's models built again
 
 Only small dicts travel between the stages, so each may run in another process or machine.
 """
 
 from __future__ import annotations
 
-import shutil
+import logging
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from etl import landing, load as loader, warehouse
+import pandas as pd
+
+from etl import landing, load as loader, retention, transform
 from etl.config import Agency, due_period, find_agency
 from etl.landing import LandedBatch
+from etl.load import AgencyBatchFailed
+from etl.publish import repair
 from etl.sources import SourceError, connector_for
+from etl.validate.delivery import validate_batches
+from etl.validate.gates import yardstick
 
-class AgencyBatchFailed(RuntimeError):
-    """At least one of an agency's batches was rejected; the others were loaded."""
+__all__ = ["AgencyBatchFailed", "agency", "build", "extract", "load", "read_landed", "validate"]
+
+log = logging.getLogger("etl.transform")  # the holds are logged where the build's log always said them
 
 
 def agency(kode: str) -> Agency:
     return find_agency(kode)
 
 
-def _record_received(conn, landed: LandedBatch, seconds: float) -> None:
-    """The delivery in the ledger (once: its id follows from its content) and this extraction of it."""
-    conn.execute(
-        """
-        insert into audit.batch_delivery (batch_id, instansi_kode, entity, periode, source_kind, source_file,
-            landing_path, checksum_sha256, size_bytes)
-        values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-        on conflict (batch_id) do nothing
-        """,
-        (
-            landed.batch_id, landed.agency, landed.entity, landed.period, landed.source_kind,
-            landed.source_file, landed.path, landed.checksum_sha256, landed.size_bytes,
-        ),
-    )
-    conn.execute("insert into audit.batch_extraction (batch_id, extract_seconds) values (%s, %s)",
-                 (landed.batch_id, round(seconds, 3)))
-
-
 def extract(agency_kode: str, period: str) -> list[dict]:
-    """Land every entity the agency delivers for the period. Returns the landed batches."""
+    """Land every entity the agency delivers for the period. Returns the landed batches, each with
+    the rows received in the period before (the volume gate's yardstick, read here so that
+    validation needs no connection of its own)."""
     government = agency(agency_kode)
     landed: list[LandedBatch] = []
     timings: list[float] = []
@@ -71,118 +68,41 @@ def extract(agency_kode: str, period: str) -> list[dict]:
                              source_file=came_from)
             )
             timings.append(time.perf_counter() - started)
-    with warehouse.transaction() as owner:  # migrations are the owner's
-        loader.ensure_schema(owner)
-    with warehouse.transaction(loader=True) as conn:
-        loader.record_instansi(conn, government)
-        for batch, seconds in zip(landed, timings):
-            _record_received(conn, batch, seconds)
-        # the volume gate's yardstick, read here so that validation needs no connection of its own
-        volumes = loader.previous_volumes(conn, landed) if landed else {}
-    from etl import retention
-
+    loader.receive(government, landed, timings)
+    volumes = yardstick(landed)
     retention.redact_expired(agency_kode)  # the agency's deliveries past their retention period
     return [b.to_dict() | {"previous_received": volumes.get(b.entity)} for b in landed]
 
 
-def validate(landed_batches: list[dict]) -> list[dict]:
-    """Validate one agency's landed batches (etl.validate.delivery); a batch that fails a gate is
-    rejected with its reason, the others go on."""
-    from etl.validate.delivery import validate_batches
+def read_landed(batch: LandedBatch, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """A landed delivery as canonical chunks, read by its agency's connector (the source stage)."""
+    government = agency(batch.agency)
+    source, connector = connector_for(government, batch.entity)
+    return connector.read(government, source, batch.entity, Path(batch.path), chunk_rows)
 
-    return validate_batches(landed_batches)
+
+def validate(landed_batches: list[dict], workers: int | None = None, chunk_rows: int | None = None,
+             engine: str | None = None) -> list[dict]:
+    """Validate one agency's landed batches (etl.validate.delivery), read through the source stage;
+    a batch that fails a gate is rejected with its reason, the others go on."""
+    return validate_batches(landed_batches, read_landed, workers=workers, chunk_rows=chunk_rows, engine=engine)
 
 
 def load(validated_batches: list[dict]) -> list[dict]:
-    """Load each validated batch in its own transaction, as the runtime role; reject the rejected
-    ones loudly. The period's raw partition is made by the owner beforehand (etl.load.ensure_period)."""
-    summaries, rejected = [], []
-    with warehouse.loader_connect(autocommit=True) as conn:  # each batch's work in a transaction of its own
-        for item in validated_batches:
-            batch = LandedBatch.from_dict(item["batch"])
-            started = time.perf_counter()
-            if item["status"] == "rejected":
-                with conn.transaction():
-                    # a delivery refused now that was loaded before (same content, e.g. its roster failed
-                    # this time) stays loaded and in force: its rows in raw are still those (audit.batch
-                    # shows its load); the attempt log says what happened to this attempt
-                    conn.execute(
-                        """insert into audit.batch_attempt (batch_id, attempt, status, gate, message, rows_received,
-                               rows_loaded, rows_quarantined, validate_seconds)
-                           select %s, greatest(count(*), 1), 'rejected', %s, %s, %s, 0, 0, %s
-                           from audit.batch_extraction where batch_id = %s""",
-                        (batch.batch_id, item.get("gate") or "unreadable", item["message"], item["rows_received"],
-                         round(item["seconds"], 3), batch.batch_id),
-                    )
-                rejected.append(f"{batch.entity}: {item['message']}")
-                summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
-                continue
-            done = None if Path(item["good_file"]).exists() else _in_force(conn, batch, item["rows_received"])
-            if done:  # loaded by an earlier attempt of this task, which then cleaned its work files up
-                summaries.append(_summary(batch, "loaded", item["rows_received"], *done, None))
-                continue
-            with warehouse.connect(autocommit=True) as owner:  # the owner makes the period's partition
-                partition = loader.ensure_period(owner, batch.entity, batch.period)
-            with conn.transaction():
-                loaded, quarantined = _load_one(conn, partition, batch, item, started)
-            summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
-    if rejected:
-        raise AgencyBatchFailed(f"{validated_batches[0]['batch']['agency']}: " + "; ".join(rejected))
-    for item in validated_batches:  # every batch is in force: its work files have served
-        shutil.rmtree(Path(item["good_file"]).parent, ignore_errors=True)
-    return summaries
+    """Load each validated batch in its own transaction (etl.load); reject the rejected ones loudly
+    (AgencyBatchFailed, after the others are loaded)."""
+    return loader.load_batches(validated_batches)
 
 
-def _in_force(conn, batch: LandedBatch, received: int) -> tuple[int, int] | None:
-    """(loaded, quarantined) when this very batch is loaded and in force, else None."""
-    return conn.execute(
-        """select rows_loaded, rows_quarantined from audit.batch
-           where batch_id = %s and status = 'loaded' and is_current and rows_received = %s""",
-        (batch.batch_id, received),
-    ).fetchone()
-
-
-def _load_one(conn, partition, batch: LandedBatch, item: dict, started: float) -> tuple[int, int]:
-    """Replace the government's period of the entity with the batch's good rows (COPY into the
-    period's partition of raw), its quarantine and its rule counts: the runtime only appends, and
-    audit.record_load (the owner's) checks what was written, removes the earlier delivery's rows
-    and records the load."""
-    # one load of a government's period at a time (a rerun started while a run still loads)
-    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"kinerja.load|{batch.agency}|{batch.entity}|{batch.period}",))
-    attempt = conn.execute("select nextval(pg_get_serial_sequence('audit.batch_attempt', 'id'))").fetchone()[0]
-    results = item["results"]
-    moved = 0
-    if item.get("chunks", 2) <= 1:  # the suite checked the whole delivery at once: straight into raw
-        loaded = loader.copy_file(conn, partition, loader.raw_columns(batch.entity), Path(item["good_file"]))
-        loader.stage_quarantine(conn, Path(item["quarantine_file"]))
-    else:  # several chunks: the key checked across them first, in temporary tables
-        loader.stage_good(conn, batch.entity, Path(item["good_file"]))
-        loader.stage_quarantine(conn, Path(item["quarantine_file"]))
-        moved, failed = loader.quarantine_duplicates(conn, batch.entity, batch.batch_id, batch.source_file)
-        results = loader.with_uniqueness_count(batch.entity, results, item["rows_received"], failed)
-        from psycopg import sql
-
-        with conn.cursor() as cur:
-            cur.execute(sql.SQL("insert into {} select * from {}").format(partition, loader.GOOD))
-            loaded = cur.rowcount
-    conn.execute(sql_insert_quarantine(), (attempt,))
-    loader.save_validation_results(conn, attempt, batch.batch_id, results)
-    quarantined = item["rows_quarantined"] + moved
-    conn.execute("select audit.record_load(%s::bigint, %s::text, %s::bigint, %s::bigint, %s::bigint, %s::numeric, %s::numeric)",
-                 (attempt, batch.batch_id, item["rows_received"], loaded, quarantined, round(item["seconds"], 3),
-                  round(time.perf_counter() - started, 3)))
-    return loaded, quarantined
-
-
-def sql_insert_quarantine():
-    from psycopg import sql
-
-    return sql.SQL("insert into audit.quarantine_row (attempt_id, batch_id, row_number, source_file, row_data, reasons) "
-                   "select %s, batch_id, row_number, source_file, row_data, reasons from {}").format(loader.QUARANTINE)
-
-
-def _summary(batch: LandedBatch, status: str, received: int, loaded: int, quarantined: int, message: str | None) -> dict:
-    return {
-        "agency": batch.agency, "entity": batch.entity, "period": batch.period, "batch_id": batch.batch_id,
-        "status": status, "received": received, "loaded": loaded, "quarantined": quarantined, "message": message,
-    }
+def build(period: str | None = None, unit_tests: bool = False) -> transform.DbtOutcome:
+    """The marts and public tables of a month (of every month published, when not for one): dbt's
+    build (etl.transform.build), then the disclosure audit of the public tables and the holds it
+    asks for (etl.publish.repair), the held models built again, month by month."""
+    repair.clear(transform.period_labels(period) if period else None)
+    outcome = transform.build(period, unit_tests=unit_tests)
+    for month in [period] if period else transform.published_months():
+        made = repair.repair(month, lambda select, month=month: transform.rebuild(month, select))
+        for hold in made:
+            log.warning("disclosure audit: held %s %s of %s %s (level %d): %s", hold.tabel, hold.grup,
+                        hold.instansi_kode, hold.periode, hold.tingkat, hold.alasan)
+    return outcome

@@ -24,12 +24,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.landing import sha256_of
+from etl import warehouse
+from etl.config import load_agencies
+from etl.landing import marker, redacted_checksum, sha256_of
+from etl.load import ledger
 from etl.settings import environment
+from etl.sources.json_export import records
 
 ENV_DAYS = "KINERJA_PERSONAL_RETENTION_DAYS"
 DEFAULT_DAYS = 90  # etl.settings.Environment.personal_retention_days: the same default
-MARKER = ".redacted"
 REDACTABLE = ("json_export",)
 
 
@@ -48,18 +51,6 @@ def personal_fields(agency, entity: str) -> list[str]:
     return [str(f) for f in fields]
 
 
-def marker(path: Path) -> Path:
-    return path.with_name(path.name + MARKER)
-
-
-def redacted_checksum(path: Path) -> str | None:
-    """The checksum the redaction recorded for this landed file, if it was redacted."""
-    found = marker(Path(path))
-    if not found.exists():
-        return None
-    return json.loads(found.read_text(encoding="utf-8"))["redacted_sha256"]
-
-
 def _blank(record, path: tuple[str, ...]) -> bool:
     node = record
     for part in path[:-1]:
@@ -75,8 +66,6 @@ def _blank(record, path: tuple[str, ...]) -> bool:
 def redact_json(source: Path, target: Path, fields: list[str]) -> int:
     """A copy of a JSON export with the fields emptied (null), record by record; returns how many
     values were emptied."""
-    from etl.sources.json_export import records
-
     paths = [tuple(f.split(".")) for f in fields]
     emptied = 0
     with open(target, "w", encoding="utf-8", newline="\n") as out:
@@ -101,9 +90,6 @@ class Redacted:
 def redact_expired(agency_kode: str | None = None, now: dt.datetime | None = None) -> list[Redacted]:
     """Replace every landed delivery older than the retention period that carries personal fields
     (of one government, or of all) by its redacted copy, and record it in the ledger."""
-    from etl import warehouse
-    from etl.config import load_agencies
-
     days = retention_days()
     now = now or dt.datetime.now(dt.timezone.utc)
     agencies = {a.kode: a for a in load_agencies() if agency_kode in (None, a.kode)}
@@ -126,10 +112,7 @@ def redact_expired(agency_kode: str | None = None, now: dt.datetime | None = Non
                 continue  # the landing store was moved or pruned: nothing here to redact
             fields = wanted[(kode, entity)]
             redacted = redacted_checksum(path) or _redact_file(path, original, fields)
-            conn.execute(
-                """insert into audit.redaction (batch_id, landing_path, original_sha256, redacted_sha256, fields,
-                       retention_days) values (%s, %s, %s, %s, %s, %s)""",
-                (batch_id, str(path), original, redacted, ",".join(fields), days))
+            ledger.record_redaction(conn, batch_id, path, original, redacted, fields, days)
             done.append(Redacted(batch_id, str(path), original, redacted, fields))
     return done
 

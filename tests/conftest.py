@@ -94,7 +94,7 @@ def app_databases(warehouse_url):
 def demo_sources(app_databases):
     """The demo world for three months, written once per session into the sources folder (JAMBI into
     its application databases): (folder, manifest)."""
-    from etl import synth
+    from demo import synth
 
     out = Path(os.environ["KINERJA_SOURCES_DIR"])
     manifest = synth.generate(synth.Settings(out, ("2026-08", "2026-09", "2026-10"), seed=7, employees=400))
@@ -105,7 +105,7 @@ def demo_sources(app_databases):
 def agency_api(demo_sources):
     """The agency simulator serving the demo world's LAMPUNG API on a free port (KINERJA_SIASN_ORIGIN
     points at it); `.inject(**faults)` makes it misbehave for a while."""
-    from etl.sources.simulator import start_background
+    from demo.simulator import start_background
 
     with start_background(demo_sources[0], port=0) as simulator:
         os.environ["KINERJA_SIASN_ORIGIN"] = simulator.url

@@ -38,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from etl import warehouse
 from etl.config import PERIOD_RE, check_period, dbt_project_dir, load_agencies, open_data_dir
 from etl.publish import disclosure, files, html, privacy, revision, utility
 from etl.publish.metadata import WrittenFile, ckan_package, datapackage, load_config
@@ -228,8 +229,6 @@ def publish(period: str) -> list[dict]:
 def consolidated_months() -> list[str]:
     """The months the marts hold a consolidation of: those with rows in a month's public tables (the
     publik schema is built from the marts by the same dbt build)."""
-    from etl import warehouse
-
     selects = " union ".join(f'select "{t.period_column}"::text from publik."{t.model}"'
                              for t in TABLES if not t.history)
     with warehouse.connect() as conn:

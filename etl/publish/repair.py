@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl import warehouse
-from etl.publish import disclosure
+from etl.publish import disclosure, files, predecessors, protection
 from etl.publish.tables import TABLES, Manifest, read
 
 MAX_ROUNDS = 3
@@ -69,8 +69,6 @@ def existing() -> set[tuple]:
 
 def write_audited_tables(period: str, folder: Path, manifest: Manifest | None = None) -> None:
     """The month's public tables as its package would hold them, the CSV files the audit reads."""
-    from etl.publish import files
-
     manifest = manifest or Manifest()
     folder.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
@@ -148,8 +146,6 @@ def _regimes() -> dict[tuple, set[str]]:
 def repair(period: str, rebuild) -> list[Hold]:
     """Audit the month's public tables and hold what the audit finds, rebuilding the month's public
     layer with `rebuild(select)` after each round. Returns the holds made (empty: nothing to mend)."""
-    from etl.publish import predecessors, protection
-
     made: list[Hold] = []
     manifest = Manifest()
     for _ in range(MAX_ROUNDS):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from etl import warehouse
+from etl import transform, warehouse
 from etl.config import dbt_target_dir
 
 
@@ -66,8 +66,6 @@ class Manifest:
     @cached_property
     def _nodes(self) -> dict:
         if not self.path.exists():
-            from etl import transform
-
             transform.dbt("parse")  # a fresh checkout: the manifest is one parse away
         nodes = json.loads(self.path.read_text(encoding="utf-8"))["nodes"]
         return {node["name"]: node for node in nodes.values() if node.get("resource_type") == "model"}

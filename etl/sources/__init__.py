@@ -14,7 +14,9 @@ Each kind provides two functions:
   delivery cannot be read at all (the batch is then rejected with that message).
 
 `source` is the agency's etl.config.Source for that entity (kind, entities, options from
-config/agencies.yml). The registry maps each `kind` to its module.
+config/agencies.yml). The registry maps each `kind` to its module. The errors a connector raises
+(SourceError, HeaderError, EmptyDeliveryError) live in etl.sources.errors, which every connector
+imports at its top; they are named here too for the stages that catch them.
 """
 
 from __future__ import annotations
@@ -22,27 +24,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from etl.config import Agency, ConfigError, Source
+from etl.sources.errors import EmptyDeliveryError, HeaderError, SourceError
 from etl.sources import app_db, canonical_csv, ekinerja_xlsx, json_export, mapped_csv, siasn_api, skm_forms_csv
 
-
-class SourceError(RuntimeError):
-    """A delivery could not be fetched, or cannot be read at all. `gate` names the batch gate it
-    fails in the audit record: unreadable (encoding, format, a damaged file), header, empty."""
-
-    gate = "unreadable"
-
-
-class HeaderError(SourceError):
-    """The delivery's header does not have the columns its format needs."""
-
-    gate = "header"
-
-
-class EmptyDeliveryError(SourceError):
-    """The delivery holds no header, or a header and no rows."""
-
-    gate = "empty"
-
+__all__ = ["CONNECTORS", "EmptyDeliveryError", "HeaderError", "SourceError", "connector_for"]
 
 CONNECTORS: dict[str, ModuleType] = {
     "app_db": app_db,

@@ -13,7 +13,7 @@ pivoted respondent, the record of its first answer.
 
 Options of the source (config/agencies.yml); every per-entity option is keyed by entity name and
 replaces the module's default for that entity (the defaults fit the demo applications that
-etl/synth/writers/app_db.py writes):
+demo/synth/writers/app_db.py writes):
 
   url_env    name of an environment variable holding the database URL (postgresql://...,
              mysql+pymysql://... or mariadb://...); used when it is set
@@ -49,18 +49,20 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from etl import warehouse
 from etl.canonical import entity as entity_def, to_canonical
 from etl.config import Agency, Source
 from etl.config import Mapping, Text
 from etl.config import Options as ConnectorOptions
 from etl.settings import named
+from etl.sources.errors import EmptyDeliveryError, SourceError
 
 SKM_ENTITIES = ("skm_responden",)
 FETCH_BATCH_ROWS = 10_000
 CONNECT_TIMEOUT_SECONDS = 10
 
 # ----------------------------------------------------------------------------- demo defaults
-# The demo applications (etl/synth/writers/app_db.py creates their schema).
+# The demo applications (demo/synth/writers/app_db.py creates their schema).
 
 DEFAULT_QUERIES: dict[str, str] = {
     "unit_kerja": """
@@ -208,8 +210,6 @@ class Options(ConnectorOptions):
 def _for_entity(source: Source, option: str, entity: str, defaults: dict):
     configured = source.options.get(option) or {}
     if not isinstance(configured, dict):
-        from etl.sources import SourceError
-
         raise SourceError(f"options.{option} must map entity names to settings")
     return configured[entity] if entity in configured else defaults.get(entity)
 
@@ -217,8 +217,6 @@ def _for_entity(source: Source, option: str, entity: str, defaults: dict):
 def query_for(source: Source, entity: str) -> str:
     query = _for_entity(source, "queries", entity, DEFAULT_QUERIES)
     if not query:
-        from etl.sources import SourceError
-
         raise SourceError(f"no query for {entity}: set options.queries.{entity} of the app_db source")
     return str(query)
 
@@ -243,8 +241,6 @@ def pivot_for(source: Source, entity: str) -> dict | None:
             "unsur_columns": {str(k): str(v) for k, v in pivot["unsur_columns"].items()},
         }
     except (KeyError, TypeError, AttributeError) as exc:
-        from etl.sources import SourceError
-
         raise SourceError(f"options.pivot.{entity} needs key, unsur, value and unsur_columns ({exc})") from None
 
 
@@ -270,9 +266,7 @@ def sqlalchemy_url(raw: str | URL) -> URL:
 
 def server_url(database: str) -> URL:
     """That database on the warehouse's PostgreSQL server, as its admin (who makes the demo's
-    application databases: etl/synth/writers/app_db.py), or as the owner where there is no admin."""
-    from etl import warehouse
-
+    application databases: demo/synth/writers/app_db.py), or as the owner where there is no admin."""
     # the admin's, or (docker-compose.yml's demo profile) the owner's, which may create databases and roles
     return warehouse.sqlalchemy_url(warehouse.admin_url() or warehouse.url()).set(database=database)
 
@@ -285,8 +279,6 @@ def reader_login(agency_kode: str) -> str:
 
 def reader_url(agency_kode: str, database: str) -> URL:
     """That database on the warehouse's server as the government's own reading login."""
-    from etl import warehouse
-
     conninfo = warehouse.as_login(warehouse.admin_url() or warehouse.url(), reader_login(agency_kode))
     return warehouse.sqlalchemy_url(conninfo).set(database=database)
 
@@ -364,8 +356,6 @@ def origin(agency: Agency, source: Source, entity: str, period: str) -> str:
 
 
 def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Path) -> Path | None:
-    from etl.sources import SourceError
-
     query = query_for(source, entity)
     try:
         url = url_for(agency, source, entity)
@@ -425,8 +415,6 @@ def _to_canonical(frame: pd.DataFrame, entity: str, columns: dict[str, str], cod
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
-
     columns = columns_for(source, entity)
     codes = codes_for(source, entity)
     pivot = pivot_for(source, entity)
@@ -447,16 +435,12 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
             yield _to_canonical(chunk, entity, columns, codes, next_row)
             next_row += len(chunk)
     except pd.errors.EmptyDataError:
-        from etl.sources import EmptyDeliveryError
-
         raise EmptyDeliveryError(f"{path}: the file is empty (no header row)") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise SourceError(f"{path}: cannot be read as UTF-8 CSV: {exc}") from None
 
 
 def _checked(reader, path: Path, entity: str, needed: list[str]) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
-
     first = True
     for chunk in reader:
         if first:
@@ -476,8 +460,6 @@ def _pivoted(chunks: Iterator[pd.DataFrame], path: Path, entity: str, columns: d
 
     Streams: a respondent whose lines continue in the next chunk is carried over. `_row` is the
     line of the respondent's first answer in the delivery (header = 1)."""
-    from etl.sources import SourceError
-
     key = pivot["key"]
     carry = pd.DataFrame()
     next_line = 2
@@ -507,8 +489,6 @@ def _pivoted(chunks: Iterator[pd.DataFrame], path: Path, entity: str, columns: d
 
 def _pivot_rows(frame: pd.DataFrame, path: Path, entity: str, columns: dict[str, str],
                 codes: dict[str, dict[str, str]], pivot: dict) -> pd.DataFrame:
-    from etl.sources import SourceError
-
     key, unsur, value, unsur_columns = pivot["key"], pivot["unsur"], pivot["value"], pivot["unsur_columns"]
     people = frame.drop_duplicates(key, keep="first").set_index(key)
     answers = frame[frame[unsur].str.strip() != ""][[key, unsur, value, "_line"]].copy()

@@ -15,6 +15,7 @@ from etl.canonical import entity as entity_def, to_canonical
 from etl.config import Agency, Source, sources_dir
 from etl.config import FolderOptions
 from etl.sources.delimited import DelimitedFile, duplicated, separator_hint
+from etl.sources.errors import EmptyDeliveryError, HeaderError
 
 
 class Options(FolderOptions):
@@ -32,8 +33,6 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import EmptyDeliveryError, HeaderError
-
     spec = entity_def(entity)
     # utf-8-sig: a byte-order mark is tolerated
     with DelimitedFile(path, encoding="utf-8-sig", delimiter=",", what="UTF-8 CSV") as table:

@@ -25,6 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from etl.sources.errors import SourceError
 
 # far beyond every length rule of the suites, so that a runaway value reaches its rule and is
 # quarantined (the csv module's default limit, 128 KiB, would refuse the whole file)
@@ -154,8 +158,6 @@ class DelimitedFile:
         self._number = 0  # the row (record) last read, blank ones included
 
     def __enter__(self) -> DelimitedFile:
-        from etl.sources import SourceError
-
         csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
         try:
             self._fh = open(self.path, encoding=self.encoding, newline="")
@@ -175,8 +177,6 @@ class DelimitedFile:
         self._fh.close()
 
     def _fail(self, problem: str):
-        from etl.sources import SourceError
-
         return SourceError(f"{self.path}: cannot be read as {self.what}: {problem}")
 
     def _records(self) -> Iterator[list[str]]:
@@ -250,9 +250,6 @@ class DelimitedFile:
         )
 
     def _arrow_chunks(self, chunk_rows: int, positions: dict[str, int]) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
         names = unique_names([str(h) for h in self.header])
         wanted = {name: names[index] for name, index in positions.items()}
         number, pending, held = self._number, [], 0
@@ -288,8 +285,6 @@ class DelimitedFile:
         bytes); only a chunk with blank lines or a defect is looked at record by record, and a file
         it cannot parse is read again record by record to say where (_diagnose)."""
         if self._arrow_may_read():
-            import pyarrow as pa
-
             try:
                 yield from self._arrow_chunks(chunk_rows, positions)
                 return

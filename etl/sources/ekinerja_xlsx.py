@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -58,6 +59,7 @@ from pydantic import Field
 from etl.canonical import ENTITIES, LABEL_COLUMNS, to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
 from etl.config import FolderOptions, Mapping, Text
+from etl.sources.errors import EmptyDeliveryError, HeaderError, SourceError
 
 # --------------------------------------------------------------------------- the mapping
 # file name of each report in the drop folder
@@ -392,8 +394,6 @@ def limits(source: Source) -> dict[str, int]:
 def _end_record(path: Path, size: int) -> tuple[int, int] | None:
     """(parts, central directory bytes) from the archive's end record (zip64 too), read from the
     file's tail without parsing the directory; None when there is no end record."""
-    import struct
-
     tail_size = min(size, 22 + 0xFFFF)
     with open(path, "rb") as fh:
         fh.seek(size - tail_size)
@@ -416,8 +416,6 @@ def _end_record(path: Path, size: int) -> tuple[int, int] | None:
 def check_archive(path: Path, source: Source) -> None:
     """Refuse (SourceError) a workbook whose archive promises more than LIMITS allow, before
     anything in it is unpacked. Only the file's tail and the archive's directory are read."""
-    from etl.sources import SourceError
-
     bound = limits(source)
     refused = f"{path}: refused before unpacking:"
     size = path.stat().st_size
@@ -458,8 +456,6 @@ def check_archive(path: Path, source: Source) -> None:
 def _open(path: Path, source: Source):
     """The file handle, the workbook (read-only, streaming) and its sheet; SourceError naming the
     file when it is no workbook, or when its archive promises more than LIMITS allow."""
-    from etl.sources import EmptyDeliveryError, SourceError
-
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -502,8 +498,6 @@ def _open(path: Path, source: Source):
 
 def _rows(sheet, path: Path) -> Iterator[tuple[int, tuple]]:
     """(Excel row number, cells) for every row, streaming; SourceError when the file breaks off."""
-    from etl.sources import SourceError
-
     iterator = sheet.iter_rows()
     number = 0
     while True:
@@ -522,8 +516,6 @@ def _find_header(buffered: list[tuple[int, tuple]], mapping: dict[str, str], req
                  path: Path, search: int, entity: str) -> tuple[int, dict[int, str]]:
     """The header row (the one among the first `search` rows with the most known labels) and
     its positions: column index -> canonical column."""
-    from etl.sources import HeaderError as SourceError
-
     best_row, best = 0, {}
     for number, cells in buffered:
         found = {}
@@ -535,21 +527,21 @@ def _find_header(buffered: list[tuple[int, tuple]], mapping: dict[str, str], req
     wanted = sorted({label for label, column in mapping.items() if column in required})
     threshold = min(len(required), max(2, math.ceil(len(required) / 2)))
     if len({mapping[k] for k in best.values()}) < threshold:
-        raise SourceError(f"{path}: no header row found in the first {search} rows for {entity} "
+        raise HeaderError(f"{path}: no header row found in the first {search} rows for {entity} "
                           f"(expected labels such as {', '.join(wanted[:6])})")
     positions: dict[int, str] = {}
     taken: dict[str, str] = {}
     for index, key in best.items():
         column = mapping[key]
         if column in taken:
-            raise SourceError(f"{path}: header row {best_row} has two columns for {column}: "
+            raise HeaderError(f"{path}: header row {best_row} has two columns for {column}: "
                               f"'{taken[column]}' and '{key}'")
         taken[column] = key
         positions[index] = column
     missing = sorted(required - set(positions.values()))
     if missing:
         labels = [f"{'/'.join(sorted(k for k, c in mapping.items() if c == m))} ({m})" for m in missing]
-        raise SourceError(f"{path}: header row {best_row} lacks the required columns {', '.join(labels)}")
+        raise HeaderError(f"{path}: header row {best_row} lacks the required columns {', '.join(labels)}")
     return best_row, positions
 
 

@@ -33,6 +33,7 @@ from pydantic import Field
 
 from etl.canonical import to_canonical
 from etl.config import Agency, Source, Text
+from etl.sources.errors import EmptyDeliveryError, SourceError
 from etl.sources.mapped_csv import ConvertedOptions, converter, fetch  # noqa: F401 (fetch: the same path and files options)
 
 READ_BLOCK = 1 << 16  # characters read at a time
@@ -70,8 +71,6 @@ def _field(record: dict, path: tuple[str, ...]):
 
 def records(path: Path) -> Iterator[object]:
     """The elements of the file's top-level JSON array, one at a time (bounded memory)."""
-    from etl.sources import EmptyDeliveryError, SourceError
-
     decoder = json.JSONDecoder()
     with open(path, encoding="utf-8-sig", errors="strict", newline="") as fh:
         buffer, position, consumed, ended = "", 0, 0, False
@@ -151,8 +150,6 @@ def records(path: Path) -> Iterator[object]:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
-
     options = source.options
     mapping = (options.get("columns") or {}).get(entity)
     if not mapping:

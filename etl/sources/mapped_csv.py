@@ -35,6 +35,7 @@ from etl.canonical import to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
 from etl.config import FolderOptions, Mapping, Text
 from etl.sources.delimited import DelimitedFile, duplicated, printable, separator_hint
+from etl.sources.errors import EmptyDeliveryError, HeaderError, SourceError
 
 
 class ConvertedOptions(FolderOptions):
@@ -125,8 +126,6 @@ def utf8_instead(path: Path, encoding: str) -> str | None:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import EmptyDeliveryError, HeaderError, SourceError
-
     options = source.options
     mapping = (options.get("columns") or {}).get(entity)
     if not mapping:

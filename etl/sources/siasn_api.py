@@ -9,7 +9,7 @@ fetch  gets a token, pages through `<base_url>/<endpoint>?periode=P&page=N&pageS
        {"error": "periode_not_found"} or reports totalItems == 0; any other 404 is an error
        (a wrong URL must not look like an empty month).
 read   streams the landed JSON lines and maps the camelCase fields and integer codes to the
-       canonical columns (etl.sources.simulator.contract), then etl.canonical.to_canonical;
+       canonical columns (etl.sources.siasn_contract), then etl.canonical.to_canonical;
        `_row` is the record's line number in the file (1-based).
 
 Robustness: the token is refreshed before it expires (`token_refresh_skew`) and again whenever a
@@ -69,12 +69,14 @@ import pandas as pd
 import requests
 from pydantic import BeforeValidator, Field
 
-from etl.canonical import entity as entity_def, to_canonical
+from etl.canonical import entity as entity_def, normalise_label, to_canonical
 from etl.config import Agency, Source, sources_dir
 from etl.config import Mapping, Text
 from etl.config import Options as ConnectorOptions
 from etl.settings import named
-from etl.sources.simulator import contract
+from etl.sources import siasn_contract as contract
+from etl.sources.delimited import undecodable_line
+from etl.sources.errors import SourceError
 
 DEFAULTS = {
     "page_size": 500,
@@ -158,8 +160,6 @@ def endpoint_for(source: Source, entity: str) -> str:
 
 def rating_codes(source: Source) -> dict[str, str]:
     """Integer rating code (as text) -> canonical rating label."""
-    from etl.canonical import normalise_label
-
     configured = source.options.get("rating_codes") or contract.DEFAULT_RATING_CODES
     return {str(code).strip(): normalise_label("rating", str(label)) for code, label in configured.items()}
 
@@ -187,8 +187,6 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 # --------------------------------------------------------------------------- credentials
 
 def _credentials(agency: Agency, source: Source) -> tuple[str, str]:
-    from etl.sources import SourceError
-
     options, tried = source.options, []
     conn_id = options.get("conn_id")
     if conn_id:
@@ -229,8 +227,6 @@ class _Client:
         self.opt = {**DEFAULTS, **{k: v for k, v in source.options.items() if v is not None}}
         origin = named(self.opt.get("origin_env"))
         if not self.opt.get("base_url"):
-            from etl.sources import SourceError
-
             raise SourceError(f"{agency.kode}: the API source has no base_url option")
         self.base_url = _with_origin(_fill(self.opt["base_url"], agency), origin).rstrip("/")
         parts = urlsplit(self.base_url)
@@ -400,8 +396,6 @@ def origin(agency: Agency, source: Source, entity: str, period: str) -> str:
 
 
 def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Path) -> Path | None:
-    from etl.sources import SourceError
-
     endpoint = endpoint_for(source, entity)
     client = _Client(agency, source)
     url = f"{client.base_url}/{endpoint}"
@@ -448,8 +442,6 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import SourceError
-
     spec = entity_def(entity)
     resource = contract.RESOURCES.get(entity)
     if resource is None:
@@ -491,14 +483,10 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
         if rows:
             yield _frame(rows, numbers, spec.columns, entity)
     except UnicodeDecodeError:
-        from etl.sources.delimited import undecodable_line
-
         raise SourceError(f"{path}: {undecodable_line(Path(path), 'utf-8')}") from None
 
 
 def _answers(value, unsur: dict[str, str], path: Path, number: int) -> dict[str, str]:
-    from etl.sources import SourceError
-
     if value is None:
         return {}
     if not isinstance(value, list) or any(not isinstance(a, dict) or "unsur" not in a for a in value):

@@ -39,14 +39,15 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field
 
-from etl.canonical import to_canonical
+from etl.canonical import SKM_ANSWER_WORDS, SKM_UNSUR, to_canonical
 from etl.config import Agency, ConfigError, Source, sources_dir
 from etl.config import FolderOptions, Mapping, Text
 from etl.sources.delimited import DelimitedFile, unique_names
+from etl.sources.errors import EmptyDeliveryError, HeaderError, SourceError
 
 FILE = "skm_formulir_jawaban.csv"
 
-UNSUR = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana")
+UNSUR = SKM_UNSUR
 
 # canonical column -> pattern that the question's header text matches (case-insensitive).
 # Demographic questions are anchored at the start, so that "… dengan jenis pelayanannya?" is U1,
@@ -72,18 +73,8 @@ QUESTIONS: dict[str, str] = {
 }
 REQUIRED = ("timestamp", "unit_layanan_kode", *UNSUR)
 
-# the answer words of each unsur, nilai 1..4 (domain.md §2.3)
-ANSWERS: dict[str, tuple[str, str, str, str]] = {
-    "persyaratan": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "prosedur": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
-    "waktu": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
-    "biaya": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
-    "produk": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "kompetensi": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
-    "perilaku": ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"),
-    "pengaduan": ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"),
-    "sarana": ("Buruk", "Cukup", "Baik", "Sangat baik"),
-}
+# the answer words of each unsur, nilai 1..4 (domain.md §2.3; defined once, in etl.canonical)
+ANSWERS = SKM_ANSWER_WORDS
 GENDER = {"laki-laki": "L", "laki laki": "L", "perempuan": "P"}
 
 # Google Forms prints the timestamp in the form owner's locale
@@ -120,8 +111,6 @@ def _folder(agency: Agency, source: Source, period: str) -> Path:
 
 
 def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Path) -> Path | None:
-    from etl.sources import SourceError
-
     if entity != "skm_responden":
         raise ConfigError(f"agency {agency.kode}: Google-Forms exports hold skm_responden only, not {entity}")
     folder = _folder(agency, source, period)
@@ -156,8 +145,6 @@ def answer_maps(source: Source) -> dict[str, dict[str, str]]:
 def map_headers(headers: list[str], patterns: dict[str, re.Pattern], path: Path) -> dict[str, str]:
     """Header text -> canonical column, by meaning. SourceError when a header matches two
     meanings, two headers match one, or a required question is missing."""
-    from etl.sources import HeaderError as SourceError
-
     found: dict[str, str] = {}
     for header in headers:
         text = str(header)
@@ -165,18 +152,18 @@ def map_headers(headers: list[str], patterns: dict[str, re.Pattern], path: Path)
         anchored = [c for c, p in patterns.items() if p.pattern.lstrip().startswith("^") and p.search(text)]
         meanings = anchored or [c for c, p in patterns.items() if p.search(text)]
         if len(meanings) > 1:
-            raise SourceError(f"{path}: the question '{text}' matches {', '.join(meanings)}; "
+            raise HeaderError(f"{path}: the question '{text}' matches {', '.join(meanings)}; "
                               "make options.questions tell them apart")
         if not meanings:
             continue  # a question the warehouse does not keep (e.g. an e-mail address)
         column = meanings[0]
         if column in found.values():
             other = next(h for h, c in found.items() if c == column)
-            raise SourceError(f"{path}: two questions map to {column}: '{other}' and '{text}'")
+            raise HeaderError(f"{path}: two questions map to {column}: '{other}' and '{text}'")
         found[text] = column
     missing = [c for c in REQUIRED if c not in found.values()]
     if missing:
-        raise SourceError(f"{path}: no question found for {', '.join(missing)} "
+        raise HeaderError(f"{path}: no question found for {', '.join(missing)} "
                           "(options.questions says which header text means what)")
     return found
 
@@ -192,8 +179,6 @@ def parse_timestamp(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
 
 
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    from etl.sources import EmptyDeliveryError
-
     path = Path(path)
     patterns = question_patterns(source)
     answers = answer_maps(source)

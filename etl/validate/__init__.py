@@ -24,6 +24,7 @@ import pandas as pd
 
 from etl.config import expectations_dir
 from etl.settings import environment
+from etl.validate.engine import compile_suite, sample_positions
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -97,8 +98,6 @@ def suite(entity: str, part: str | tuple[int, ...] = "all"):
     if isinstance(part, tuple):
         wanted = list(part)
     elif part != "all":
-        from etl.validate.engine import compile_suite
-
         checks, leftover = compile_suite(spec)
         wanted = [c.index for c in checks] if part == "compiled" else leftover
     context, _ = _context()
@@ -174,8 +173,6 @@ def check_chunk(entity: str, chunk: pd.DataFrame, part: str | tuple[int, ...] = 
 
 @lru_cache(maxsize=None)
 def _compiled(entity: str):
-    from etl.validate.engine import compile_suite
-
     spec = load_suite_spec(entity)
     checks, leftover = compile_suite(spec)
     rules = [spec["expectations"][c.index]["meta"]["rule"] for c in checks]
@@ -217,8 +214,6 @@ def fast_check(entity: str, chunk: pd.DataFrame) -> tuple[ChunkCheck, pd.DataFra
     """The suite on one chunk the fast way (etl.validate.engine): the compiled checks find the
     failing rows of the whole chunk; expectations that do not compile are run by GX in full. Also
     returns the rows GX must judge: every failing row and a spread of the others (see `judge`)."""
-    from etl.validate.engine import sample_positions
-
     if chunk.empty:
         return ChunkCheck({}, []), chunk
     checks, leftover, rules, columns = _compiled(entity)

@@ -3,7 +3,10 @@
 The batches go in the order their references need (units before the employees in them, the
 roster before its evaluations and RHK lines). For each batch:
 
-  read    the connector maps the landed file into canonical chunks (memory follows the chunk)
+  read    the source stage maps the landed file into canonical chunks (memory follows the chunk):
+          the caller hands validate_batches a `read` that does it (etl.pipeline.validate: the
+          connectors of etl.sources); validation itself calls no connector and writes nothing to
+          the warehouse
   check   the entity's suite per chunk (vectorised checks judged by GX: etl.validate.engine), in
           worker processes when the delivery spans several chunks; then its reference rules
           (etl.validate.references) against the keys of the deliveries they point at
@@ -11,8 +14,8 @@ roster before its evaluations and RHK lines). For each batch:
   gates   a batch is refused whole, with the reason the audit record keeps, when it cannot be read
           (gate unreadable), its header lacks columns (header), it holds no rows (empty; a register of events such as
           complaints may: Entity.may_be_empty), it has
-          far fewer rows than the period before (volume), or a delivery it points at was refused
-          (reference)
+          far fewer rows than the period before (volume, etl.validate.gates), or a delivery it
+          points at was refused (reference)
 
 Only small dicts come back, so validate may run in another process or on another machine than
 extract and load: the landed file and the work files are on the landing store.
@@ -26,26 +29,32 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from etl import landing, warehouse
+from etl import landing
 from etl.canonical import entity as entity_def, text_array
-from etl.config import Agency, find_agency, month_of, previous_period
+from etl.config import Agency, find_agency, month_of
 from etl.landing import LandedBatch
-from etl.load import previous_volumes, raw_columns, write_copy_csv
-from etl.sources import EmptyDeliveryError, SourceError, connector_for
+from etl.raw_csv import raw_columns, write_copy_csv
+from etl.sources.errors import EmptyDeliveryError, SourceError
 from etl.validate import (
-    ChunkCheck, RuleResult, SuiteError, Tally, check_chunk, fast_check, is_judged, judge, load_suite_spec,
+    ChunkCheck, RuleResult, SuiteError, Tally, _compiled, _context, check_chunk, fast_check, is_judged, judge,
+    load_suite_spec, suite,
 )
+from etl.validate.gates import GateFailure, volume_gate, yardstick
 from etl.validate.references import KeyCollector, Reference, describe, failing, references_of
 from etl.settings import environment
+
+# the source stage's reading of a landed batch: (batch, rows per chunk) -> its canonical chunks; called
+# again for a second pass over a delivery whose rows point at its own keys
+Reader = Callable[[LandedBatch, int], Iterator[pd.DataFrame]]
 
 CHUNK_ROWS = environment().chunk_rows
 
@@ -64,12 +73,6 @@ def default_engine() -> str:
 def gx_check(entity: str, chunk: pd.DataFrame) -> tuple[ChunkCheck, pd.DataFrame]:
     """GX on every row of the chunk; nothing left to judge."""
     return check_chunk(entity, chunk), chunk.iloc[:0]
-
-
-class GateFailure(Exception):
-    def __init__(self, gate: str, message: str):
-        super().__init__(message)
-        self.gate = gate
 
 
 @dataclass
@@ -111,8 +114,6 @@ class ChunkChecker:
             self._pool = None
 
     def _pool_for(self, entity: str) -> ProcessPoolExecutor:
-        from etl.validate import _compiled, _context, suite
-
         _context()
         _compiled(entity)
         for part in ("all", "compiled", "leftover"):
@@ -157,10 +158,10 @@ def _order(batches: list[LandedBatch], specs: dict[str, dict]) -> list[LandedBat
     return sorted(batches, key=lambda b: done.index(b.entity))
 
 
-def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows: int | None = None,
+def validate_batches(landed: list[dict], read: Reader, workers: int | None = None, chunk_rows: int | None = None,
                      engine: str | None = None) -> list[dict]:
-    """Validate one agency's landed batches of a month; returns one outcome dict per batch, in the
-    order given."""
+    """Validate one agency's landed batches of a month, each read by `read` (the source stage);
+    returns one outcome dict per batch, in the order given."""
     batches = [LandedBatch.from_dict(d) for d in landed]
     if not batches:
         return []
@@ -173,12 +174,12 @@ def validate_batches(landed: list[dict], workers: int | None = None, chunk_rows:
     if all("previous_received" in d for d in landed):  # read by extract
         volumes = {d["entity"]: d["previous_received"] for d in landed if d["previous_received"] is not None}
     else:
-        with warehouse.loader_connect() as conn:
-            volumes = previous_volumes(conn, batches)
+        volumes = yardstick(batches)
+    rows = chunk_rows or CHUNK_ROWS
     with ChunkChecker(workers, engine) as checker:
         for batch in _order(batches, specs):
-            outcome = _validate_one(government, batch, references_of(specs[batch.entity]), wanted, keys, refused,
-                                    checker, chunk_rows or CHUNK_ROWS, volumes)
+            check = BatchCheck(government, batch, lambda b=batch: read(b, rows), keys, wanted)
+            outcome = check.run(references_of(specs[batch.entity]), refused, checker, volumes)
             if outcome.status == "rejected":
                 refused[batch.entity] = outcome.message
             outcomes[batch.batch_id] = outcome
@@ -209,119 +210,112 @@ def _active_references(government: Agency, batch: LandedBatch, references: list[
     return active, unchecked
 
 
-def _validate_one(government: Agency, batch: LandedBatch, references: list[Reference], wanted: set, keys: dict,
-                  refused: dict[str, str], checker: ChunkChecker, chunk_rows: int,
-                  volumes: dict[str, int]) -> Validated:
-    source, connector = connector_for(government, batch.entity)
-    started = time.perf_counter()
-    work = landing.work_dir(batch.batch_id)
-    good_path, bad_path = work / "good.csv", work / "quarantine.csv"
-    own_keys = [t for t in wanted if t[0] == batch.entity]
-    tally = Tally()
-    received = quarantined = pieces = 0
+class BatchCheck:
+    """One batch through the checks: its chunks (from the source stage) checked against its
+    references, then by the suite (ChunkChecker), split into good rows and quarantine in the
+    landing store's work area, and the gates that look at the whole batch."""
 
-    def chunks() -> Iterator[pd.DataFrame]:
-        return connector.read(government, source, batch.entity, Path(batch.path), chunk_rows)
+    def __init__(self, government: Agency, batch: LandedBatch, chunks: Callable[[], Iterator[pd.DataFrame]],
+                 keys: dict, wanted: set):
+        self.government, self.batch, self.chunks, self.keys = government, batch, chunks, keys
+        self.own_keys = [t for t in wanted if t[0] == batch.entity]  # the keys other entities point at
+        self.tally = Tally()
+        self.received = self.quarantined = self.pieces = 0
+        work = landing.work_dir(batch.batch_id)
+        self.good_path, self.bad_path = work / "good.csv", work / "quarantine.csv"
 
-    def collect(chunk: pd.DataFrame) -> None:
-        for target in own_keys:
-            keys.setdefault(target, KeyCollector()).add(chunk, target[1], target[2])
+    def run(self, references: list[Reference], refused: dict[str, str], checker: ChunkChecker,
+            volumes: dict[str, int]) -> Validated:
+        batch, started = self.batch, time.perf_counter()
+        try:
+            active, unchecked = _active_references(self.government, batch, references, self.keys, refused)
+            for result in unchecked:
+                self.tally.add(result)
+            self_referencing = any(r.entity == batch.entity for r in active)
+            samples = self.split(checker.run(batch.entity, self.checked_by_reference(active, self_referencing)))
+            if self.received == 0 and not entity_def(batch.entity).may_be_empty:
+                raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
+            if self.received and is_judged(batch.batch_id, self.received):
+                judge(batch.entity, samples, batch.batch_id)  # GX confirms what the fast checks found
+            volume_gate(self.government, batch, self.received, volumes)
+        except (SourceError, SuiteError, GateFailure) as exc:
+            gate = getattr(exc, "gate", "suite")
+            return Validated(batch.to_dict(), "rejected", self.received, 0, None, None, [], str(exc), gate,
+                             time.perf_counter() - started)
+        return Validated(batch.to_dict(), "validated", self.received, self.quarantined, str(self.good_path),
+                         str(self.bad_path), [r.__dict__ | {"column_name": r.column} for r in self.tally.rules.values()],
+                         None, None, time.perf_counter() - started, self.pieces)
 
-    def keys_first() -> Iterator[pd.DataFrame]:
+    def collect(self, chunk: pd.DataFrame) -> None:
+        """The chunk's values of the keys other rows point at."""
+        for target in self.own_keys:
+            self.keys.setdefault(target, KeyCollector()).add(chunk, target[1], target[2])
+
+    def keys_first(self) -> Iterator[pd.DataFrame]:
         """The chunks of a delivery whose rows point at its own keys (a unit at its parent, an
         employee at his supervisor): every key is collected before the first row is checked. A
         delivery of one chunk is read once; a larger one twice, so memory stays one chunk."""
-        stream = chunks()
+        stream = self.chunks()
         first, second = next(stream, None), next(stream, None)
         if second is None:
             if first is not None:
-                collect(first)
+                self.collect(first)
             return iter([] if first is None else [first])
         for chunk in chain([first, second], stream):
-            collect(chunk)
-        return chunks()
+            self.collect(chunk)
+        return self.chunks()
 
-    try:
-        active, unchecked = _active_references(government, batch, references, keys, refused)
-        for result in unchecked:
-            tally.add(result)
-        self_referencing = any(r.entity == batch.entity for r in active)
+    def checked_by_reference(self, active: list[Reference], self_referencing: bool
+                             ) -> Iterator[tuple[pd.DataFrame, dict]]:
+        """Each chunk with, per row number, the reference rules the row breaks."""
+        batch = self.batch
+        for chunk in (self.keys_first() if self_referencing else self.chunks()):
+            self.received += len(chunk)
+            if not self_referencing:
+                self.collect(chunk)
+            reasons: dict[int, list[str]] = {}
+            row_numbers = chunk["_row"].to_numpy()
+            for ref in active:
+                rows = row_numbers[failing(ref, chunk, self.keys.get(ref.target), batch.agency, batch.period)].tolist()
+                for row in rows:
+                    reasons.setdefault(row, []).append(ref.rule)
+                self.tally.add(RuleResult(ref.rule, f"reference ({describe(ref)})", ref.column, len(chunk), len(rows)))
+            yield chunk, reasons
 
-        def checked_by_reference() -> Iterator[tuple[pd.DataFrame, dict]]:
-            nonlocal received
-            for chunk in (keys_first() if self_referencing else chunks()):
-                received += len(chunk)
-                if not self_referencing:
-                    collect(chunk)
-                reasons: dict[int, list[str]] = {}
-                row_numbers = chunk["_row"].to_numpy()
-                for ref in active:
-                    rows = row_numbers[failing(ref, chunk, keys.get(ref.target), batch.agency, batch.period)].tolist()
-                    for row in rows:
-                        reasons.setdefault(row, []).append(ref.rule)
-                    tally.add(RuleResult(ref.rule, f"reference ({describe(ref)})", ref.column, len(chunk), len(rows)))
-                yield chunk, reasons
-
-        with open(good_path, "wb") as good, \
-             open(bad_path, "w", newline="", encoding="utf-8") as bad:
+    def split(self, checked: Iterator[tuple[pd.DataFrame, dict, tuple[ChunkCheck, pd.DataFrame]]]) -> list:
+        """Good rows to good.csv (raw's COPY format), each failing row with every rule it broke to
+        quarantine.csv; returns the suite's samples for GX to judge."""
+        batch = self.batch
+        samples = []
+        with open(self.good_path, "wb") as good, open(self.bad_path, "w", newline="", encoding="utf-8") as bad:
             bad_writer = csv.writer(bad)
             bad_writer.writerow(["batch_id", "row_number", "source_file", "row_data", "reasons"])
             header = True
-            samples = []
-            for chunk, extra, (check, sample) in checker.run(batch.entity, checked_by_reference()):
+            for chunk, extra, (check, sample) in checked:
                 samples.append(sample)
-                pieces += 1
+                self.pieces += 1
                 for result in check.results:
-                    tally.add(result)
+                    self.tally.add(result)
                 reasons = check.reasons
                 for row, rules in extra.items():
                     reasons.setdefault(row, []).extend(rules)
                 row_numbers = chunk["_row"].to_numpy()
-                bad = np.isin(row_numbers, np.fromiter(reasons, dtype=np.int64, count=len(reasons)))
-                write_raw_csv(chunk, batch, good, header, keep=~bad if bad.any() else None)
+                failed = np.isin(row_numbers, np.fromiter(reasons, dtype=np.int64, count=len(reasons)))
+                write_raw_csv(chunk, batch, good, header, keep=~failed if failed.any() else None)
                 header = False
-                if bad.any():
-                    for row, payload in zip(row_numbers[bad].tolist(), _records(chunk, bad)):
+                if failed.any():
+                    for row, payload in zip(row_numbers[failed].tolist(), _records(chunk, failed)):
                         bad_writer.writerow([batch.batch_id, row, batch.source_file,
                                              json.dumps(payload, ensure_ascii=False),
                                              json.dumps(reasons[row], ensure_ascii=False)])
-                    quarantined += int(bad.sum())
-            if received == 0 and not entity_def(batch.entity).may_be_empty:
-                raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
-            if received and is_judged(batch.batch_id, received):
-                judge(batch.entity, samples, batch.batch_id)  # GX confirms what the fast checks found
-        _volume_gate(government, batch, received, volumes)
-    except (SourceError, SuiteError, GateFailure) as exc:
-        gate = getattr(exc, "gate", "suite")
-        return Validated(batch.to_dict(), "rejected", received, 0, None, None, [], str(exc), gate,
-                         time.perf_counter() - started)
-    return Validated(batch.to_dict(), "validated", received, quarantined, str(good_path), str(bad_path),
-                     [r.__dict__ | {"column_name": r.column} for r in tally.rules.values()], None, None,
-                     time.perf_counter() - started, pieces)
-
-
-def _volume_gate(government: Agency, batch: LandedBatch, received: int, volumes: dict[str, int]) -> None:
-    """Refuse a delivery with far fewer rows than the same entity's previous period."""
-    share = government.min_share_of_previous.get(batch.entity)
-    if share is None:
-        return
-    previous = previous_period(batch.period)
-    before = volumes.get(batch.entity)
-    if before and received < share * before:
-        raise GateFailure(
-            "volume",
-            f"{batch.source_file}: {batch.entity} for {batch.period} has {received} rows, fewer than {share:.0%} of the {before} of "
-            f"{previous}: an export cut short? Deliver it complete, or, if the drop is real, lower "
-            f"gates.min_share_of_previous.{batch.entity} for {government.kode} in the agencies file",
-        )
+                    self.quarantined += int(failed.sum())
+        return samples
 
 
 def write_raw_csv(chunk: pd.DataFrame, batch: LandedBatch, out, header: bool, keep: np.ndarray | None = None) -> None:
-    """A chunk's good rows (`keep`, default all) as CSV for COPY into raw (etl.load.raw_columns:
+    """A chunk's good rows (`keep`, default all) as CSV for COPY into raw (etl.raw_csv.raw_columns:
     the batch's id, government and period, then the row's own columns), from the frame's own
-    buffers (etl.load.write_copy_csv)."""
-    import pyarrow as pa
-
+    buffers (etl.raw_csv.write_copy_csv)."""
     rows = len(chunk) if keep is None else int(keep.sum())
     constant = {"_batch_id": batch.batch_id, "_instansi_kode": batch.agency, "_periode": batch.period}
     mask = None if keep is None else pa.array(keep)
@@ -338,8 +332,6 @@ def write_raw_csv(chunk: pd.DataFrame, batch: LandedBatch, out, header: bool, ke
 
 def _records(chunk: pd.DataFrame, bad: np.ndarray) -> list[dict]:
     """The chunk's rows at `bad` as received (its canonical columns; an empty value as None)."""
-    import pyarrow as pa
-
     mask = pa.array(bad)
     columns = [c for c in chunk.columns if not c.startswith("_")]
     return pa.table({c: text_array(chunk[c]).filter(mask) for c in columns}).to_pylist()

@@ -25,6 +25,7 @@ cannot take or that uses a construct where RE2 and Python differ is run by GX on
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -170,8 +171,6 @@ def compile_condition(condition: str) -> Condition | None:
     with the pandas parser reads them: a comparison with an empty value is unknown, a row whose
     condition is unknown is not selected (Kleene logic, as pandas' nullable booleans). Anything else
     (negation, other operators, numbers) returns None and is left to DataFrame.query."""
-    import ast
-
     def node(expr) -> tuple:
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, (ast.And, ast.Or)):
             kind = "and" if isinstance(expr.op, ast.And) else "or"

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def agencies_with_a_new_government(demo_world, tmp_path_factory):
     """The shipped agencies file plus KOTABARU (a canonical CSV drop), with quick API retries."""
-    from etl.synth import Settings, plant, world
-    from etl.synth.__init__ import World
-    from etl.synth.writers import canonical_csv
+    from demo.synth import Settings, plant, world
+    from demo.synth.__init__ import World
+    from demo.synth.writers import canonical_csv
 
     out, _ = demo_world
     kotabaru = world.Government("KOTABARU", "Pemerintah Kota Baru", "kota", "monthly", "PERMEN6_2022", 0.1,
@@ -59,7 +59,7 @@ def _loaded(db, agency):
 def test_the_api_stopping_mid_run_fails_only_lampung_and_a_rerun_completes_it(agencies_with_a_new_government,
                                                                                demo_world, db):
     from etl import orchestration
-    from etl.sources.simulator import start_background
+    from demo.simulator import start_background
 
     out, manifest = demo_world
     # the agency's server answers three data requests of LAMPUNG's extract, then goes away mid-run

@@ -274,7 +274,7 @@ def test_a_second_run_leaves_identical_tables(first_run, db):
 def test_a_months_run_rebuilds_only_its_periods(first_run, db):
     """The marts are incremental by period: a run for October leaves August as it was, even when
     August's raw rows changed; August's own run brings them in."""
-    from etl import transform
+    from etl import pipeline
 
     target = db.execute("""select _batch_id, _row from raw.evaluasi_periodik where _periode = '2026-08'
                            and _instansi_kode = 'PAUH' and predikat = 'BAIK' order by _row limit 1""").fetchone()
@@ -284,13 +284,13 @@ def test_a_months_run_rebuilds_only_its_periods(first_run, db):
     before = db.execute(count).fetchone()[0]
     db.execute(f"update raw.evaluasi_periodik set predikat = 'SANGAT_KURANG' where {where}", target)
     try:
-        transform.build("2026-10")
+        pipeline.build("2026-10")
         assert db.execute(count).fetchone()[0] == before
-        transform.build("2026-08")
+        pipeline.build("2026-08")
         assert db.execute(count).fetchone()[0] == before + 1
     finally:
         db.execute(f"update raw.evaluasi_periodik set predikat = 'BAIK' where {where}", target)
-        transform.build("2026-08")
+        pipeline.build("2026-08")
     assert db.execute(count).fetchone()[0] == before
 
 

@@ -256,14 +256,14 @@ def test_the_access_log_shows_what_each_reader_ran(db, connect, logins):
 
 
 def test_it_all_still_holds_after_dbt_rebuilds_the_marts(db, connect):
-    from etl import transform
+    from etl import pipeline
 
     def oids():
         return dict(db.execute("""select c.relname, c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
                                   where n.nspname in ('marts', 'publik') and c.relkind = 'r'""").fetchall())
 
     before = oids()
-    transform.build("2026-10")
+    pipeline.build("2026-10")
     after = oids()
     # the `table` models were built anew and swapped in: their old policies went with the old tables
     rebuilt = {name for name in before if after.get(name) != before[name]}

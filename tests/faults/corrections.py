@@ -66,7 +66,7 @@ class World:
 
 
 def make_world(root: Path) -> World:
-    from etl import synth
+    from demo import synth
 
     sources = root / "sources"
     synth.generate(synth.Settings(sources, MONTHS, seed=5, employees=2000), governments=("PAUH",))

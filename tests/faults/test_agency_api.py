@@ -1,4 +1,4 @@
-"""LAMPUNG's API failing, over real HTTP from the project's simulator (etl/sources/simulator).
+"""LAMPUNG's API failing, over real HTTP from the project's simulator (demo/simulator).
 
 Here: a connection cut mid-page (the answer promises the page and breaks off halfway) is retried
 and the delivery is byte for byte the API's; cut on every try, the batch fails naming the page and
@@ -19,9 +19,9 @@ import pytest
 from faultkit import PERIOD, landing_files
 from psycopg import sql
 
+from demo.simulator import files
 from etl.config import Source, find_agency
 from etl.sources import SourceError, siasn_api
-from etl.sources.simulator import contract
 
 pytestmark = pytest.mark.faults
 
@@ -42,7 +42,7 @@ def test_a_connection_cut_mid_page_is_retried_and_the_delivery_is_whole(agency_a
         path = siasn_api.fetch(agency, source, "rhk", PERIOD, tmp_path)
         served = [(r["page"], r["status"], r.get("cut", False)) for r in agency_api.requests if r["method"] == "GET"]
     assert served == [(1, 200, False), (2, 0, True), (2, 0, True), (2, 200, False)], served
-    assert path.read_bytes() == contract.data_file(demo_sources[0], "LAMPUNG", "siasn", "rhk", PERIOD).read_bytes()
+    assert path.read_bytes() == files.data_file(demo_sources[0], "LAMPUNG", "siasn", "rhk", PERIOD).read_bytes()
 
 
 def test_a_token_used_up_by_a_page_cut_short_is_renewed_again(agency_api, demo_sources, tmp_path):
@@ -55,7 +55,7 @@ def test_a_token_used_up_by_a_page_cut_short_is_renewed_again(agency_api, demo_s
         tokens = agency_api.stats["tokens_issued"]
     assert served == [(1, 200), (2, 401), (2, 0), (2, 401), (2, 200)], served
     assert tokens == 3
-    assert path.read_bytes() == contract.data_file(demo_sources[0], "LAMPUNG", "siasn", "rhk", PERIOD).read_bytes()
+    assert path.read_bytes() == files.data_file(demo_sources[0], "LAMPUNG", "siasn", "rhk", PERIOD).read_bytes()
 
 
 def test_a_page_cut_on_every_try_fails_the_batch_and_delivers_nothing(agency_api, tmp_path):

@@ -32,7 +32,7 @@ from faultkit import (
 
 pytestmark = pytest.mark.faults
 
-# what LAMPUNG's API does during the run (etl/sources/simulator: Faults)
+# what LAMPUNG's API does during the run (demo/simulator: Faults)
 API_STORM = {"rate_limit_first": 3, "retry_after": "0.2", "fail_first": 5, "error_status": 502,
              "cut_pages": {2: 2}, "token_max_uses": 1}
 

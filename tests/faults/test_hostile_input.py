@@ -54,7 +54,7 @@ from etl.sources import (
     siasn_api,
     skm_forms_csv,
 )
-from etl.sources.simulator import contract
+from etl.sources import siasn_contract as contract
 
 pytestmark = pytest.mark.faults
 

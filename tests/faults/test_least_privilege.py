@@ -275,9 +275,9 @@ def test_no_login_connects_to_a_database_it_was_not_given(clean_run, logins):
     """After a bootstrap no database of the server lets PUBLIC connect: a login reaches the databases
     its role was granted (the project's warehouses on this server: the roles are cluster-wide) and no
     other — not postgres, not a government's application database."""
-    from etl import access
+    from etl import warehouse
 
-    access.bootstrap(clean_run.place.url)
+    warehouse.bootstrap(clean_run.place.url)
     with psycopg.connect(clean_run.place.url, autocommit=True) as db:
         assert db.execute("select datname from pg_database where datallowconn "
                           "and has_database_privilege('public', datname, 'CONNECT')").fetchall() == []

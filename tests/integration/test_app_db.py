@@ -15,7 +15,7 @@ from sqlalchemy import text, update
 from etl.canonical import ENTITIES, to_canonical
 from etl.config import Agency, Source
 from etl.sources import SourceError, app_db as connector
-from etl.synth.writers import app_db as writer
+from demo.synth.writers import app_db as writer
 
 PERIOD, OTHER = "2026-09", "2026-10"
 URL_ENV = "KINERJA_TEST_JAMBI_APP_URL"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from etl.bench import world as national
+from bench import world as national
 
 
 def test_the_world_is_national_shaped_and_every_key_unique(tmp_path):
@@ -33,7 +33,7 @@ def test_the_world_is_national_shaped_and_every_key_unique(tmp_path):
 
 @pytest.mark.e2e
 def test_the_benchmark_runs_every_stage_on_every_row(warehouse_url, tmp_path):
-    from etl import bench
+    import bench
 
     lines = []
     figures = bench.run(3000, per_instansi=1500, plain=True, results=tmp_path, echo=lines.append)

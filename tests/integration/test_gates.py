@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from etl import pipeline
-from etl.validate.delivery import validate_batches
+from etl.pipeline import validate as validate_batches  # the source stage reads, validation checks
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ MONTHS = ("2026-08", "2026-09", "2026-10")
 @pytest.fixture(scope="module")
 def history(demo_world, warehouse_url):
     """PAUH's three months in a database of their own, each month loaded and built in turn."""
-    from etl import pipeline, transform
+    from etl import pipeline
 
     name = f"{psycopg.conninfo.conninfo_to_dict(warehouse_url)['dbname']}_riwayat"
     with psycopg.connect(warehouse_url, autocommit=True) as conn:
@@ -25,7 +25,7 @@ def history(demo_world, warehouse_url):
     try:
         for month in MONTHS:
             pipeline.load(pipeline.validate(pipeline.extract("PAUH", month)))
-            transform.build(month)
+            pipeline.build(month)
         with psycopg.connect(url, autocommit=True) as conn:
             yield conn
     finally:

@@ -81,7 +81,7 @@ def test_a_failure_inside_the_load_leaves_the_previous_state(db, demo_world, mon
     def boom(*args, **kwargs):
         raise RuntimeError("crash after COPY")
 
-    monkeypatch.setattr("etl.load.save_validation_results", boom)
+    monkeypatch.setattr("etl.load.ledger.save_validation_results", boom)
     with pytest.raises(RuntimeError, match="crash after COPY"):
         pipeline.load(validated)
     assert _table_digest(db, "raw.evaluasi_periodik") == before
@@ -109,7 +109,7 @@ def test_an_agencys_extract_takes_no_table_lock_while_another_loads(db, demo_wor
     there) must not wait for, nor deadlock with, another's load holding its tables."""
     import psycopg
 
-    from etl import load as loader
+    from etl.load import schema as loader
 
     pipeline.extract("PAUH", "2026-09")  # the schema is there, at this version
     with psycopg.connect(warehouse_url) as loading, psycopg.connect(warehouse_url) as extracting:
@@ -131,7 +131,7 @@ def test_a_warehouse_of_unpartitioned_raw_tables_is_partitioned_with_its_rows(wa
     from psycopg import sql
     from psycopg.conninfo import make_conninfo
 
-    from etl import load as loader
+    from etl.load import schema as loader
     from etl.canonical import ENTITIES
 
     name = f"kinerja_upgrade_{os.getpid()}"
@@ -171,7 +171,7 @@ def test_the_copy_csv_quotes_only_what_needs_it_and_copy_reads_every_value_back(
 
     import pyarrow as pa
 
-    from etl.load import write_copy_csv
+    from etl.raw_csv import write_copy_csv
 
     values = ["plain", "", None, 'a"b', "a,b", "line\nbreak", "cr\rx", "\\.", " sp ", "Ω", "=1+1", "\\N", "NULL",
               "'; drop table raw.rhk; --"]
@@ -209,7 +209,7 @@ def test_a_warehouse_of_the_old_audit_tables_becomes_the_append_only_ledger(ware
     import psycopg
     from psycopg.conninfo import make_conninfo
 
-    from etl import load as loader
+    from etl.load import schema as loader
 
     name = f"kinerja_ledger_{os.getpid()}"
     with psycopg.connect(warehouse_url, autocommit=True) as admin:

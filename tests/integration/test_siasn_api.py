@@ -14,13 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from demo.simulator import files, running, server as simulator_server, start_background, start_process, stop_process
+from demo.simulator.server import Faults
+from demo.synth.writers import siasn_api as writer
 from etl.canonical import ENTITIES, to_canonical
 from etl.config import Agency, Source
-from etl.sources import SourceError, siasn_api
-from etl.sources.simulator import contract, running, start_background, start_process, stop_process
-from etl.sources.simulator import server as simulator_server
-from etl.sources.simulator.server import Faults
-from etl.synth.writers import siasn_api as writer
+from etl.sources import SourceError, siasn_api, siasn_contract as contract
 
 AGENCY = Agency("LAMPUNG", "Provinsi Lampung", "quarterly", ())
 QUARTER, MONTH = "2026-Q3", "2026-09"
@@ -415,7 +414,7 @@ def test_wrong_credentials_are_refused_without_showing_the_secret(world, simulat
     out, _ = world
     handle = simulator()
     bad = tmp_path / "bad.json"
-    real = contract.read_credentials(contract.credentials_file(out, "LAMPUNG"))
+    real = contract.read_credentials(files.credentials_file(out, "LAMPUNG"))
     bad.write_text(json.dumps({"client_id": real["client_id"], "client_secret": "not-the-secret-at-all"}))
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -430,7 +429,7 @@ def test_wrong_credentials_are_refused_without_showing_the_secret(world, simulat
 def test_credentials_from_environment_variables(world, simulator, scratch, monkeypatch):
     out, _ = world
     handle = simulator()
-    real = contract.read_credentials(contract.credentials_file(out, "LAMPUNG"))
+    real = contract.read_credentials(files.credentials_file(out, "LAMPUNG"))
     monkeypatch.setenv("TEST_SIASN_ID", real["client_id"])
     monkeypatch.setenv("TEST_SIASN_SECRET", real["client_secret"])
     path = _fetch(handle, scratch, credentials_file=None, client_id_env="TEST_SIASN_ID",
@@ -441,7 +440,7 @@ def test_credentials_from_environment_variables(world, simulator, scratch, monke
 def test_credentials_from_an_airflow_connection(world, simulator, scratch, monkeypatch):
     out, _ = world
     handle = simulator()
-    real = contract.read_credentials(contract.credentials_file(out, "LAMPUNG"))
+    real = contract.read_credentials(files.credentials_file(out, "LAMPUNG"))
     monkeypatch.setenv("AIRFLOW_CONN_SIASN_LAMPUNG_TEST", json.dumps(
         {"conn_type": "http", "login": real["client_id"], "password": real["client_secret"]}))
     path = _fetch(handle, scratch, credentials_file=None, conn_id="siasn_lampung_test")
@@ -461,11 +460,11 @@ def test_files_written_after_the_start_are_served_with_new_credentials(tmp_path,
     monkeypatch.setenv("KINERJA_SOURCES_DIR", str(out))
     monkeypatch.setattr(simulator_server._Server, "rescan_seconds", 0.05)
     with start_background(out) as handle:  # nothing to serve yet: no agency, no credentials
-        assert not contract.credentials_file(out, "LAMPUNG").exists()
+        assert not files.credentials_file(out, "LAMPUNG").exists()
         frame = _frames()["predikat_organisasi"]
         writer.write(out, "LAMPUNG", "predikat_organisasi", QUARTER, [frame])
         deadline = time.monotonic() + 5
-        while not contract.credentials_file(out, "LAMPUNG").exists() and time.monotonic() < deadline:
+        while not files.credentials_file(out, "LAMPUNG").exists() and time.monotonic() < deadline:
             time.sleep(0.02)
         path = _fetch(handle, scratch, "predikat_organisasi")
         assert path.read_bytes() == _served_file(out, "predikat_organisasi").read_bytes()

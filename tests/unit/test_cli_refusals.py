@@ -19,7 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from etl.cli import MAX_EMPLOYEES, MAX_SEED, app
+from etl.cli import MAX_EMPLOYEES, MAX_SEED, add_commands, app
+
+add_commands(app)  # the demo's and the benchmark's commands, as `kinerja` (main) adds them
 
 THIS_YEAR = dt.date.today().year
 NOT_DIGITS = st.characters(blacklist_categories=("Nd", "Cs"), blacklist_characters="\x00")

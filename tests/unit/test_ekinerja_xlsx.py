@@ -12,7 +12,7 @@ import pytest
 from etl.canonical import ENTITIES, to_canonical
 from etl.config import Agency, ConfigError, Source
 from etl.sources import SourceError, ekinerja_xlsx as connector
-from etl.synth.writers import ekinerja_xlsx as writer
+from demo.synth.writers import ekinerja_xlsx as writer
 
 ENTITY_NAMES = ["unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi"]
 NIP = ["197411012000031001", "198502142010012002", "199003032019031003", "198812122015022004"]

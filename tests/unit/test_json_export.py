@@ -7,10 +7,10 @@ import tracemalloc
 import pandas as pd
 import pytest
 
-from etl import synth
+from demo import synth
 from etl.config import Agency, Source
 from etl.sources import EmptyDeliveryError, SourceError, json_export
-from etl.synth import plant
+from demo.synth import plant
 
 WANGGAR_OPTIONS = {
     "datetime": {"waktu_diterima": "%Y-%m-%d %H:%M:%S", "waktu_respon_pertama": "%Y-%m-%d %H:%M:%S",

@@ -9,7 +9,7 @@ import pytest
 from etl.canonical import ENTITIES, to_canonical
 from etl.config import Agency, ConfigError, Source
 from etl.sources import SourceError, skm_forms_csv as connector
-from etl.synth.writers import skm_forms as writer
+from demo.synth.writers import skm_forms as writer
 
 COLUMNS = list(ENTITIES["skm_responden"].columns)
 UNSUR = list(connector.UNSUR)

@@ -6,9 +6,9 @@ import re
 import pandas as pd
 import pytest
 
-from etl import synth
+from demo import synth
 from etl.config import ConfigError
-from etl.synth import plant, world
+from demo.synth import plant, world
 
 
 def _digest(folder):
@@ -157,8 +157,8 @@ def test_generation_streams_opd_by_opd_at_national_size(tmp_path):
     probe = (
         "import json, resource, sys\n"
         "from pathlib import Path\n"
-        "from etl import synth\n"
-        "from etl.synth import plant, world\n"
+        "from demo import synth\n"
+        "from demo.synth import plant, world\n"
         "lampung = next(g for g in world.GOVERNMENTS if g.kode == 'LAMPUNG')\n"
         "source = synth.World(lampung, synth.Settings(Path(sys.argv[2]), ('2026-09',), seed=9,\n"
         "                     employees=int(sys.argv[1])), plant.Tally())\n"

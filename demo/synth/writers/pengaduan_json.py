@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.synth.world import FAMILY, GIVEN, rng_for
+from demo.synth.world import FAMILY, GIVEN, rng_for
 
 SALURAN = {"ONLINE": "web", "FORUM": "forum musyawarah", "TATAP_MUKA": "datang langsung", "SMS": "sms"}
 STATUS = {"DITERIMA": 1, "DIPROSES": 2, "SELESAI": 3, "DITOLAK": 4}

@@ -1,6 +1,6 @@
 """`kinerja bench`: the real pipeline on a national-shaped month, against COPY and the plain way.
 
-In one run, on the same files (etl/bench/world.py):
+In one run, on the same files (bench/world.py):
   ours      the pipeline's own stages, a stage's tasks for several governments at once
             (`concurrency` of them, like Airflow's parallel mapped tasks), then the ingest again
             as kinerja_bulanan's task groups run it, each government's chain on its own:
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import psutil
 
-from etl.bench import world as national
+from bench import world as national
 
 PERIOD = "2026-10"
 
@@ -167,7 +167,7 @@ def run_ours(world: national.World, concurrency: int) -> tuple[list[Stage], obje
     the month's first consolidation, as every month's is; a rerun replaces rows, see
     docs/performance.md); then dbt and publish. Returns the stages and the publication (its audit
     and how much the package tells)."""
-    from etl import pipeline, transform
+    from etl import pipeline
     from etl.publish import publish_with_report
 
     stages = []
@@ -195,7 +195,7 @@ def run_ours(world: national.World, concurrency: int) -> tuple[list[Stage], obje
     import dbt.adapters.postgres  # noqa: F401  dbt imported before its stage, as for the plain way (which runs later)
     from dbt.cli.main import dbtRunner  # noqa: F401
 
-    stage, _ = measure("dbt", world.total, lambda: transform.build(world.period))
+    stage, _ = measure("dbt", world.total, lambda: pipeline.build(world.period))  # dbt, then the disclosure holds
     stages.append(stage)
     stage, publication = measure("publish", world.total, lambda: publish_with_report(world.period))
     stages.append(stage)
@@ -281,7 +281,7 @@ def run_history(employees: int, months: int = 24, per_instansi: int = 7000, resu
                 echo=print) -> dict:
     """A month's incremental dbt build with one month of history against one with `months`: the
     same government-month each time, so the difference is what the history costs."""
-    from etl import pipeline, transform
+    from etl import pipeline
     from etl.config import dbt_target_dir
 
     work = Path(tempfile.mkdtemp(prefix="kinerja-bench-history-"))
@@ -302,7 +302,7 @@ def run_history(employees: int, months: int = 24, per_instansi: int = 7000, resu
         # gain dbt's partial parse (5 s) over the others
         (dbt_target_dir() / "partial_parse.msgpack").unlink(missing_ok=True)
         started = time.perf_counter()
-        transform.build(period)
+        pipeline.build(period)
         return time.perf_counter() - started
 
     try:
@@ -343,7 +343,7 @@ def _write(figures: dict, results: Path | None, echo) -> None:
 def run(employees: int, per_instansi: int = 7000, plain: bool = True, results: Path | None = None,
         concurrency: int | None = None, echo=print) -> dict:
     """The whole benchmark; returns (and writes) its figures."""
-    from etl.bench import plain as plain_way
+    from bench import plain as plain_way
     from etl.publish import utility
 
     work = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))

@@ -1,4 +1,7 @@
-"""What the warehouse holds for a period, for the run's summary (read from audit, marts, publik)."""
+"""The run's summary: what the warehouse holds for a period (read from audit, marts, publik).
+
+`kinerja run` and `kinerja summary` print it (etl.cli.show_summary); the validation report, a page
+of its own, is etl.validate.report."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A SIASN-style REST API on loopback, serving the files of etl.sources.simulator.contract.
+"""A SIASN-style REST API on loopback, serving the files of etl.sources.siasn_contract.
 
 Endpoints (JSON; data endpoints need `Authorization: Bearer <token>`):
 
@@ -43,9 +43,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from etl.sources.simulator import contract
+from demo.simulator import files
+from etl.sources import siasn_contract as contract
 
-log = logging.getLogger("etl.sources.simulator")
+log = logging.getLogger("demo.simulator")
 
 MAX_PAGE_SIZE = 1000
 
@@ -110,7 +111,7 @@ class _State:
         clients = {}
         if self.data_dir.is_dir():
             for agency_dir in sorted(p for p in self.data_dir.iterdir() if (p / "api").is_dir()):
-                creds = contract.ensure_credentials(self.data_dir, agency_dir.name)
+                creds = files.ensure_credentials(self.data_dir, agency_dir.name)
                 clients[creds["client_id"]] = (agency_dir.name, creds["client_secret"])
         with self.lock:
             self.clients = clients
@@ -313,7 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
             return self._json(400, {"error": "invalid_request",
                                     "message": f"page >= 1 and 1 <= pageSize <= {MAX_PAGE_SIZE}"}, page=page)
-        path = contract.data_file(self.state.data_dir, agency, api, resource, period)
+        path = files.data_file(self.state.data_dir, agency, api, resource, period)
         if not path.is_file():
             return self._json(404, {"error": "periode_not_found", "message": f"no {resource} for periode {period}"},
                               page=page)

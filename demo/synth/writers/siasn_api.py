@@ -1,7 +1,7 @@
-"""The data files a SIASN-style REST API serves (the simulator in etl.sources.simulator).
+"""The data files a SIASN-style REST API serves (the simulator in demo.simulator).
 
 One JSON-lines file per API resource and period, camelCase fields and integer rating codes, in
-the shape of etl.sources.simulator.contract:
+the shape of etl.sources.siasn_contract:
 
     <out>/<AGENCY>/api/siasn/kinerja-periodik/2026-Q3.jsonl
     <out>/<AGENCY>/api/skm/responden/2026-09.jsonl   ...
@@ -13,7 +13,7 @@ are written twice, and a rating label that has no code is written as code 9
 
 The demo client credentials are not written here: `write` produces the same bytes for the same
 frames (the demo world is reproducible), while a secret must be random. The simulator creates
-`<out>/<AGENCY>/api/credentials.json` on start (contract.ensure_credentials); call
+`<out>/<AGENCY>/api/credentials.json` on start (files.ensure_credentials); call
 `write_credentials` to create them earlier.
 """
 
@@ -26,12 +26,13 @@ from pathlib import Path
 import pandas as pd
 
 from etl.canonical import entity as entity_def
-from etl.sources.simulator import contract
+from demo.simulator import files
+from etl.sources import siasn_contract as contract
 
 
 def path_for(out: Path, agency_kode: str, entity: str, period: str) -> Path:
     resource = contract.RESOURCES[entity]
-    return contract.data_file(out, agency_kode, resource.api, resource.name, period)
+    return files.data_file(out, agency_kode, resource.api, resource.name, period)
 
 
 def write(out: Path, agency_kode: str, entity: str, period: str, chunks: Iterable[pd.DataFrame]) -> None:
@@ -77,7 +78,7 @@ def write(out: Path, agency_kode: str, entity: str, period: str, chunks: Iterabl
 
 def write_credentials(out: Path, agency_kode: str) -> dict[str, str]:
     """Create the agency's random demo credentials if absent; returns them (id and secret)."""
-    return contract.ensure_credentials(out, agency_kode)
+    return files.ensure_credentials(out, agency_kode)
 
 
 def _text(value) -> str:

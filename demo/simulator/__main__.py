@@ -1,4 +1,4 @@
-"""python -m etl.sources.simulator --data DIR --port P [--faults JSON] [--state-file F]"""
+"""python -m demo.simulator --data DIR --port P [--faults JSON] [--state-file F]"""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import signal
 import sys
 from pathlib import Path
 
-from etl.sources.simulator.server import Faults, make_server
+from demo.simulator.server import Faults, make_server
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl.sources.simulator",
+    parser = argparse.ArgumentParser(prog="python -m demo.simulator",
                                      description="SIASN-style REST API and SKM app API over the demo world's files.")
     parser.add_argument("--data", type=Path, default=None, help="the sources folder (default: KINERJA_SOURCES_DIR or data/sources)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, terminate)
-    logging.getLogger("etl.sources.simulator").info("serving %s on %s", args.data, url)
+    logging.getLogger("demo.simulator").info("serving %s on %s", args.data, url)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

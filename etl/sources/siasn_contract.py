@@ -1,8 +1,8 @@
-"""The shape of the SIASN-style API and of the SKM application's API, defined once.
+"""What the product knows of the SIASN-style API and of the SKM application's API, defined once.
 
-Three parties use it: the writer (etl.synth.writers.siasn_api) that stores the demo world in
-the API's own shape, the simulator that serves those files over HTTP, and the connector
-(etl.sources.siasn_api) that maps what it receives back into canonical rows.
+The connector (etl.sources.siasn_api) maps what it receives back into canonical rows with it; the
+demo's writer (demo.synth.writers.siasn_api) and simulator (demo.simulator) import it to speak the
+same API, never the reverse.
 
 Field names follow the SIASN payloads seen in open-source clients (domain.md §4.1:
 `rw_kinerjaperiodik`, `rw_skp22`, `data_utama`, `ref-unor`): camelCase, ratings as integer
@@ -10,24 +10,20 @@ codes (`hasilKinerjaNilai`, `perilakuKerjaNilai`), NIPs as text. The SKM app sen
 respondent's answers as a list of {"unsur": "U1".."U9", "nilai": 1..4}, in the unsur order of
 PermenPANRB 14/2017 (domain.md §2.2).
 
-Data files, under the sources folder (`out` of the writer, `--data` of the simulator):
-
-    <out>/<AGENCY>/api/credentials.json                     demo client credentials (generated)
-    <out>/<AGENCY>/api/<api>/<resource>/<period>.jsonl      one record per line, as served
-
-`<api>` is "siasn" or "skm"; the simulator serves it under the route prefix in ROUTES. A token
-is issued to one agency's client id, and the data endpoints serve that agency's files, as the
-national API scopes data to the instansi of the credentials.
+The API serves each resource under the route prefix of its API (ROUTES), after an OAuth2
+client-credentials token (TOKEN_PATH); a token is issued to one agency's client id, and the data
+endpoints serve that agency's data, as the national API scopes data to the instansi of the
+credentials. Where the demo keeps its files and credentials: demo.simulator.files.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from etl.canonical import normalise_label
 
 # rating codes as one SIASN-integrated app maps them (domain.md §1.2, observed once: marked U
 # there). The connector takes the mapping from its options; this is only the default.
@@ -129,43 +125,6 @@ def prefix_of(api: str) -> str:
     return next(prefix for prefix, name in ROUTES.items() if name == api)
 
 
-def api_dir(out: Path, agency_kode: str) -> Path:
-    return Path(out) / agency_kode / "api"
-
-
-def data_file(out: Path, agency_kode: str, api: str, resource: str, period: str) -> Path:
-    return api_dir(out, agency_kode) / api / resource / f"{period}.jsonl"
-
-
-def credentials_file(out: Path, agency_kode: str) -> Path:
-    return api_dir(out, agency_kode) / "credentials.json"
-
-
-def ensure_credentials(out: Path, agency_kode: str) -> dict[str, str]:
-    """The agency's demo client credentials, generated at random on first use (file mode 0600).
-
-    Nothing is hard-coded: the simulator accepts what this file says, and the connector reads it
-    only when its options name the file (demo fallback when no environment variable or Airflow
-    connection supplies the secret)."""
-    path = credentials_file(out, agency_kode)
-    if path.exists():
-        return read_credentials(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    creds = {"client_id": f"{agency_kode.lower()}-{secrets.token_hex(4)}", "client_secret": secrets.token_urlsafe(32)}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(creds, fh)
-        fh.write("\n")
-    try:
-        os.link(tmp, path)  # never replace credentials another process created meanwhile
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    return read_credentials(path)
-
-
 def read_credentials(path: Path) -> dict[str, str]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {"client_id": str(data["client_id"]), "client_secret": str(data["client_secret"])}
@@ -185,8 +144,6 @@ def encode(value: str, kind: str, rating_codes: dict[str, int] | None = None):
     if kind == NUMBER:
         return encode_number(text)
     if kind == RATING:
-        from etl.canonical import normalise_label
-
         label = normalise_label("rating", text)
         if label is None:
             return None

@@ -76,7 +76,7 @@ def _rekey(value: str, kode: str) -> str:
 
 def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: int = 7000, seed: int = 11) -> World:
     """Write the month's deliveries under `folder`; returns what was written."""
-    from etl import synth
+    from demo import synth
 
     demo = folder / "_template"
     synth.generate(synth.Settings(demo, (period,), seed=seed, employees=3000), governments=(TEMPLATE,))

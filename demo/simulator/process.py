@@ -1,6 +1,6 @@
 """The simulator as a process of its own, for the Airflow scheduler's workers and the demo.
 
-`start_process` starts `python -m etl.sources.simulator` detached (it outlives the command that
+`start_process` starts `python -m demo.simulator` detached (it outlives the command that
 started it, like the embedded warehouse) unless one is already serving; `stop_process` stops it.
 The running server is described by a state file (url, pid, data folder), by default
 `.kinerja/simulator/simulator.json`; the server writes it once it listens and removes it on exit.
@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from etl.config import PROJECT_DIR, home, sources_dir
-from etl.sources.simulator import contract
+from etl.sources import siasn_contract as contract
 
 DEFAULT_PORT = 8765
 
@@ -57,7 +57,7 @@ def start_process(data_dir: Path | None = None, host: str = "127.0.0.1", port: i
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     log_path = path.with_suffix(".log")
-    command = [sys.executable, "-m", "etl.sources.simulator", "--data", str(data), "--host", host,
+    command = [sys.executable, "-m", "demo.simulator", "--data", str(data), "--host", host,
                "--port", str(port), "--state-file", str(path)]
     if faults:
         command += ["--faults", json.dumps(faults)]

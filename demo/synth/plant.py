@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 
-from etl.synth.world import MATRIX, PAIRS_FOR, period_end
+from demo.synth.world import MATRIX, PAIRS_FOR, period_end
 
 # rules of expectations/*.json that planted defects break (one each)
 RULE = {

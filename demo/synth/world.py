@@ -10,11 +10,12 @@ valid NIPs (PNS/CPNS and PPPK forms, domain.md §3) and supervisors, periodic ev
 predikat follow quotas within the distribution curve of the unit's own predikat (domain.md §1.5),
 RHK lines with targets and realisation, the units' predikat, and SKM responses with populations.
 
-Findings an auditor must see and defects real data has are planted by etl.synth.plant, not here.
+Findings an auditor must see and defects real data has are planted by demo.synth.plant, not here.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import zlib
 from collections.abc import Iterator
@@ -24,14 +25,18 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from etl.canonical import entity as entity_def
+from etl.canonical import SKM_UNSUR, entity as entity_def
+from etl.config import dbt_project_dir
 
-MATRIX = {  # PermenPANRB 6/2022 (domain.md §1.3): (hasil, perilaku) -> predikat
-    ("DIATAS", "DIATAS"): "SANGAT_BAIK", ("DIATAS", "SESUAI"): "BAIK", ("DIATAS", "DIBAWAH"): "KURANG",
-    ("SESUAI", "DIATAS"): "BAIK", ("SESUAI", "SESUAI"): "BAIK", ("SESUAI", "DIBAWAH"): "KURANG",
-    ("DIBAWAH", "DIATAS"): "BUTUH_PERBAIKAN", ("DIBAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
-    ("DIBAWAH", "DIBAWAH"): "SANGAT_KURANG",
-}
+
+def _matrix() -> dict[tuple[str, str], str]:
+    """PermenPANRB 6/2022 (domain.md §1.3): (hasil, perilaku) -> predikat, from the dbt seed the
+    warehouse applies (seeds/matriks_predikat_permen6_2022.csv), in its row order: one copy of the rule."""
+    with open(dbt_project_dir() / "seeds" / "matriks_predikat_permen6_2022.csv", newline="", encoding="utf-8") as fh:
+        return {(row["rating_hasil_kerja"], row["rating_perilaku_kerja"]): row["predikat"] for row in csv.DictReader(fh)}
+
+
+MATRIX = _matrix()
 PAIRS_FOR: dict[str, list[tuple[str, str]]] = {}
 for _pair, _predikat in MATRIX.items():
     PAIRS_FOR.setdefault(_predikat, []).append(_pair)
@@ -54,7 +59,7 @@ JENIS_LAYANAN = {
 }
 PENDIDIKAN = ["SD", "SMP", "SMA", "D3", "S1", "S2"]
 PEKERJAAN = ["PNS", "TNI/Polri", "Swasta", "Wiraswasta", "Pelajar/Mahasiswa", "Petani", "Lainnya"]
-UNSUR = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
+UNSUR = list(SKM_UNSUR)
 
 # the distribution of a unit's own predikat (set by the level above)
 ORG_PREDIKAT = ["ISTIMEWA", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG"]

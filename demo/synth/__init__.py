@@ -1,8 +1,8 @@
 """The demo world: deterministic source data for the five governments (contracts.md §1), with a manifest.
 
 Same seed, same bytes. Each government's deliveries are written the way its source system
-holds them (etl/synth/writers/). Findings and defects are planted on purpose at a small rate
-(etl/synth/plant.py) and `manifest.json` says exactly how many of each were planted, per agency,
+holds them (demo/synth/writers/). Findings and defects are planted on purpose at a small rate
+(demo/synth/plant.py) and `manifest.json` says exactly how many of each were planted, per agency,
 period and entity, defects under the sentence of the rule that must catch them.
 
 Generation streams OPD by OPD: memory grows with the largest OPD, not with --employees.
@@ -21,8 +21,8 @@ import pandas as pd
 
 from etl.canonical import entity as entity_def
 from etl.config import ConfigError, quarter_of
-from etl.synth import plant, world
-from etl.synth.world import GOVERNMENTS, Government
+from demo.synth import plant, world
+from demo.synth.world import GOVERNMENTS, Government
 
 # the demo world's source systems (contracts.md §1): government -> writer module -> entities
 # (complaints come from WANGGAR's online complaint system as a JSON export, and more thinly from the
@@ -77,7 +77,7 @@ def parse_months(text: str) -> tuple[str, ...]:
 
 
 def writer(kind: str):
-    return importlib.import_module(f"etl.synth.writers.{kind}")
+    return importlib.import_module(f"demo.synth.writers.{kind}")
 
 
 def writer_options(kind: str, kode: str, entity: str) -> dict:

@@ -14,8 +14,8 @@ import logging
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.bench import measure
-from etl.bench.world import ENTITIES, World
+from bench import measure
+from bench.world import ENTITIES, World
 
 
 def _suites(context):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.canonical import entity as entity_def
+from etl.canonical import SKM_ANSWER_WORDS, entity as entity_def
 
 FILE = "skm_formulir_jawaban.csv"
 
@@ -49,18 +49,8 @@ FORM: list[tuple[str, str]] = [
     ("saran", "Kritik dan saran untuk perbaikan pelayanan"),
 ]
 
-# the words of each unsur for scores 1..4 (domain.md §2.3)
-WORDS: dict[str, tuple[str, str, str, str]] = {
-    "persyaratan": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "prosedur": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
-    "waktu": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
-    "biaya": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
-    "produk": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
-    "kompetensi": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
-    "perilaku": ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"),
-    "pengaduan": ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"),
-    "sarana": ("Buruk", "Cukup", "Baik", "Sangat baik"),
-}
+# the words of each unsur for scores 1..4 (domain.md §2.3): the connector's own, from etl.canonical
+WORDS = SKM_ANSWER_WORDS
 GENDER = {"L": "Laki-laki", "P": "Perempuan"}
 ZONE = "GMT+7"
 OPENING, CLOSING = 7 * 3600 + 30 * 60, 15 * 3600 + 30 * 60  # service hours 07:30-15:30
