@@ -226,14 +226,31 @@ def publish(period: str) -> list[dict]:
     return publish_with_report(period).files
 
 
+# the marts a month's consolidation fills, and the column that names its month (or quarter: its last month)
+CONSOLIDATION_MARTS = (("mart_kepatuhan", "periode"), ("mart_pelatihan_unit", "bulan"),
+                       ("mart_pengaduan_unit", "periode"), ("mart_waktu_layanan", "bulan"))
+
+
 def consolidated_months() -> list[str]:
-    """The months the marts hold a consolidation of: those with rows in a month's public tables (the
-    publik schema is built from the marts by the same dbt build)."""
-    selects = " union ".join(f'select "{t.period_column}"::text from publik."{t.model}"'
-                             for t in TABLES if not t.history)
+    """The months the marts hold a consolidation of: those with rows in the marts a month's run fills
+    (compliance, training, complaints, service times; a quarter counts for its last month). Read from
+    the marts, not from the public tables, so that the check never waits behind, or holds up, the
+    publication's own reads of them."""
+    selects = " union ".join(f'select distinct "{column}"::text from marts."{model}"'
+                             for model, column in CONSOLIDATION_MARTS)
     with warehouse.connect() as conn:
+        present = {row[0] for row in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        if not all(model in present for model, _ in CONSOLIDATION_MARTS):
+            return []  # nothing built yet
         found = [row[0] for row in conn.execute(selects).fetchall()]
-    return sorted({month for month in found if month and PERIOD_RE.match(month)})
+    months = set()
+    for label in found:
+        if label and PERIOD_RE.match(label):
+            months.add(label)
+        elif label and len(label) == 7 and label[4:6] == "-Q" and label[6] in "1234":
+            months.add(f"{label[:4]}-{int(label[6]) * 3:02d}")
+    return sorted(months)
 
 
 def check_publishable(period: str) -> str:
