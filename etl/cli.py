@@ -241,7 +241,7 @@ def synth(
 @app.command()
 def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (default: the latest complete month).")):
     """Run the Airflow DAG kinerja_bulanan for one month, in-process, and summarise it."""
-    from etl import orchestration, warehouse
+    from etl import delivery_calendar, orchestration, warehouse
     from etl.config import home
 
     with clear_errors():
@@ -253,6 +253,13 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
         with console.status("starting the warehouse and the agency simulator…"):
             warehouse.url()
             ensure_simulator()
+        # a month with nothing to do says so first, one line per government (etl/delivery_calendar.py)
+        check = delivery_calendar.check_month(period, record=False)
+        if not check.delivering:
+            delivery_calendar.check_month(period)  # recorded: the delivery calendar shows them missing
+            for sentence in check.sentences():
+                console.print(sentence, soft_wrap=True, markup=False)
+            fail(f"no government has delivered anything for {period}")
         log = home() / "logs" / f"run-{period}.log"
         with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
             with output_to(log):
@@ -263,6 +270,12 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
                     failed += orchestration.failed_tasks(publication)
         show_summary(period)
         console.print(f"Airflow's log of this run: {log}")
+        for sentence in check.sentences():
+            console.print(sentence, soft_wrap=True, markup=False)
+        failed = [(name, state) for name, state in failed if name != "every_agency_delivered"]
+        if check.nothing and not failed:
+            fail(f"{len(check.nothing)} government(s) delivered nothing for {period}: {', '.join(check.nothing)}; "
+                 f"the others were consolidated")
         if str(dag_run.state) != "success" or failed or (publication is not None and str(publication.state) != "success"):
             names = ", ".join(name for name, _ in failed) or "the run"
             fail(f"kinerja_bulanan for {period} did not fully succeed: {names} failed (see {log})")
@@ -321,6 +334,34 @@ def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<per
         if findings:
             fail(f"{len(findings)} finding(s)")
         console.print("privacy scan: nothing found" + ("; disclosure audit: nothing narrowed too far" if period else ""))
+
+
+STATUS_STYLE = {"tepat_waktu": "green", "terlambat": "yellow", "diganti": "cyan", "ditolak": "red",
+                "hilang": "red", "diterima": "dim", "belum_jatuh_tempo": "dim"}
+
+
+@app.command()
+def status(period: str = typer.Option(None, help="Month the deliveries are due in, YYYY-MM (default: every month, "
+                                                 "latest first).")):
+    """The delivery calendar: per government and entity, what was owed for the month and whether it
+    came on time, late, was replaced, refused (with the gate) or is missing (marts.mart_kalender_kiriman)."""
+    from etl import delivery_calendar
+
+    with clear_errors():
+        period = month_argument(period) if period is not None else None
+        rows = delivery_calendar.status_rows(period)
+        if not rows:
+            console.print(f"the delivery calendar holds nothing{' for ' + period if period else ''} yet "
+                          f"(a run records what is owed; its dbt build fills the calendar)", soft_wrap=True)
+            return
+        for row in rows:
+            received = f"received {row['diterima_pertama']:%Y-%m-%d}" if row["diterima_pertama"] else "nothing received"
+            why = f" — {row['gate']}: {row['pesan']}" if row["gate"] else ""
+            style = STATUS_STYLE.get(row["status"], "")
+            line = Text.assemble(f"{row['bulan']}  {row['instansi_kode']:<12} {row['entity']:<20} {row['periode']:<8} ",
+                                 (f"{row['status']:<17}", style),
+                                 f" due {row['batas_waktu']:%Y-%m-%d}, {received}, {row['jumlah_kiriman']} delivery(ies){why}")
+            console.print(line, soft_wrap=True)
 
 
 @app.command()

@@ -52,6 +52,10 @@ class Source:
 DEFAULT_MIN_SHARE_OF_PREVIOUS = {"unit_kerja": 0.5, "pegawai": 0.5, "evaluasi_periodik": 0.5, "rhk": 0.5}
 
 
+# the delivery calendar: a period's deliveries are due by this day of the next month (issue 23)
+DEFAULT_DEADLINE_DAY = 10
+
+
 @dataclass(frozen=True)
 class Agency:
     kode: str
@@ -61,6 +65,8 @@ class Agency:
     # entity -> least share of the previous period's rows a delivery must have (gates.min_share_of_previous)
     min_share_of_previous: dict = field(default_factory=lambda: dict(DEFAULT_MIN_SHARE_OF_PREVIOUS),
                                         hash=False, compare=False)
+    # the day of the month after a period by which its deliveries are due (deadline_day)
+    deadline_day: int = DEFAULT_DEADLINE_DAY
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -129,6 +135,9 @@ class AgencyEntry(_Strict):
         "the cycle of its periodic evaluations"))
     sources: list[SourceEntry] = Field(min_length=1, description="its source systems")
     gates: Gates | None = Field(None, description="its own batch gates over the file's")
+    deadline_day: int = Field(DEFAULT_DEADLINE_DAY, ge=1, le=28, description=(
+        "the day of the month after a period by which its deliveries are due (a quarter's: the month "
+        "after the quarter); the delivery calendar (etl/delivery_calendar.py) counts a later one as late"))
 
 
 class AgenciesFile(_Strict):
@@ -377,6 +386,7 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
             periodicity=str(item.get("periodicity", "monthly")),
             sources=tuple(_source(kode, path, s) for s in item["sources"]),
             min_share_of_previous=_shares(item.get("gates"), dict(defaults), path, f"gates of agency {kode}"),
+            deadline_day=int(item.get("deadline_day", DEFAULT_DEADLINE_DAY)),
         )
         if agency.periodicity not in ("monthly", "quarterly"):
             raise ConfigError(f"agency {kode} in {path}: periodicity must be monthly or quarterly")

@@ -61,6 +61,10 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
 
     if args and args[0] in ("build", "run", "seed", "snapshot"):
         access.ensure_roles()  # the roles its grants and row-level security name (etl/access.py)
+        from etl import delivery_calendar
+
+        with warehouse.transaction() as owner:  # the ledger's table the delivery calendar reads (a source)
+            delivery_calendar.ensure_table(owner)
     os.environ.update(warehouse.dbt_env())
     project = dbt_project_dir()
     target = dbt_target_dir()

@@ -129,7 +129,7 @@ def test_a_misspelt_government_setting_is_refused(tmp_path):
     path = _file(tmp_path, "agencies:\n  - kode: X\n    perodicity: quarterly\n"
                            "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n")
     with pytest.raises(ConfigError, match=r"government X, perodicity: unknown setting \(known: kode, nama, "
-                                          r"periodicity, sources, gates\)$"):
+                                          r"periodicity, sources, gates, deadline_day\)$"):
         load_agencies(path)
     path = _file(tmp_path, "agencies:\n  - kode: X\n    periodicity: weekly\n"
                            "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n")
