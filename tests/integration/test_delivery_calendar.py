@@ -157,3 +157,21 @@ def test_the_calendar_shows_on_time_refused_replaced_and_missing(governments, db
     history = [line for line in CliRunner().invoke(app, ["status"]).stdout.splitlines() if " UJI" in line]
     assert [line.split()[0] for line in history] == [NOW, NOW, PAST, PAST]
     assert all("hilang" in line for line in history[2:])
+
+
+def test_the_dag_maps_over_the_governments_that_delivered_and_names_the_others_once(governments, db):
+    """kinerja_bulanan itself: the government with nothing delivered gets no extract, validate or
+    load task (so none fails), one failed task names it, and the other is loaded."""
+    from etl import orchestration
+
+    month = "2026-02"  # after the DAG's start date; its deadline (2026-03-10) has passed
+    _deliver(governments, "UJIA", month, UNITS.format(kode="UJIA"))
+    dag_run = orchestration.run_period(month, publish=False)
+    failed = orchestration.failed_tasks(dag_run)
+    assert [name for name, _ in failed] == ["every_agency_delivered"], failed
+    assert db.execute("select instansi_kode, status from audit.batch where periode = %s", (month,)).fetchall() == [
+        ("UJIA", "loaded")]
+    assert db.execute("select instansi_kode, ada_kiriman from audit.delivery_expected where bulan = %s order by 1",
+                      (month,)).fetchall() == [("UJIA", True), ("UJIB", False)]
+    assert db.execute("select instansi_kode, status from marts.mart_kalender_kiriman where bulan = %s order by 1",
+                      (month,)).fetchall() == [("UJIA", "terlambat"), ("UJIB", "hilang")]
