@@ -12,6 +12,7 @@ Only small dicts travel between the stages, so each may run in another process o
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import time
@@ -21,6 +22,11 @@ from etl import landing, load as loader, warehouse
 from etl.config import Agency, due_period, find_agency
 from etl.landing import LandedBatch
 from etl.sources import SourceError, connector_for
+
+# each delivery's source, file, checksum and rows, each gate's decision, each stage's time: never a
+# row's content (no NIP, no name) nor a credential (issue 23)
+log = logging.getLogger(__name__)
+
 
 class AgencyBatchFailed(RuntimeError):
     """At least one of an agency's batches was rejected; the others were loaded."""
@@ -71,6 +77,8 @@ def extract(agency_kode: str, period: str) -> list[dict]:
                              source_file=came_from)
             )
             timings.append(time.perf_counter() - started)
+            log.info("%s %s %s: landed from %s (%s), %s bytes, sha256 %s, in %.2f s", agency_kode, entity, due,
+                     came_from, source.kind, landed[-1].size_bytes, landed[-1].checksum_sha256, timings[-1])
     with warehouse.transaction() as owner:  # migrations are the owner's
         loader.ensure_schema(owner)
     with warehouse.transaction(loader=True) as conn:
@@ -82,6 +90,7 @@ def extract(agency_kode: str, period: str) -> list[dict]:
     from etl import retention
 
     retention.redact_expired(agency_kode)  # the agency's deliveries past their retention period
+    log.info("%s extract: %d delivery(ies) for %s in %.2f s", agency_kode, len(landed), period, sum(timings))
     return [b.to_dict() | {"previous_received": volumes.get(b.entity)} for b in landed]
 
 
@@ -90,7 +99,18 @@ def validate(landed_batches: list[dict]) -> list[dict]:
     rejected with its reason, the others go on."""
     from etl.validate.delivery import validate_batches
 
-    return validate_batches(landed_batches)
+    started = time.perf_counter()
+    validated = validate_batches(landed_batches)
+    for item in validated:
+        batch = item["batch"]
+        if item["status"] == "rejected":  # why, in audit.batch: a message may quote the delivery
+            log.warning("%s %s %s: refused by the gate %s, %s rows read", batch["agency"], batch["entity"],
+                        batch["period"], item.get("gate") or "unreadable", item.get("rows_received"))
+        else:
+            log.info("%s %s %s: passed the gates, %s rows read, %s quarantined, in %.2f s", batch["agency"],
+                     batch["entity"], batch["period"], item["rows_received"], item["rows_quarantined"], item["seconds"])
+    log.info("validate: %d batch(es) in %.2f s", len(validated), time.perf_counter() - started)
+    return validated
 
 
 def load(validated_batches: list[dict]) -> list[dict]:
@@ -126,6 +146,8 @@ def load(validated_batches: list[dict]) -> list[dict]:
             with conn.transaction():
                 loaded, quarantined = _load_one(conn, partition, batch, item, started)
             summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
+            log.info("%s %s %s: loaded %d rows, %d quarantined, of %d read, in %.2f s", batch.agency, batch.entity,
+                     batch.period, loaded, quarantined, item["rows_received"], time.perf_counter() - started)
     if rejected:
         raise AgencyBatchFailed(f"{validated_batches[0]['batch']['agency']}: " + "; ".join(rejected))
     for item in validated_batches:  # every batch is in force: its work files have served
