@@ -1,8 +1,10 @@
 """kinerja_bulanan: the monthly consolidation of every configured government.
 
-Thin wiring: every task calls a function of the `etl` package. Per agency (dynamic task mapping
-over config/agencies.yml) extract -> validate -> load, each visible on its own; one agency's
-failure does not stop the others. Then dbt builds the marts and the public tables and the
+Thin wiring: every task calls a function of the `etl` package. First the month's deliveries are
+checked (etl.delivery_calendar: what each government owes is recorded in the audit; a government
+with nothing delivered is named in one line by every_agency_delivered, not failed stage by stage).
+Per agency with something delivered (dynamic task mapping over config/agencies.yml) extract ->
+validate -> load, each visible on its own; one agency's failure does not stop the others. Then dbt builds the marts and the public tables and the
 month's validation report is written. The transform task updates the Airflow Asset
 `kinerja_marts` with the month in its event; the DAG kinerja_publikasi, scheduled on that
 Asset, publishes the month's open data.
@@ -30,10 +32,18 @@ def resolve_period() -> str:
 
 
 @task
-def configured_agencies() -> list[str]:
-    from etl.config import load_agencies
+def check_deliveries(period: str) -> dict:
+    """Which governments have anything delivered for the month (each connector's cheap look), with
+    what each owes recorded in the audit for the delivery calendar (etl.delivery_calendar)."""
+    from etl.delivery_calendar import check_month
 
-    return [agency.kode for agency in load_agencies()]
+    return check_month(period).__dict__
+
+
+@task
+def configured_agencies(checked: dict) -> list[str]:
+    """The governments the run maps over: those with something delivered."""
+    return checked["delivering"]
 
 
 @task(map_index_template="{{ agency_kode }}", retries=RETRIES, retry_delay=RETRY_DELAY)
@@ -94,6 +104,17 @@ def every_agency_loaded() -> None:
     )
 
 
+@task(trigger_rule="all_done", retries=0)
+def every_agency_delivered(checked: dict) -> None:
+    """Marks the run failed when a government delivered nothing for the month, one line each (the
+    delivery calendar shows it missing); the others were loaded and published."""
+    from etl.delivery_calendar import MonthCheck
+
+    nothing = MonthCheck(**checked).sentences()
+    if nothing:
+        raise RuntimeError("; ".join(nothing))
+
+
 @dag(
     dag_id="kinerja_bulanan",
     schedule=CronDataIntervalTimetable("0 2 1 * *", timezone=JAKARTA),
@@ -106,11 +127,13 @@ def every_agency_loaded() -> None:
 )
 def kinerja_bulanan():
     period = resolve_period()
-    loaded = per_agency.partial(period=period).expand(agency_kode=configured_agencies())
+    checked = check_deliveries(period)
+    loaded = per_agency.partial(period=period).expand(agency_kode=configured_agencies(checked))
     built = transform(period)
     loaded >> built
     loaded >> validation_report(period)
     loaded >> every_agency_loaded()
+    loaded >> every_agency_delivered(checked)
 
 
 dag = kinerja_bulanan()

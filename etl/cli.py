@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from etl import access, access_log, backfill as history, orchestration, retention as policy, summary as run_summary
+from etl import access, access_log, backfill as history, delivery_calendar, orchestration, retention as policy, summary as run_summary
 from etl import warehouse
 from etl.config import (
     OPTIONS_DOC, SCHEMA_FILE, agencies_file, home, load_agencies, open_data_dir, schema_text, with_options_reference,
@@ -224,6 +224,13 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
         with console.status("starting the warehouse and what the sources need…"):
             warehouse.url()
             start_local_services()
+        # a month with nothing to do says so first, one line per government (etl/delivery_calendar.py)
+        check = delivery_calendar.check_month(period, record=False)
+        if not check.delivering:
+            delivery_calendar.check_month(period)  # recorded: the delivery calendar shows them missing
+            for sentence in check.sentences():
+                console.print(sentence, soft_wrap=True, markup=False)
+            fail(f"no government has delivered anything for {period}")
         log = home() / "logs" / f"run-{period}.log"
         with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
             with output_to(log):
@@ -234,6 +241,12 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
                     failed += orchestration.failed_tasks(publication)
         show_summary(period)
         console.print(f"Airflow's log of this run: {log}")
+        for sentence in check.sentences():
+            console.print(sentence, soft_wrap=True, markup=False)
+        failed = [(name, state) for name, state in failed if name != "every_agency_delivered"]
+        if check.nothing and not failed:
+            fail(f"{len(check.nothing)} government(s) delivered nothing for {period}: {', '.join(check.nothing)}; "
+                 f"the others were consolidated")
         if str(dag_run.state) != "success" or failed or (publication is not None and str(publication.state) != "success"):
             names = ", ".join(name for name, _ in failed) or "the run"
             fail(f"kinerja_bulanan for {period} did not fully succeed: {names} failed (see {log})")
@@ -254,7 +267,7 @@ def backfill(
     then each month's validation report and open-data package, oldest first."""
     with clear_errors():
         last = month_argument(last, "--to")
-        first = month_argument(first or f"{last[:4]}-01", "--from")
+        first = month_argument(f"{last[:4]}-01" if first is None else first, "--from")
         try:
             months = history.months_between(first, last)
         except history.BackfillError as exc:
@@ -338,6 +351,32 @@ def privacy_scan(period: str = typer.Option(None, help="Also scan open-data/<per
         if findings:
             fail(f"{len(findings)} finding(s)")
         console.print("privacy scan: nothing found" + ("; disclosure audit: nothing narrowed too far" if period else ""))
+
+
+STATUS_STYLE = {"tepat_waktu": "green", "terlambat": "yellow", "diganti": "cyan", "ditolak": "red",
+                "hilang": "red", "diterima": "dim", "belum_jatuh_tempo": "dim"}
+
+
+@app.command()
+def status(period: str = typer.Option(None, help="Month the deliveries are due in, YYYY-MM (default: every month, "
+                                                 "latest first).")):
+    """The delivery calendar: per government and entity, what was owed for the month and whether it
+    came on time, late, was replaced, refused (with the gate) or is missing (marts.mart_kalender_kiriman)."""
+    with clear_errors():
+        period = month_argument(period) if period is not None else None
+        rows = delivery_calendar.status_rows(period)
+        if not rows:
+            console.print(f"the delivery calendar holds nothing{' for ' + period if period else ''} yet "
+                          f"(a run records what is owed; its dbt build fills the calendar)", soft_wrap=True)
+            return
+        for row in rows:
+            received = f"received {row['diterima_pertama']:%Y-%m-%d}" if row["diterima_pertama"] else "nothing received"
+            why = f" — {row['gate']}: {row['pesan']}" if row["gate"] else ""
+            style = STATUS_STYLE.get(row["status"], "")
+            line = Text.assemble(f"{row['bulan']}  {row['instansi_kode']:<12} {row['entity']:<20} {row['periode']:<8} ",
+                                 (f"{row['status']:<17}", style),
+                                 f" due {row['batas_waktu']:%Y-%m-%d}, {received}, {row['jumlah_kiriman']} delivery(ies){why}")
+            console.print(line, soft_wrap=True)
 
 
 @app.command()

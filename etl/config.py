@@ -52,6 +52,10 @@ class Source:
 DEFAULT_MIN_SHARE_OF_PREVIOUS = {"unit_kerja": 0.5, "pegawai": 0.5, "evaluasi_periodik": 0.5, "rhk": 0.5}
 
 
+# the delivery calendar: a period's deliveries are due by this day of the next month (issue 23)
+DEFAULT_DEADLINE_DAY = 10
+
+
 @dataclass(frozen=True)
 class Agency:
     kode: str
@@ -67,6 +71,8 @@ class Agency:
     tingkat_wilayah: str | None = None
     produsen_data: str | None = None
     penanggung_jawab: str | None = None
+    # the day of the month after a period by which its deliveries are due (deadline_day)
+    deadline_day: int = DEFAULT_DEADLINE_DAY
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -153,6 +159,9 @@ class AgencyEntry(_Strict):
         "its data producer (produsen data, Perpres 39/2019), e.g. its BKPSDM; in ckan.json"))
     penanggung_jawab: Text | None = Field(None, description=(
         "the person or office responsible for its data; in ckan.json"))
+    deadline_day: int = Field(DEFAULT_DEADLINE_DAY, ge=1, le=28, description=(
+        "the day of the month after a period by which its deliveries are due (a quarter's: the month "
+        "after the quarter); the delivery calendar (etl/delivery_calendar.py) counts a later one as late"))
 
 
 class AgenciesFile(_Strict):
@@ -405,6 +414,7 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
             tingkat_wilayah=str((item.get("wilayah") or {}).get("tingkat")) if item.get("wilayah") else None,
             produsen_data=item.get("produsen_data"),
             penanggung_jawab=item.get("penanggung_jawab"),
+            deadline_day=int(item.get("deadline_day", DEFAULT_DEADLINE_DAY)),
         )
         if agency.periodicity not in ("monthly", "quarterly"):
             raise ConfigError(f"agency {kode} in {path}: periodicity must be monthly or quarterly")

@@ -36,7 +36,10 @@ from etl.validate.gates import yardstick
 
 __all__ = ["AgencyBatchFailed", "agency", "build", "extract", "load", "read_landed", "validate"]
 
-log = logging.getLogger("etl.transform")  # the holds are logged where the build's log always said them
+# each delivery's source, file, checksum and rows, each gate's decision, each stage's time: never a
+# row's content (no NIP, no name) nor a credential (issue 23)
+log = logging.getLogger(__name__)
+holds_log = logging.getLogger("etl.transform")  # the holds are logged where the build's log always said them
 
 
 def agency(kode: str) -> Agency:
@@ -68,9 +71,12 @@ def extract(agency_kode: str, period: str) -> list[dict]:
                              source_file=came_from)
             )
             timings.append(time.perf_counter() - started)
+            log.info("%s %s %s: landed from %s (%s), %s bytes, sha256 %s, in %.2f s", agency_kode, entity, due,
+                     came_from, source.kind, landed[-1].size_bytes, landed[-1].checksum_sha256, timings[-1])
     loader.receive(government, landed, timings)
     volumes = yardstick(landed)
     retention.redact_expired(agency_kode)  # the agency's deliveries past their retention period
+    log.info("%s extract: %d delivery(ies) for %s in %.2f s", agency_kode, len(landed), period, sum(timings))
     return [b.to_dict() | {"previous_received": volumes.get(b.entity)} for b in landed]
 
 
@@ -81,17 +87,38 @@ def read_landed(batch: LandedBatch, chunk_rows: int) -> Iterator[pd.DataFrame]:
     return connector.read(government, source, batch.entity, Path(batch.path), chunk_rows)
 
 
+
 def validate(landed_batches: list[dict], workers: int | None = None, chunk_rows: int | None = None,
              engine: str | None = None) -> list[dict]:
     """Validate one agency's landed batches (etl.validate.delivery), read through the source stage;
     a batch that fails a gate is rejected with its reason, the others go on."""
-    return validate_batches(landed_batches, read_landed, workers=workers, chunk_rows=chunk_rows, engine=engine)
+    started = time.perf_counter()
+    validated = validate_batches(landed_batches, read_landed, workers=workers, chunk_rows=chunk_rows, engine=engine)
+    for item in validated:
+        batch = item["batch"]
+        if item["status"] == "rejected":  # why, in audit.batch: a message may quote the delivery
+            log.warning("%s %s %s: refused by the gate %s, %s rows read", batch["agency"], batch["entity"],
+                        batch["period"], item.get("gate") or "unreadable", item.get("rows_received"))
+        else:
+            log.info("%s %s %s: passed the gates, %s rows read, %s quarantined, in %.2f s", batch["agency"],
+                     batch["entity"], batch["period"], item["rows_received"], item["rows_quarantined"], item["seconds"])
+    log.info("validate: %d batch(es) in %.2f s", len(validated), time.perf_counter() - started)
+    return validated
 
 
 def load(validated_batches: list[dict]) -> list[dict]:
     """Load each validated batch in its own transaction (etl.load); reject the rejected ones loudly
     (AgencyBatchFailed, after the others are loaded)."""
-    return loader.load_batches(validated_batches)
+    started = time.perf_counter()
+    try:
+        summaries = loader.load_batches(validated_batches)
+    finally:
+        log.info("load: %d batch(es) in %.2f s", len(validated_batches), time.perf_counter() - started)
+    for item in summaries:
+        if item.get("status") == "loaded":
+            log.info("%s %s %s: loaded %s rows, %s quarantined, of %s read", item.get("agency"), item.get("entity"),
+                     item.get("period"), item.get("loaded"), item.get("quarantined"), item.get("received"))
+    return summaries
 
 
 def build(period: str | None = None, unit_tests: bool = False) -> transform.DbtOutcome:
@@ -103,6 +130,6 @@ def build(period: str | None = None, unit_tests: bool = False) -> transform.DbtO
     for month in [period] if period else transform.published_months():
         made = repair.repair(month, lambda select, month=month: transform.rebuild(month, select))
         for hold in made:
-            log.warning("disclosure audit: held %s %s of %s %s (level %d): %s", hold.tabel, hold.grup,
+            holds_log.warning("disclosure audit: held %s %s of %s %s (level %d): %s", hold.tabel, hold.grup,
                         hold.instansi_kode, hold.periode, hold.tingkat, hold.alasan)
     return outcome

@@ -59,6 +59,8 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
 
     if args and args[0] in ("build", "run", "seed", "snapshot"):
         access.ensure_roles(warehouse.roles_url())  # the roles its grants and row-level security name (etl/access.py)
+        with warehouse.transaction() as owner:  # the ledger's tables dbt reads as sources (the delivery calendar's too)
+            load.ensure_schema(owner)
     os.environ.update(warehouse.dbt_env())
     project = dbt_project_dir()
     target = dbt_target_dir()

@@ -114,3 +114,13 @@ def record_redaction(conn: psycopg.Connection, batch_id: str, path, original: st
         """insert into audit.redaction (batch_id, landing_path, original_sha256, redacted_sha256, fields,
                retention_days) values (%s, %s, %s, %s, %s, %s)""",
         (batch_id, str(path), original, redacted, ",".join(fields), days))
+
+
+def record_expected(conn: psycopg.Connection, rows: list[tuple]) -> None:
+    """What governments owe, as a run saw it (etl/delivery_calendar.py): rows of (instansi, entity,
+    periode, month, deadline, whether a cheap look found anything)."""
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(
+                """insert into audit.delivery_expected (instansi_kode, entity, periode, bulan, batas_waktu, ada_kiriman)
+                   values (%s, %s, %s, %s, %s, %s)""", rows)

@@ -13,6 +13,11 @@ Each kind provides two functions:
   delivery (for a CSV as a person counts it: header = row 1). Raise SourceError when the
   delivery cannot be read at all (the batch is then rejected with that message).
 
+A kind may also provide `probe(agency, source, entity, period) -> bool`: is anything delivered for
+the period, where that is cheap to ask (a file on disk: the path exists). A run asks it before mapping
+over the governments (etl/delivery_calendar.py); a kind without it (an API, an application's
+database) is assumed to have delivered, and its fetch says otherwise.
+
 `source` is the agency's etl.config.Source for that entity (kind, entities, options from
 config/agencies.yml). The registry maps each `kind` to its module. The errors a connector raises
 (SourceError, HeaderError, EmptyDeliveryError) live in etl.sources.errors, which every connector

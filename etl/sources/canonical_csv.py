@@ -32,6 +32,12 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
     return path if path.exists() else None
 
 
+def probe(agency: Agency, source: Source, entity: str, period: str) -> bool:
+    """Is anything delivered for the period (the delivery calendar's cheap look, etl/delivery_calendar.py):
+    the file exists."""
+    return fetch(agency, source, entity, period, None) is not None
+
+
 def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
     spec = entity_def(entity)
     # utf-8-sig: a byte-order mark is tolerated

@@ -379,6 +379,12 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
     return path if path.exists() else None
 
 
+def probe(agency: Agency, source: Source, entity: str, period: str) -> bool:
+    """Is anything delivered for the period (the delivery calendar's cheap look, etl/delivery_calendar.py):
+    the file exists."""
+    return fetch(agency, source, entity, period, None) is not None
+
+
 def limits(source: Source) -> dict[str, int]:
     """LIMITS with the source's options.limits over them."""
     chosen = dict(LIMITS)

@@ -34,7 +34,7 @@ from pydantic import Field
 from etl.canonical import to_canonical
 from etl.config import Agency, Source, Text
 from etl.sources.errors import EmptyDeliveryError, SourceError
-from etl.sources.mapped_csv import ConvertedOptions, converter, fetch  # noqa: F401 (fetch: the same path and files options)
+from etl.sources.mapped_csv import ConvertedOptions, converter, fetch, probe  # noqa: F401 (fetch, probe: the same path and files options)
 
 READ_BLOCK = 1 << 16  # characters read at a time
 MAX_RECORD = 1 << 24  # a single record larger than this (16 MiB of text) refuses the file

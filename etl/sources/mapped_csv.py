@@ -75,6 +75,12 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
     return path if path.exists() else None
 
 
+def probe(agency: Agency, source: Source, entity: str, period: str) -> bool:
+    """Is anything delivered for the period (the delivery calendar's cheap look, etl/delivery_calendar.py):
+    the file exists."""
+    return fetch(agency, source, entity, period, None) is not None
+
+
 def converter(options: dict):
     """The options' value mapping, number and date-time conversion, as a function of a frame (shared
     with json_export, whose options are the same)."""

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import os
 import random
 import time
@@ -77,6 +78,8 @@ from etl.settings import named
 from etl.sources import siasn_contract as contract
 from etl.sources.delimited import undecodable_line
 from etl.sources.errors import SourceError
+
+log = logging.getLogger(__name__)
 
 DEFAULTS = {
     "page_size": 500,
@@ -249,6 +252,9 @@ class _Client:
         if time.monotonic() + seconds > self.deadline:
             raise _Failed(f"{why}; waiting {seconds:.1f} s more would pass the deadline of "
                           f"{float(self.opt['deadline_seconds']):.0f} s")
+        # the request's path only: no query, no credentials (issue 23: no secret in a log line)
+        log.warning("%s API %s: %s; waiting %.1f s before retrying", self.agency.kode,
+                    urlsplit(getattr(self, "url", "")).path or "-", why, seconds)
         time.sleep(seconds)
 
     def _backoff(self, retry: int) -> float:
@@ -259,6 +265,7 @@ class _Client:
     def _send(self, method: str, url: str, *, token: bool, **kwargs) -> requests.Response:
         """One request with retries: a response with a final status (2xx, 401 or 4xx), or _Failed."""
         errors = waits = 0
+        self.url = url
         while True:
             if time.monotonic() > self.deadline:
                 raise _Failed(f"the deadline of {float(self.opt['deadline_seconds']):.0f} s passed")

@@ -125,6 +125,15 @@ def fetch(agency: Agency, source: Source, entity: str, period: str, scratch: Pat
     return path if path.exists() else None
 
 
+def probe(agency: Agency, source: Source, entity: str, period: str) -> bool:
+    """Is anything delivered for the period (the delivery calendar's cheap look, etl/delivery_calendar.py):
+    a file of the name, or files matching its pattern (several: delivered, if wrongly)."""
+    try:
+        return fetch(agency, source, entity, period, None) is not None
+    except SourceError:
+        return True
+
+
 def question_patterns(source: Source) -> dict[str, re.Pattern]:
     patterns = {**QUESTIONS, **(source.options.get("questions") or {})}
     try:

@@ -66,10 +66,17 @@ VOLATILE: dict[str, tuple[str, ...]] = {
     "riwayat.snp_unit_kerja": ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to"),
     "marts.dim_pegawai": ("dicatat_pada", "diganti_pada"),
     "marts.dim_unit_kerja": ("dicatat_pada", "diganti_pada"),
+    # the delivery calendar: each run's record of what was owed, and when deliveries were received
+    "audit.delivery_expected": ("id", "at"),
+    "staging.stg_audit__delivery_expected": ("catatan_id", "dicatat_pada"),
+    "marts.mart_kalender_kiriman": ("diterima_pertama", "diterima_terakhir"),
 }
 # the ledger gains a row per extraction and per attempt, so a run that was killed and rerun has more
 # of them: each batch's last extraction and last attempt are compared
-LAST_ATTEMPT_ONLY = {"audit.batch_attempt": ("batch_id", "id"), "audit.batch_extraction": ("batch_id", "id")}
+LAST_ATTEMPT_ONLY = {"audit.batch_attempt": ("batch_id", "id"), "audit.batch_extraction": ("batch_id", "id"),
+                     # each run records what every government owed: the last record of each is compared
+                     "audit.delivery_expected": (("instansi_kode", "entity", "periode"), "id"),
+                     "staging.stg_audit__delivery_expected": (("instansi_kode", "entity", "periode"), "catatan_id")}
 # the quarantined rows and rule counts of every attempt: those of each batch's load in force are
 # compared (what audit.quarantine and audit.validation_result show); a rerun's reload adds a copy
 STANDING_ONLY = ("audit.quarantine_row", "audit.validation_result_row")
@@ -350,8 +357,9 @@ def fingerprint(place: Place, leave_out_batches: tuple[str, ...] = ()) -> dict[s
                                  ).format(source)
             if relation in LAST_ATTEMPT_ONLY:
                 key, order = LAST_ATTEMPT_ONLY[relation]
+                key = sql.SQL(", ").join(map(sql.Identifier, (key,) if isinstance(key, str) else key))
                 source = sql.SQL("(select distinct on ({k}) * from {r} s order by {k}, {o} desc)").format(
-                    k=sql.Identifier(key), r=source, o=sql.Identifier(order))
+                    k=key, r=source, o=sql.Identifier(order))
             query = sql.SQL("select count(*), coalesce(md5(string_agg(h, '' order by h)), '') from "
                             "(select md5(row({cols})::text) as h from {source} t) rows").format(
                 cols=sql.SQL(", ").join(parts), source=source)

@@ -68,13 +68,18 @@ def test_the_runtime_role_cannot_rewrite_the_ledger_or_raw_nor_create_anything(c
                                     "and rows_quarantined > 0 limit 1").fetchone()
         before = {t: db.execute(f"select count(*) from {t}").fetchone()[0]
                   for t in ("audit.quarantine_row", "audit.validation_result_row", "audit.batch_attempt",
-                            "raw.evaluasi_periodik")}
+                            "audit.delivery_expected", "raw.evaluasi_periodik")}
         for statement in (
             "update audit.batch_attempt set message = 'ditulis ulang' where batch_id = %s",
             "delete from audit.quarantine_row where batch_id = %s",
             "delete from audit.validation_result_row where batch_id = %s",
             "update audit.batch_delivery set checksum_sha256 = 'x' where batch_id = %s",
             "delete from audit.batch_extraction where batch_id = %s",
+            # the delivery calendar's record of what each government owed (etl/delivery_calendar.py)
+            "update audit.delivery_expected set ada_kiriman = true where instansi_kode = (select instansi_kode "
+            "from audit.batch where batch_id = %s)",
+            "delete from audit.delivery_expected where instansi_kode = (select instansi_kode from audit.batch "
+            "where batch_id = %s)",
             "update raw.evaluasi_periodik set rating_hasil_kerja = 'DIATAS' where _batch_id = %s",
             "delete from raw.evaluasi_periodik where _batch_id = %s",
         ):
@@ -84,6 +89,7 @@ def test_the_runtime_role_cannot_rewrite_the_ledger_or_raw_nor_create_anything(c
             "update audit.batch set message = 'x'",  # the view: not updatable, and not granted
             "truncate raw.evaluasi_periodik",
             "truncate audit.quarantine_row",
+            "truncate audit.delivery_expected",
             "create table raw.uji_penyusup (x int)",
             "create table audit.uji_penyusup (x int)",
             "create table public.uji_penyusup (x int)",

@@ -21,10 +21,14 @@ def test_kinerja_bulanan_shape():
 
     dag = load_dag()
     assert dag.catchup is True
-    assert {"resolve_period", "configured_agencies", "agency.extract", "agency.validate", "agency.load",
-            "transform", "validation_report", "every_agency_loaded"} <= set(dag.task_ids)
+    assert {"resolve_period", "check_deliveries", "configured_agencies", "agency.extract", "agency.validate",
+            "agency.load", "transform", "validation_report", "every_agency_loaded",
+            "every_agency_delivered"} <= set(dag.task_ids)
     assert dag.get_task("transform").trigger_rule == "all_done"
     assert dag.get_task("validation_report").trigger_rule == "all_done"
+    # the month's deliveries are checked before the mapping, which expands over what the check found
+    assert dag.get_task("check_deliveries").downstream_task_ids >= {"configured_agencies", "every_agency_delivered"}
+    assert dag.get_task("every_agency_delivered").trigger_rule == "all_done"
     assert "period" in dag.params
     assert str(dag.timetable.description or dag.timetable.summary)  # a monthly interval timetable
 

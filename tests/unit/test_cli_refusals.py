@@ -74,6 +74,7 @@ COMMANDS = {
     ("publish",): [("--period", BAD_MONTH)],
     ("privacy-scan",): [("--period", BAD_MONTH)],
     ("summary",): [("--period", BAD_MONTH)],
+    ("status",): [("--period", BAD_MONTH)],
     ("report",): [("--period", BAD_MONTH)],
     ("bench",): [("--employees", _count(1, MAX_EMPLOYEES)), ("--concurrency", _count(1, 256)),
                  ("--history-months", _count(0, 60)), ("--per-instansi", _count(1, 200_000))],

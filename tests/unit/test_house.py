@@ -91,7 +91,8 @@ FLOORS: dict[str, int] = {
     "etl.landing": 20,
     "etl.validate": 30,
     "etl.load": 40,
-    "etl.retention": 45,       # landed personal fields redacted, recorded in the ledger
+    "etl.retention": 45,
+    "etl.delivery_calendar": 45,  # what each government owes and whether it came (the ledger's)       # landed personal fields redacted, recorded in the ledger
     "etl.transform": 50,
     "etl.publish": 60,
     "etl.summary": 70,         # what a run did, read back
