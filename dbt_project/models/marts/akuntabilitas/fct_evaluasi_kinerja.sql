@@ -1,6 +1,8 @@
 {#
   One row per employee and evaluated period: the predikat the source reported beside the one the
-  regulation gives, the rater, and when the rating was given. Incremental by period: a month's run
+  regulation gives, the rater, and when the rating was given. An employee with several evaluations
+  in a period (an acting post, a second SKP after a mutasi) keeps every row; is_penentu marks the
+  one that speaks for him (macro urutan_penentu), the only one a count of people reads. Incremental by period: a month's run
   replaces the periods it consolidates (delete+insert), history stays as it was.
 #}
 {{ config(
@@ -53,6 +55,9 @@ final as (
         {{ dinilai_sebelum_periode_berakhir('waktu_dinilai', 'periode') }}::boolean as is_dinilai_sebelum_periode_berakhir,
         {{ dinilai_terlambat('waktu_dinilai', 'periode') }}::boolean     as is_dinilai_terlambat,
         is_plt_plh::boolean                                                as is_plt_plh,
+        (predikat_dihitung is not null
+         and row_number() over (partition by instansi_kode, periode, nip, predikat_dihitung is null
+                                order by {{ urutan_penentu() }}) = 1)::boolean as is_penentu,
         batch_id::text                                                     as batch_id
     from dinilai_ulang
 )
