@@ -61,6 +61,8 @@ class Agency:
     # entity -> least share of the previous period's rows a delivery must have (gates.min_share_of_previous)
     min_share_of_previous: dict = field(default_factory=lambda: dict(DEFAULT_MIN_SHARE_OF_PREVIOUS),
                                         hash=False, compare=False)
+    # PP 30/2019 weighting from a month on: ((YYYY-MM, BIASA | 360_DERAJAT), ...) in month order
+    pp30_bobot: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -120,6 +122,20 @@ class SourceEntry(_Strict):
     options: dict[str, Any] | None = Field(None, description="the connector's options (its Options model)")
 
 
+PP30_CARA_PENILAIAN = ("BIASA", "360_DERAJAT")
+
+
+class BobotPP30(_Strict):
+    """PP 30/2019 Ps. 41's weighting of a government's legacy scores from a month on (domain.md §1.9):
+    the weights themselves are the regulation's (seed bobot_pp30_2019)."""
+
+    mulai: Text = Field(pattern=PERIOD_RE.pattern, description=(
+        "the first month (YYYY-MM) it applies to; a period is weighted as in its last month"))
+    cara_penilaian: Literal[PP30_CARA_PENILAIAN] = Field(description=(
+        "BIASA: SKP 70 % + perilaku kerja 30 %; 360_DERAJAT: 60/40, when perilaku is rated with input from "
+        "peers and subordinates"))
+
+
 class AgencyEntry(_Strict):
     """One government."""
 
@@ -129,6 +145,9 @@ class AgencyEntry(_Strict):
         "the cycle of its periodic evaluations"))
     sources: list[SourceEntry] = Field(min_length=1, description="its source systems")
     gates: Gates | None = Field(None, description="its own batch gates over the file's")
+    pp30_2019_bobot: list[BobotPP30] | None = Field(None, description=(
+        "PP 30/2019 weighting of its legacy scores, each from a month on (a year may change it); before the first "
+        "and without any, dbt var pp30_cara_penilaian (BIASA, 70/30, the regulation's rule)"))
 
 
 class AgenciesFile(_Strict):
@@ -377,7 +396,11 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
             periodicity=str(item.get("periodicity", "monthly")),
             sources=tuple(_source(kode, path, s) for s in item["sources"]),
             min_share_of_previous=_shares(item.get("gates"), dict(defaults), path, f"gates of agency {kode}"),
+            pp30_bobot=tuple(sorted((str(b["mulai"]), str(b["cara_penilaian"]))
+                                    for b in item.get("pp30_2019_bobot") or [])),
         )
+        if len({m for m, _ in agency.pp30_bobot}) != len(agency.pp30_bobot):
+            raise ConfigError(f"agency {kode} in {path}: pp30_2019_bobot names the same month twice")
         if agency.periodicity not in ("monthly", "quarterly"):
             raise ConfigError(f"agency {kode} in {path}: periodicity must be monthly or quarterly")
         if len(set(agency.entities)) != len(agency.entities):

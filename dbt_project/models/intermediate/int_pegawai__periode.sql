@@ -44,7 +44,7 @@ dievaluasi as (
 penentu as (
     -- the evaluation that speaks for the employee in the period
     select distinct on (instansi_kode, periode, nip)
-        instansi_kode, periode, nip, regime, predikat_dihitung as predikat
+        instansi_kode, periode, nip, regime, predikat_final as predikat
     from evaluasi
     order by instansi_kode, periode, nip, {{ urutan_penentu() }}
 ),
