@@ -1,6 +1,6 @@
 {#
   Per service unit and survey period (quarter, semester and year of the response date): the
-  respondents, and for each of the nine unsur the sum of its answers and how many answered it.
+  respondents (a questionnaire with no answer at all is not one: counted apart as empty), and for each of the nine unsur the sum of its answers and how many answered it.
   Everything IKM needs, kept as integers so that fct_ikm_unit_layanan computes it exactly.
   Incremental by survey period: a month's run recomputes its quarter, semester and year from the
   responses delivered in its year (responses are expected in the year of their date).
@@ -27,7 +27,9 @@ jumlah as (
         unit_layanan_kode,
         jenis_periode,
         periode,
-        count(*)                                    as jumlah_responden,
+        -- a questionnaire with no answer at all is not a respondent
+        count(*) filter (where coalesce({{ unsur | join(', ') }}) is not null) as jumlah_responden,
+        count(*) filter (where coalesce({{ unsur | join(', ') }}) is null) as jumlah_kuesioner_kosong,
         {%- for u in unsur %}
         coalesce(sum({{ u }}), 0)::bigint           as jumlah_nilai_{{ u }},
         count({{ u }})::bigint                      as jumlah_jawaban_{{ u }}{{ "," if not loop.last }}
