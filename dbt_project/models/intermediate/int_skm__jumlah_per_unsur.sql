@@ -7,7 +7,6 @@
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['periode']}]) }}
-{%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
 with responden as (
     select * from {{ ref('stg_canonical__skm_responden') }}
     {% if is_incremental() %}where {{ pada_tahun_dijalankan('periode_pengiriman') }}{% endif %}
@@ -27,13 +26,7 @@ jumlah as (
         unit_layanan_kode,
         jenis_periode,
         periode,
-        -- a questionnaire with no answer at all is not a respondent
-        count(*) filter (where coalesce({{ unsur | join(', ') }}) is not null) as jumlah_responden,
-        count(*) filter (where coalesce({{ unsur | join(', ') }}) is null) as jumlah_kuesioner_kosong,
-        {%- for u in unsur %}
-        coalesce(sum({{ u }}), 0)::bigint           as jumlah_nilai_{{ u }},
-        count({{ u }})::bigint                      as jumlah_jawaban_{{ u }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ skm_jumlah_kolom() }}
     from berperiode
     {% if is_incremental() %}where {{ periode_skm_dijalankan('periode') }}{% endif %}
     group by 1, 2, 3, 4
