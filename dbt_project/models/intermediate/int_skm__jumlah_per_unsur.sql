@@ -13,11 +13,7 @@ with responden as (
 ),
 
 berperiode as (
-    select 'TRIWULANAN' as jenis_periode, {{ triwulan_dari('tanggal') }} as periode, responden.* from responden
-    union all
-    select 'SEMESTERAN', {{ semester_dari('tanggal') }}, responden.* from responden
-    union all
-    select 'TAHUNAN', to_char(tanggal, 'YYYY'), responden.* from responden
+    {{ skm_per_periode('responden') }}
 ),
 
 jumlah as (

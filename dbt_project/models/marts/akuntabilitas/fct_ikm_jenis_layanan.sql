@@ -9,8 +9,6 @@
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
 {%- set unsur = skm_unsur() -%}
-{%- set sums = [] -%}{%- set counts = [] -%}
-{%- for u in unsur -%}{%- do sums.append('jumlah_nilai_' ~ u) -%}{%- do counts.append('jumlah_jawaban_' ~ u) -%}{%- endfor %}
 
 with jumlah as (
     select * from {{ ref('int_skm__jumlah_per_jenis_layanan') }}
@@ -24,11 +22,7 @@ interval_ikm as (
 dihitung as (
     select
         jumlah.*,
-        {%- for u in unsur %}
-        case when jumlah_jawaban_{{ u }} > 0
-             then round(jumlah_nilai_{{ u }}::numeric / jumlah_jawaban_{{ u }}, 4) end   as nrr_{{ u }},
-        {%- endfor %}
-        {{ ikm_konversi_tepat(sums, counts) }} as ikm_konversi
+        {{ skm_nrr_dan_konversi() }}
     from jumlah
 ),
 

@@ -15,9 +15,7 @@
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
-{%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
-{%- set sums = [] -%}{%- set counts = [] -%}
-{%- for u in unsur -%}{%- do sums.append('jumlah_nilai_' ~ u) -%}{%- do counts.append('jumlah_jawaban_' ~ u) -%}{%- endfor -%}
+{%- set unsur = skm_unsur() -%}
 
 with jumlah as (
     select * from {{ ref('int_skm__jumlah_per_unsur') }}
@@ -50,11 +48,7 @@ populasi_periode as (
 dihitung as (
     select
         jumlah.*,
-        {%- for u in unsur %}
-        case when jumlah_jawaban_{{ u }} > 0
-             then round(jumlah_nilai_{{ u }}::numeric / jumlah_jawaban_{{ u }}, 4) end   as nrr_{{ u }},
-        {%- endfor %}
-        {{ ikm_konversi_tepat(sums, counts) }} as ikm_konversi
+        {{ skm_nrr_dan_konversi() }}
     from jumlah
 ),
 
