@@ -73,6 +73,8 @@ class Agency:
     penanggung_jawab: str | None = None
     # the day of the month after a period by which its deliveries are due (deadline_day)
     deadline_day: int = DEFAULT_DEADLINE_DAY
+    # PP 30/2019 weighting from a month on: ((YYYY-MM, BIASA | 360_DERAJAT), ...) in month order
+    pp30_bobot: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -145,6 +147,20 @@ class Wilayah(_Strict):
     tingkat: Literal[WILAYAH_LEVELS] = Field(description="the level of government: " + ", ".join(WILAYAH_LEVELS))
 
 
+PP30_CARA_PENILAIAN = ("BIASA", "360_DERAJAT")
+
+
+class BobotPP30(_Strict):
+    """PP 30/2019 Ps. 41's weighting of a government's legacy scores from a month on (domain.md §1.9):
+    the weights themselves are the regulation's (seed bobot_pp30_2019)."""
+
+    mulai: Text = Field(pattern=PERIOD_RE.pattern, description=(
+        "the first month (YYYY-MM) it applies to; a period is weighted as in its last month"))
+    cara_penilaian: Literal[PP30_CARA_PENILAIAN] = Field(description=(
+        "BIASA: SKP 70 % + perilaku kerja 30 %; 360_DERAJAT: 60/40, when perilaku is rated with input from "
+        "peers and subordinates"))
+
+
 class AgencyEntry(_Strict):
     """One government."""
 
@@ -162,6 +178,9 @@ class AgencyEntry(_Strict):
     deadline_day: int = Field(DEFAULT_DEADLINE_DAY, ge=1, le=28, description=(
         "the day of the month after a period by which its deliveries are due (a quarter's: the month "
         "after the quarter); the delivery calendar (etl/delivery_calendar.py) counts a later one as late"))
+    pp30_2019_bobot: list[BobotPP30] | None = Field(None, description=(
+        "PP 30/2019 weighting of its legacy scores, each from a month on (a year may change it); before the first "
+        "and without any, dbt var pp30_cara_penilaian (BIASA, 70/30, the regulation's rule)"))
 
 
 class AgenciesFile(_Strict):
@@ -415,7 +434,11 @@ def _agencies(path: Path, text: str) -> tuple[Agency, ...]:
             produsen_data=item.get("produsen_data"),
             penanggung_jawab=item.get("penanggung_jawab"),
             deadline_day=int(item.get("deadline_day", DEFAULT_DEADLINE_DAY)),
+            pp30_bobot=tuple(sorted((str(b["mulai"]), str(b["cara_penilaian"]))
+                                    for b in item.get("pp30_2019_bobot") or [])),
         )
+        if len({m for m, _ in agency.pp30_bobot}) != len(agency.pp30_bobot):
+            raise ConfigError(f"agency {kode} in {path}: pp30_2019_bobot names the same month twice")
         if agency.periodicity not in ("monthly", "quarterly"):
             raise ConfigError(f"agency {kode} in {path}: periodicity must be monthly or quarterly")
         if len(set(agency.entities)) != len(agency.entities):

@@ -169,6 +169,8 @@ def describe_error(error: dict) -> str:
         return f"must not be empty, not {shown}"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"^(fast|gx)$":
         return f"must be fast or gx, not {shown}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == PERIOD_RE.pattern:
+        return f"must be a month, YYYY-MM, not {shown}"
     if kind == "string_pattern_mismatch":
         return f"must be an amount of memory such as 64MB, not {shown}"
     if kind == "missing":

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 
 from etl import access, load, warehouse
-from etl.config import dbt_project_dir, dbt_target_dir
+from etl.config import dbt_project_dir, dbt_target_dir, load_agencies
 from etl.settings import environment
 
 
@@ -72,7 +72,8 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
         "--log-path", str(target / "logs"),
     ]
     # the governments of the agencies file: their readers get views of the marts (macros/access.sql)
-    variables = {"instansi": access.instansi_roles()} | ({"period": period} if period else {})
+    variables = {"instansi": access.instansi_roles(), "pp30_bobot_instansi": pp30_weights()} | (
+        {"period": period} if period else {})
     cli += ["--vars", json.dumps(variables)]
     with session_options() if tuned else contextlib.nullcontext():
         result = dbtRunner().invoke(cli)
@@ -95,6 +96,14 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
             raise TransformError(f"dbt {args[0]} could not run: {result.exception}")
         raise TransformError(f"dbt {args[0]} failed: " + "; ".join(failures[:5]))
     return outcome
+
+
+def pp30_weights() -> list[dict]:
+    """Each government's PP 30/2019 weighting from a month on (agencies file, `pp30_2019_bobot`), as dbt
+    var pp30_bobot_instansi: int_evaluasi__dinilai_ulang weights a legacy score by its government's
+    setting in force in the period's last month, else by var pp30_cara_penilaian."""
+    return [{"instansi_kode": a.kode, "mulai": mulai, "cara_penilaian": cara}
+            for a in load_agencies() for mulai, cara in a.pp30_bobot]
 
 
 def build(period: str | None = None, unit_tests: bool = False) -> DbtOutcome:

@@ -231,3 +231,39 @@ def test_kinerja_config_check_says_what_is_wrong_in_one_sentence(tmp_path, monke
     monkeypatch.delenv("KINERJA_AGENCIES")
     shipped = CliRunner().invoke(app, ["config", "check"])
     assert shipped.exit_code == 0 and "5 governments" in shipped.stdout, shipped.output
+
+
+# ------------------------------------------------------------ PP 30/2019 weights per government (issue 19 item 5)
+
+def test_pp30_weights_per_government_and_month_are_optional_and_reach_dbt(tmp_path, monkeypatch):
+    """A government may set its PP 30/2019 weighting from a month on (a year may change it); a file
+    without the setting (every other agencies file) is valid and gives dbt no per-government weights,
+    so var pp30_cara_penilaian (70/30) applies."""
+    from etl import transform
+
+    source = "    sources: [{kind: canonical_csv, entities: [pegawai]}]\n"
+    path = _file(tmp_path, "agencies:\n  - kode: v\n" + source +
+                 "    pp30_2019_bobot:\n      - {mulai: '2021-07', cara_penilaian: BIASA}\n"
+                 "      - {mulai: '2021-01', cara_penilaian: 360_DERAJAT}\n"
+                 "  - kode: t\n" + source)
+    agencies = load_agencies(path)
+    assert agencies[0].pp30_bobot == (("2021-01", "360_DERAJAT"), ("2021-07", "BIASA"))
+    assert agencies[1].pp30_bobot == ()
+    monkeypatch.setenv("KINERJA_AGENCIES", str(path))
+    assert transform.pp30_weights() == [
+        {"instansi_kode": "V", "mulai": "2021-01", "cara_penilaian": "360_DERAJAT"},
+        {"instansi_kode": "V", "mulai": "2021-07", "cara_penilaian": "BIASA"}]
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ("{mulai: '2021-07', cara_penilaian: SENDIRI}",
+     r"government V, pp30_2019_bobot\[0\]\.cara_penilaian: must be 'BIASA' or '360_DERAJAT', not 'SENDIRI'$"),
+    ("{mulai: '2021-13', cara_penilaian: BIASA}", r"government V, pp30_2019_bobot\[0\]\.mulai: must be a month, YYYY-MM, not '2021-13'$"),
+    ("{mulai: '2021-07', cara_penilaian: BIASA}, {mulai: '2021-07', cara_penilaian: 360_DERAJAT}",
+     r"pp30_2019_bobot names the same month twice$"),
+])
+def test_a_wrong_pp30_weighting_is_refused_in_one_sentence(tmp_path, entry, expected):
+    path = _file(tmp_path, "agencies:\n  - kode: v\n    sources: [{kind: canonical_csv, entities: [pegawai]}]\n"
+                           f"    pp30_2019_bobot: [{entry}]\n")
+    with pytest.raises(ConfigError, match=expected):
+        load_agencies(path)

@@ -1,9 +1,13 @@
 {#
   Each periodic evaluation beside what the regulation gives it, and where it belongs:
   - PERMEN6_2022: the predikat of PermenPANRB 6/2022's 3x3 matrix (seed matriks_predikat_permen6_2022);
-  - PP30_2019: the weighted score (seed bobot_pp30_2019) and the bands of PP 30/2019 (seed
-    pita_nilai_pp30_2019): the predikat without the "new idea" condition, and every predikat the
-    score allows (Sangat Baik needs a new idea, which no source records, so 110-120 allows both).
+  - PP30_2019: the weighted score, exact (seed bobot_pp30_2019, by the government's weighting in
+    force in the period's last month: agencies file pp30_2019_bobot, var pp30_bobot_instansi, else
+    var pp30_cara_penilaian), and the bands of PP 30/2019 (seed pita_nilai_pp30_2019) on that exact
+    value: the predikat without the "new idea" condition, and every predikat the score allows
+    (Sangat Baik needs a new idea, which no source records, so 110-120 allows both).
+  - predikat_final, the one every reader uses (the marts and the public tables alike): the
+    regulation's, and under PP 30/2019 the reported predikat where the score allows it.
     The two regimes are never mixed.
   - the employee's unit in the roster of the evaluation's month and his evaluated unit
     (int_pegawai__unit_dinilai).
@@ -27,7 +31,21 @@ matriks as (
 ),
 
 bobot as (
-    select * from {{ ref('bobot_pp30_2019') }} where cara_penilaian = '{{ var("pp30_cara_penilaian") }}'
+    select * from {{ ref('bobot_pp30_2019') }}
+),
+
+bobot_instansi as (
+    -- each government's weighting from a month on (agencies file, pp30_2019_bobot: var pp30_bobot_instansi)
+    {%- set daftar = var('pp30_bobot_instansi', []) or [] %}
+    {%- if daftar %}
+    select * from (values
+        {%- for b in daftar %}
+        ('{{ b.instansi_kode }}', '{{ b.mulai }}', '{{ b.cara_penilaian }}'){% if not loop.last %},{% endif %}
+        {%- endfor %}
+    ) as daftar (instansi_kode, mulai, cara_penilaian)
+    {%- else %}
+    select null::text as instansi_kode, null::text as mulai, null::text as cara_penilaian where false
+    {%- endif %}
 ),
 
 pita as (
@@ -64,9 +82,11 @@ dinilai_ulang as (
         ditempatkan.rating_perilaku_kerja,
         ditempatkan.nilai_skp,
         ditempatkan.nilai_perilaku,
+        case when ditempatkan.regime = 'PP30_2019' then bobot.cara_penilaian end as cara_penilaian_pp30,
+        -- exact: banded on its exact value, never rounded first (0.7 x 89.99 + 0.3 x 90.01 = 89.996 is Cukup)
         case when ditempatkan.regime = 'PP30_2019' then
-            round(bobot.bobot_skp::numeric * ditempatkan.nilai_skp::numeric
-                  + bobot.bobot_perilaku::numeric * ditempatkan.nilai_perilaku::numeric, 2)
+            bobot.bobot_skp::numeric * ditempatkan.nilai_skp::numeric
+            + bobot.bobot_perilaku::numeric * ditempatkan.nilai_perilaku::numeric
         end                                                           as nilai_akhir,
         ditempatkan.predikat_sumber,
         ditempatkan.penilai_nip,
@@ -74,7 +94,16 @@ dinilai_ulang as (
         ditempatkan.is_plt_plh,
         ditempatkan.batch_id
     from ditempatkan
-    left join bobot on true
+    left join lateral (
+        -- the government's setting in force in the period's last month, else var pp30_cara_penilaian
+        select coalesce(
+            (select bobot_instansi.cara_penilaian from bobot_instansi
+             where bobot_instansi.instansi_kode = ditempatkan.instansi_kode
+               and bobot_instansi.mulai <= {{ bulan_pengiriman('ditempatkan.periode') }}
+             order by bobot_instansi.mulai desc limit 1),
+            '{{ var("pp30_cara_penilaian") }}') as cara_penilaian
+    ) as cara on ditempatkan.regime = 'PP30_2019'
+    left join bobot on bobot.cara_penilaian = cara.cara_penilaian
 ),
 
 menurut_aturan as (
@@ -101,6 +130,20 @@ menurut_aturan as (
         on dinilai_ulang.regime = 'PERMEN6_2022'
         and matriks.rating_hasil_kerja = dinilai_ulang.rating_hasil_kerja
         and matriks.rating_perilaku_kerja = dinilai_ulang.rating_perilaku_kerja
+),
+
+final as (
+    -- the predikat every reader uses, audit and public alike: the regulation's, and under PP 30/2019
+    -- the reported one where the score allows it (Sangat Baik in 110-120 needs a new idea, which only
+    -- the source knows), else the band's
+    select
+        menurut_aturan.*,
+        case
+            when regime = 'PP30_2019' and predikat_sumber = any (string_to_array(coalesce(predikat_diizinkan_pp30, ''), ','))
+                then predikat_sumber
+            else predikat_dihitung
+        end                                                           as predikat_final
+    from menurut_aturan
 )
 
-select * from menurut_aturan
+select * from final

@@ -5,7 +5,8 @@
   evaluated (an evaluation with a predikat the regulation gives) and on time (after the period
   ended, within var hari_terlambat days), and the evaluation that speaks for him when he has
   several in the period: the definitive post before an acting one (PLT/PLH), then the latest
-  rating, then the SKP (domain.md §4.3, §8.5) — its regime and predikat.
+  rating, then the SKP (macro urutan_penentu; domain.md §4.3, §8.5) — its regime and predikat —,
+  and the evaluated unit with its predikat (null outside every one) the curve counts him in.
 
   The population of people behind every count of employees on the public side and behind
   mart_kepatuhan: a person is counted once per period whatever his number of evaluation rows.
@@ -32,6 +33,8 @@ dievaluasi as (
         periode,
         nip,
         bool_or(skp_id is not null)                                        as evaluasi_dengan_skp,
+        count(*)                                                           as jumlah_evaluasi,
+        bool_or(coalesce(is_plt_plh, false))                               as ada_plt_plh,
         bool_or(not {{ dinilai_sebelum_periode_berakhir('waktu_dinilai', 'periode') }}
                 and not {{ dinilai_terlambat('waktu_dinilai', 'periode') }}) as tepat_waktu
     from evaluasi
@@ -41,9 +44,9 @@ dievaluasi as (
 penentu as (
     -- the evaluation that speaks for the employee in the period
     select distinct on (instansi_kode, periode, nip)
-        instansi_kode, periode, nip, regime, predikat_dihitung as predikat
+        instansi_kode, periode, nip, regime, predikat_final as predikat
     from evaluasi
-    order by instansi_kode, periode, nip, coalesce(is_plt_plh, false), waktu_dinilai desc nulls last, skp_id
+    order by instansi_kode, periode, nip, {{ urutan_penentu() }}
 ),
 
 rhk_bulan as (
@@ -68,9 +71,14 @@ final as (
         roster.periode_pengiriman::text                                    as periode_pengiriman,
         roster.nip::text                                                   as nip,
         coalesce(roster.unit_dinilai_kode, roster.unit_kode)::text         as unit_kode,
+        roster.unit_kode::text                                             as unit_pegawai_kode,
+        roster.unit_dinilai_kode::text                                     as unit_dinilai_kode,
+        roster.predikat_organisasi::text                                   as predikat_organisasi,
         (rhk.nip is not null or coalesce(dievaluasi.evaluasi_dengan_skp, false))::boolean as is_punya_skp,
         (dievaluasi.nip is not null)::boolean                              as is_dievaluasi,
         coalesce(dievaluasi.tepat_waktu, false)::boolean                   as is_tepat_waktu,
+        coalesce(dievaluasi.jumlah_evaluasi, 0)::integer                   as jumlah_evaluasi,
+        coalesce(dievaluasi.ada_plt_plh, false)::boolean                   as is_ada_plt_plh,
         penentu.regime::text                                               as regime,
         penentu.predikat::text                                             as predikat
     from roster

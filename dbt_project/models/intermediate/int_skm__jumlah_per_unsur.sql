@@ -1,24 +1,19 @@
 {#
   Per service unit and survey period (quarter, semester and year of the response date): the
-  respondents, and for each of the nine unsur the sum of its answers and how many answered it.
+  respondents (a questionnaire with no answer at all is not one: counted apart as empty), and for each of the nine unsur the sum of its answers and how many answered it.
   Everything IKM needs, kept as integers so that fct_ikm_unit_layanan computes it exactly.
   Incremental by survey period: a month's run recomputes its quarter, semester and year from the
   responses delivered in its year (responses are expected in the year of their date).
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
           indexes=[{'columns': ['periode']}]) }}
-{%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
 with responden as (
     select * from {{ ref('stg_canonical__skm_responden') }}
     {% if is_incremental() %}where {{ pada_tahun_dijalankan('periode_pengiriman') }}{% endif %}
 ),
 
 berperiode as (
-    select 'TRIWULANAN' as jenis_periode, {{ triwulan_dari('tanggal') }} as periode, responden.* from responden
-    union all
-    select 'SEMESTERAN', {{ semester_dari('tanggal') }}, responden.* from responden
-    union all
-    select 'TAHUNAN', to_char(tanggal, 'YYYY'), responden.* from responden
+    {{ skm_per_periode('responden') }}
 ),
 
 jumlah as (
@@ -27,11 +22,7 @@ jumlah as (
         unit_layanan_kode,
         jenis_periode,
         periode,
-        count(*)                                    as jumlah_responden,
-        {%- for u in unsur %}
-        coalesce(sum({{ u }}), 0)::bigint           as jumlah_nilai_{{ u }},
-        count({{ u }})::bigint                      as jumlah_jawaban_{{ u }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ skm_jumlah_kolom() }}
     from berperiode
     {% if is_incremental() %}where {{ periode_skm_dijalankan('periode') }}{% endif %}
     group by 1, 2, 3, 4

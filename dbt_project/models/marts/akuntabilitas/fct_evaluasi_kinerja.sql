@@ -1,6 +1,8 @@
 {#
   One row per employee and evaluated period: the predikat the source reported beside the one the
-  regulation gives, the rater, and when the rating was given. Incremental by period: a month's run
+  regulation gives, the rater, and when the rating was given. An employee with several evaluations
+  in a period (an acting post, a second SKP after a mutasi) keeps every row; is_penentu marks the
+  one that speaks for him (macro urutan_penentu), the only one a count of people reads. Incremental by period: a month's run
   replaces the periods it consolidates (delete+insert), history stays as it was.
 #}
 {{ config(
@@ -29,9 +31,10 @@ final as (
         regime::text                                                       as regime,
         rating_hasil_kerja::text                                           as rating_hasil_kerja,
         rating_perilaku_kerja::text                                        as rating_perilaku_kerja,
-        nilai_skp::numeric(6, 2)                                           as nilai_skp,
-        nilai_perilaku::numeric(6, 2)                                      as nilai_perilaku,
-        nilai_akhir::numeric(6, 2)                                         as nilai_akhir,
+        nilai_skp::numeric                                                 as nilai_skp,
+        nilai_perilaku::numeric                                            as nilai_perilaku,
+        nilai_akhir::numeric                                               as nilai_akhir,
+        cara_penilaian_pp30::text                                          as cara_penilaian_pp30,
         predikat_sumber::text                                              as predikat_sumber,
         predikat_dihitung::text                                            as predikat_dihitung,
         (case
@@ -39,11 +42,7 @@ final as (
             when regime = 'PERMEN6_2022' then predikat_sumber is distinct from predikat_dihitung
             when regime = 'PP30_2019' then not (predikat_sumber = any (string_to_array(coalesce(predikat_diizinkan_pp30, ''), ',')))
         end)::boolean                                                      as is_predikat_tidak_sesuai,
-        (case
-            when regime = 'PERMEN6_2022' then predikat_dihitung
-            when predikat_sumber = any (string_to_array(coalesce(predikat_diizinkan_pp30, ''), ',')) then predikat_sumber
-            else predikat_dihitung
-        end)::text                                                         as predikat_final,
+        predikat_final::text                                               as predikat_final,
         penilai_nip::text                                                  as penilai_nip,
         atasan_nip::text                                                   as atasan_nip,
         (penilai_nip = nip)::boolean                                       as is_menilai_diri_sendiri,
@@ -53,6 +52,9 @@ final as (
         {{ dinilai_sebelum_periode_berakhir('waktu_dinilai', 'periode') }}::boolean as is_dinilai_sebelum_periode_berakhir,
         {{ dinilai_terlambat('waktu_dinilai', 'periode') }}::boolean     as is_dinilai_terlambat,
         is_plt_plh::boolean                                                as is_plt_plh,
+        (predikat_dihitung is not null
+         and row_number() over (partition by instansi_kode, periode, nip, predikat_dihitung is null
+                                order by {{ urutan_penentu() }}) = 1)::boolean as is_penentu,
         batch_id::text                                                     as batch_id
     from dinilai_ulang
 )

@@ -5,16 +5,17 @@
     IKM             the mean of the NRR of the unsur answered (weight exactly 1/9, not the printed 0,11)
     konversi        IKM x 25, in exact arithmetic, rounded to 2 decimals half up (macro ikm_konversi_tepat)
     mutu, kinerja   the band of seed interval_ikm_permen14_2017 the rounded konversi falls in
-  beside the population of the period (sum of its quarters), the Krejcie-Morgan minimum sample,
+  beside the population of the period (sum of its quarters), the Krejcie-Morgan minimum sample
+  (judged only where the population of every quarter of the period is known: else status_sampel
+  POPULASI_TIDAK_LENGKAP or POPULASI_TIDAK_DIKETAHUI, not a pass; a questionnaire with no answer at
+  all is not a respondent),
   and what the agency itself reported where it reports one (skm_populasi.ikm_dilaporkan), with the
   difference: an agency using 0,11 reports up to about a point less, which is expected.
   Incremental by period: a month's run recomputes its quarter, semester and year.
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
-{%- set unsur = ['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'pengaduan', 'sarana'] -%}
-{%- set sums = [] -%}{%- set counts = [] -%}
-{%- for u in unsur -%}{%- do sums.append('jumlah_nilai_' ~ u) -%}{%- do counts.append('jumlah_jawaban_' ~ u) -%}{%- endfor -%}
+{%- set unsur = skm_unsur() -%}
 
 with jumlah as (
     select * from {{ ref('int_skm__jumlah_per_unsur') }}
@@ -47,11 +48,7 @@ populasi_periode as (
 dihitung as (
     select
         jumlah.*,
-        {%- for u in unsur %}
-        case when jumlah_jawaban_{{ u }} > 0
-             then round(jumlah_nilai_{{ u }}::numeric / jumlah_jawaban_{{ u }}, 4) end   as nrr_{{ u }},
-        {%- endfor %}
-        {{ ikm_konversi_tepat(sums, counts) }} as ikm_konversi
+        {{ skm_nrr_dan_konversi() }}
     from jumlah
 ),
 
@@ -62,6 +59,7 @@ final as (
         dihitung.jenis_periode::text                                       as jenis_periode,
         dihitung.periode::text                                             as periode,
         dihitung.jumlah_responden::integer                                 as jumlah_responden,
+        dihitung.jumlah_kuesioner_kosong::integer                          as jumlah_kuesioner_kosong,
         {%- for u in unsur %}
         dihitung.nrr_{{ u }}::numeric(6, 4)                                as nrr_{{ u }},
         {%- endfor %}
@@ -71,9 +69,18 @@ final as (
         interval_ikm.kinerja::text                                         as kinerja,
         populasi_periode.populasi::integer                                 as populasi,
         populasi_periode.jumlah_triwulan::integer                          as jumlah_triwulan_populasi,
-        ({{ sampel_minimal_krejcie_morgan('populasi_periode.populasi') }})::integer as sampel_minimal,
-        (dihitung.jumlah_responden >= {{ sampel_minimal_krejcie_morgan('populasi_periode.populasi') }})::boolean
+        -- the minimum sample only where the population of every quarter of the period is known
+        (case when populasi_lengkap.is_lengkap
+              then {{ sampel_minimal_krejcie_morgan('populasi_periode.populasi') }} end)::integer as sampel_minimal,
+        (case when populasi_lengkap.is_lengkap
+              then dihitung.jumlah_responden >= {{ sampel_minimal_krejcie_morgan('populasi_periode.populasi') }} end)::boolean
                                                                            as is_sampel_memadai,
+        (case
+            when populasi_periode.populasi is null then 'POPULASI_TIDAK_DIKETAHUI'
+            when not populasi_lengkap.is_lengkap then 'POPULASI_TIDAK_LENGKAP'
+            when dihitung.jumlah_responden >= {{ sampel_minimal_krejcie_morgan('populasi_periode.populasi') }} then 'MEMADAI'
+            else 'TIDAK_MEMADAI'
+        end)::text                                                         as status_sampel,
         populasi_periode.ikm_dilaporkan::numeric(5, 2)                     as ikm_dilaporkan,
         (dihitung.ikm_konversi - populasi_periode.ikm_dilaporkan)::numeric(6, 2) as selisih_ikm,
         populasi_periode.mutu_dilaporkan::text                             as mutu_dilaporkan,
@@ -86,6 +93,10 @@ final as (
         on populasi_periode.instansi_kode = dihitung.instansi_kode
         and populasi_periode.unit_layanan_kode = dihitung.unit_layanan_kode
         and populasi_periode.periode = dihitung.periode
+    cross join lateral (
+        select coalesce(populasi_periode.jumlah_triwulan, 0)
+               = case dihitung.jenis_periode when 'TAHUNAN' then 4 when 'SEMESTERAN' then 2 else 1 end as is_lengkap
+    ) as populasi_lengkap
 )
 
 select * from final

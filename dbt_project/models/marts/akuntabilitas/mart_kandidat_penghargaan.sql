@@ -4,11 +4,12 @@
   periods, one row per such run of periods, with their evaluated unit's curve compliance beside
   them, so that a reward does not rest on a unit that rated everyone highly. The predikat is the
   regulation's (the matrix for PermenPANRB 6/2022; for PP 30/2019 a reported Sangat Baik that the
-  score allows).
+  score allows) of the evaluation that speaks for him in each period (fct_evaluasi_kinerja.is_penentu).
 #}
 with evaluasi as (
     select * from {{ ref('fct_evaluasi_kinerja') }}
-    where predikat_final = 'SANGAT_BAIK'
+    -- the evaluation that speaks for him (an acting post's Sangat Baik beside a definitive Baik is no run)
+    where predikat_final = 'SANGAT_BAIK' and is_penentu
 ),
 
 kurva as (

@@ -7,10 +7,18 @@
   only if it would be whatever predikat they had (MELANGGAR), kept if it would be kept whatever
   (PATUH), and otherwise the unit is BELUM_PASTI, with the rules that depend on them.
   Unconfirmed details are settings: var kurva_kepala_unit_dihitung, var kurva_min_pegawai; shares
-  are compared unrounded (how regions round for small units is unconfirmed, domain.md §1.5).
+  are compared unrounded (how regions round for small units is unconfirmed, domain.md §1.5). The
+  Istimewa "most staff Sangat Baik" and Baik "most staff Baik" parts (seed rows with batas
+  sebagian_besar), whose quantification is unconfirmed, are judged by var kurva_sebagian_besar
+  (more than the row's persen, 50, or the largest group) and reported apart (status_sebagian_besar), never in status_kurva.
 #}
 {{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
+
+{%- set sebagian_besar = var('kurva_sebagian_besar') -%}
+{%- if sebagian_besar not in ('lebih_dari_persen', 'terbanyak') -%}
+    {{ exceptions.raise_compiler_error("var kurva_sebagian_besar must be lebih_dari_persen or terbanyak, not " ~ sebagian_besar) }}
+{%- endif %}
 
 with hitungan as (
     select * from {{ ref('int_evaluasi__hitungan_unit') }}
@@ -30,15 +38,26 @@ per_aturan as (
         hitungan.unit_kode,
         aturan.aturan,
         aturan.keterangan,
+        aturan.batas = 'sebagian_besar'                                    as is_sebagian_besar,
         case aturan.batas
             when 'paling_banyak' then 100.0 * sebut.jumlah / semua.n > aturan.persen
             when 'paling_sedikit' then 100.0 * (sebut.jumlah + semua.m) / semua.n < aturan.persen
             when 'harus_ada' then sebut.jumlah = 0 and semua.m = 0
+            {%- if sebagian_besar == 'terbanyak' %}
+            when 'sebagian_besar' then sebut.jumlah + semua.m <= lain.maks
+            {%- else %}
+            when 'sebagian_besar' then 100.0 * (sebut.jumlah + semua.m) / semua.n <= aturan.persen
+            {%- endif %}
         end                                                                as pasti_dilanggar,
         case aturan.batas
             when 'paling_banyak' then 100.0 * (sebut.jumlah + semua.m) / semua.n <= aturan.persen
             when 'paling_sedikit' then 100.0 * sebut.jumlah / semua.n >= aturan.persen
             when 'harus_ada' then sebut.jumlah > 0
+            {%- if sebagian_besar == 'terbanyak' %}
+            when 'sebagian_besar' then sebut.jumlah > lain.maks + semua.m
+            {%- else %}
+            when 'sebagian_besar' then 100.0 * sebut.jumlah / semua.n > aturan.persen
+            {%- endif %}
         end                                                                as pasti_dipatuhi
     from hitungan
     join aturan on aturan.predikat_organisasi = hitungan.predikat_organisasi
@@ -54,6 +73,14 @@ per_aturan as (
              + case when 'SANGAT_KURANG' = any (string_to_array(aturan.predikat_pegawai, '|')) then hitungan.jumlah_sangat_kurang else 0 end
             ) as jumlah
     ) as sebut
+    cross join lateral (
+        -- the largest other single predikat (for "most" read as terbanyak)
+        select coalesce(max(lain.jumlah), 0) as maks
+        from (values ('SANGAT_BAIK', hitungan.jumlah_sangat_baik), ('BAIK', hitungan.jumlah_baik),
+                     ('BUTUH_PERBAIKAN', hitungan.jumlah_butuh_perbaikan), ('KURANG', hitungan.jumlah_kurang),
+                     ('SANGAT_KURANG', hitungan.jumlah_sangat_kurang)) as lain (predikat, jumlah)
+        where not (lain.predikat = any (string_to_array(aturan.predikat_pegawai, '|')))
+    ) as lain
     where hitungan.jumlah_dinilai + hitungan.jumlah_tanpa_evaluasi >= {{ var('kurva_min_pegawai') }}
 ),
 
@@ -62,12 +89,18 @@ pelanggaran as (
         instansi_kode,
         periode,
         unit_kode,
-        count(*) filter (where pasti_dilanggar)                            as jumlah_aturan_dilanggar,
-        string_agg(aturan, ', ' order by aturan) filter (where pasti_dilanggar) as aturan_dilanggar,
-        string_agg(keterangan, '; ' order by aturan) filter (where pasti_dilanggar) as keterangan_pelanggaran,
-        string_agg(aturan, ', ' order by aturan) filter (where not pasti_dilanggar and not pasti_dipatuhi)
-                                                                           as aturan_belum_pasti,
-        bool_and(pasti_dipatuhi)                                           as semua_pasti_dipatuhi
+        -- the confirmed parts of the curve
+        count(*) filter (where pasti_dilanggar and not is_sebagian_besar)  as jumlah_aturan_dilanggar,
+        string_agg(aturan, ', ' order by aturan) filter (where pasti_dilanggar and not is_sebagian_besar) as aturan_dilanggar,
+        string_agg(keterangan, '; ' order by aturan) filter (where pasti_dilanggar and not is_sebagian_besar)
+                                                                           as keterangan_pelanggaran,
+        string_agg(aturan, ', ' order by aturan) filter (where not pasti_dilanggar and not pasti_dipatuhi
+                                                         and not is_sebagian_besar) as aturan_belum_pasti,
+        bool_and(pasti_dipatuhi) filter (where not is_sebagian_besar)      as semua_pasti_dipatuhi,
+        -- the unconfirmed "most staff" part, apart
+        max(aturan) filter (where is_sebagian_besar)                       as aturan_sebagian_besar,
+        bool_or(pasti_dilanggar) filter (where is_sebagian_besar)          as sebagian_besar_dilanggar,
+        bool_or(pasti_dipatuhi) filter (where is_sebagian_besar)           as sebagian_besar_dipatuhi
     from per_aturan
     group by 1, 2, 3
 ),
@@ -100,7 +133,14 @@ final as (
         pelanggaran.aturan_dilanggar::text                                 as aturan_dilanggar,
         pelanggaran.keterangan_pelanggaran::text                           as keterangan_pelanggaran,
         pelanggaran.aturan_belum_pasti::text                               as aturan_belum_pasti,
-        (coalesce(pelanggaran.jumlah_aturan_dilanggar, 0) > 0)::boolean    as is_melanggar_kurva
+        (coalesce(pelanggaran.jumlah_aturan_dilanggar, 0) > 0)::boolean    as is_melanggar_kurva,
+        pelanggaran.aturan_sebagian_besar::text                            as aturan_sebagian_besar,
+        (case
+            when pelanggaran.aturan_sebagian_besar is null then null
+            when pelanggaran.sebagian_besar_dilanggar then 'TIDAK_TERPENUHI'
+            when pelanggaran.sebagian_besar_dipatuhi then 'TERPENUHI'
+            else 'BELUM_PASTI'
+        end)::text                                                         as status_sebagian_besar
     from hitungan
     left join pelanggaran using (instansi_kode, periode, unit_kode)
 )

@@ -1,7 +1,7 @@
 {#
   The ratings of trained against untrained staff in the periods that follow: per evaluation period
-  and government, the evaluations (PermenPANRB 6/2022 or PP 30/2019, their final predikat as in
-  fct_evaluasi_kinerja) of employees who completed a training in the var pelatihan_jendela_bulan
+  and government, the people (each once, with the evaluation that speaks for him, is_penentu;
+  PermenPANRB 6/2022 or PP 30/2019, the final predikat as in fct_evaluasi_kinerja) of employees who completed a training in the var pelatihan_jendela_bulan
   months before the period began (SETELAH_PELATIHAN) and of the others (TANPA_PELATIHAN), with
   each group's counts per predikat. A period is compared only when the government's training
   register was loaded for the month just before it (otherwise "untrained" could mean "not
@@ -13,7 +13,7 @@
 
 with evaluasi as (
     select * from {{ ref('fct_evaluasi_kinerja') }}
-    where predikat_final is not null
+    where predikat_final is not null and is_penentu  -- people: the evaluation that speaks for each
       {% if is_incremental() %}and {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 

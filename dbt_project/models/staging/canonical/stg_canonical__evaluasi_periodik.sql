@@ -19,8 +19,8 @@ renamed as (
         regime,
         rating_hasil_kerja,
         rating_perilaku_kerja,
-        nilai_skp::numeric(6, 2)              as nilai_skp,
-        nilai_perilaku::numeric(6, 2)         as nilai_perilaku,
+        nilai_skp::numeric                    as nilai_skp,      -- as delivered, never rounded
+        nilai_perilaku::numeric               as nilai_perilaku,
         case when regime = 'PP30_2019' and predikat = 'BUTUH_PERBAIKAN' then 'CUKUP'
              else predikat end                as predikat_sumber,
         penilai_nip,
