@@ -111,14 +111,9 @@ def load(validated_batches: list[dict]) -> list[dict]:
     (AgencyBatchFailed, after the others are loaded)."""
     started = time.perf_counter()
     try:
-        summaries = loader.load_batches(validated_batches)
+        return loader.load_batches(validated_batches)  # logs each batch's rows (etl.load)
     finally:
         log.info("load: %d batch(es) in %.2f s", len(validated_batches), time.perf_counter() - started)
-    for item in summaries:
-        if item.get("status") == "loaded":
-            log.info("%s %s %s: loaded %s rows, %s quarantined, of %s read", item.get("agency"), item.get("entity"),
-                     item.get("period"), item.get("loaded"), item.get("quarantined"), item.get("received"))
-    return summaries
 
 
 def build(period: str | None = None, unit_tests: bool = False) -> transform.DbtOutcome:

@@ -18,10 +18,11 @@ from faultkit import PERIOD
 def _secrets(place, sources) -> set[str]:
     """The credentials of the demo world: the API's client secret, the application databases' and
     the warehouse's passwords."""
+    from demo.simulator.files import credentials_file
     from etl import warehouse
-    from etl.sources.simulator import contract
+    from etl.sources.siasn_contract import read_credentials
 
-    found = {contract.read_credentials(contract.credentials_file(sources, "LAMPUNG"))["client_secret"]}
+    found = {read_credentials(credentials_file(sources, "LAMPUNG"))["client_secret"]}
     urls = [os.environ[name] for name in ("KINERJA_JAMBI_EKINERJA_URL", "KINERJA_JAMBI_SKM_URL")]
     with place.active():
         urls += [warehouse.url(), warehouse.loader_url()]
