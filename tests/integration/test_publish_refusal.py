@@ -1,7 +1,8 @@
 """Publishing only what exists (issue 25): a month the marts hold no consolidation of is refused in one
 sentence naming the latest consolidated month, before anything is written under open-data/; a
 consolidated month passes, and so does republishing it. Against a database of its own on the real
-warehouse server, whose publik tables hold the months the test puts there."""
+warehouse server, whose marts hold the months the test puts there (etl.publish.CONSOLIDATION_MARTS:
+the marts a month's run fills; a quarter counts for its last month)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from typer.testing import CliRunner
 
 @pytest.fixture
 def marts(warehouse_url, monkeypatch):
-    """A warehouse whose public tables (as etl.publish.tables.TABLES read them) hold months given
-    by the test: `marts(months)`."""
+    """A warehouse whose marts (as etl.publish.consolidated_months reads them) hold months given by
+    the test: `marts({mart: months})`."""
     from etl import warehouse
-    from etl.publish.tables import TABLES
+    from etl.publish import CONSOLIDATION_MARTS
 
     admin = warehouse.admin_url()
     name = f"kinerja_publish_refusal_{os.getpid()}_{uuid.uuid4().hex[:8]}"  # a new one each: bootstrapped anew
@@ -28,16 +29,16 @@ def marts(warehouse_url, monkeypatch):
         conn.execute(f'create database "{name}"')
     monkeypatch.setenv("KINERJA_WAREHOUSE_URL", make_conninfo(admin, dbname=name))
     with warehouse.connect(autocommit=True) as conn:  # as the owner, as dbt makes them
-        conn.execute("create schema if not exists publik")
-        for table in TABLES:
-            conn.execute(f'create table publik."{table.model}" ("{table.period_column}" text)')
+        conn.execute("create schema if not exists marts")
+        for model, column in CONSOLIDATION_MARTS:
+            conn.execute(f'create table marts."{model}" ("{column}" text)')
 
     def holding(months_by_table: dict[str, list[str]]):
         with warehouse.connect(autocommit=True) as conn:
-            for table in TABLES:
-                conn.execute(f'delete from publik."{table.model}"')
-                for month in months_by_table.get(table.model, []):
-                    conn.execute(f'insert into publik."{table.model}" values (%s)', (month,))
+            for model, _ in CONSOLIDATION_MARTS:
+                conn.execute(f'delete from marts."{model}"')
+                for month in months_by_table.get(model, []):
+                    conn.execute(f'insert into marts."{model}" values (%s)', (month,))
 
     yield holding
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -49,8 +50,8 @@ def test_a_month_never_consolidated_is_refused_naming_the_latest(marts, tmp_path
     from etl.publish import PublishError, check_publishable, consolidated_months, packages_to_publish
 
     monkeypatch.setenv("KINERJA_OPEN_DATA_DIR", str(tmp_path / "open-data"))
-    marts({"pub_kepatuhan": ["2026-08", "2026-09"], "pub_pengaduan_unit": ["2026-10"],
-           "pub_tren_bulanan": ["2026-11"]})  # a trend's months are the history of a package, not its own
+    marts({"mart_kepatuhan": ["2026-08", "2026-Q3"], "mart_pengaduan_unit": ["2026-10"],
+           "mart_waktu_layanan": ["2026"]})  # a quarter counts for its last month; a year's label for none
     assert consolidated_months() == ["2026-08", "2026-09", "2026-10"]
     assert check_publishable("2026-09") == "2026-09"
     with pytest.raises(PublishError, match=r"^2026-11 has no consolidated month in the marts, so there is nothing "
