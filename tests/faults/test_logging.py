@@ -7,6 +7,8 @@ the agency API answering its first requests with 429 so that the connector waits
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import re
 from pathlib import Path
@@ -45,13 +47,22 @@ def test_a_months_run_logs_what_happened_and_no_person_or_secret(places, demo_wo
     sources, _ = demo_world
     place = places("logs")
     capfd.readouterr()
-    with place.active(), agency_api.inject(rate_limit_first=2, retry_after="0.2"):
-        dag_run = orchestration.run_period(PERIOD, publish=False)
-        failed = orchestration.failed_tasks(dag_run)
+    # the etl package's records as they reach the root logger (Airflow's task log handlers hang there,
+    # and may write to a stream an earlier test's capture holds), beside the run's whole output
+    records = io.StringIO()
+    handler = logging.StreamHandler(records)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s [%(name)s]"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with place.active(), agency_api.inject(rate_limit_first=2, retry_after="0.2"):
+            dag_run = orchestration.run_period(PERIOD, publish=False)
+            failed = orchestration.failed_tasks(dag_run)
+    finally:
+        root.removeHandler(handler)
     assert failed == [], failed
-    # the run's whole output: Airflow routes the etl package's log lines into its task logs
     captured = capfd.readouterr()
-    text = captured.out + captured.err
+    text = records.getvalue() + captured.out + captured.err
     # what happened, per delivery and stage
     assert re.search(r"PAUH pegawai 2026-09: landed from \S+pegawai\.csv \(canonical_csv\), \d+ bytes, "
                      r"sha256 [0-9a-f]{64}, in [\d.]+ s .*etl\.pipeline", text), text[-3000:]
