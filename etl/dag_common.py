@@ -25,12 +25,19 @@ START = pendulum.datetime(2026, 1, 1, tz=JAKARTA)
 # the marts of a month are updated (the event's extra names the month)
 MARTS = Asset(name=MARTS_ASSET_NAME, uri=MARTS_ASSET_URI)
 
-# retries of the tasks that talk to agencies, the warehouse or the open-data folder
-# (KINERJA_TASK_RETRIES=0 for quick local runs): each is safe to run again (a batch id follows from
-# its content, a load replaces its period, dbt rebuilds what it builds, a package is built aside and
-# swapped in whole), so an agency's API down or the warehouse restarting costs a retry, not the month
-RETRIES = environment().task_retries
-RETRY_DELAY = pendulum.duration(seconds=environment().retry_delay_seconds)
+# RETRIES and RETRY_DELAY: the retries of the tasks that talk to agencies, the warehouse or the
+# open-data folder (KINERJA_TASK_RETRIES=0 for quick local runs): each is safe to run again (a batch id
+# follows from its content, a load replaces its period, dbt rebuilds what it builds, a package is built
+# aside and swapped in whole), so an agency's API down or the warehouse restarting costs a retry, not
+# the month. Read from the environment each time a DAG file imports them (module __getattr__), not
+# once per process: a DAG file is parsed again for each run, and takes the environment of that run.
+def __getattr__(name: str):
+    if name == "RETRIES":
+        return environment().task_retries
+    if name == "RETRY_DELAY":
+        return pendulum.duration(seconds=environment().retry_delay_seconds)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # a month, YYYY-MM: the form etl.settings.check_period accepts
 PERIOD_PATTERN = PERIOD_RE.pattern

@@ -141,7 +141,8 @@ def test_the_calendar_shows_on_time_refused_replaced_and_missing(governments, db
     }
     public = {(k, b): rest for k, b, *rest in db.execute(
         """select instansi_kode, bulan, kiriman_diharapkan, kiriman_tepat_waktu, kiriman_ditolak, kiriman_hilang,
-                  persen_kiriman_tepat_waktu from publik.pub_ketepatan_kiriman""")}
+                  persen_kiriman_tepat_waktu from publik.pub_ketepatan_kiriman
+           where instansi_kode in ('UJIA', 'UJIB')""")}
     assert public == {("UJIA", PAST): [1, 0, 0, 1, 0], ("UJIB", PAST): [1, 0, 0, 1, 0],
                       ("UJIA", NOW): [1, 1, 0, 0, 100], ("UJIB", NOW): [1, 0, 1, 0, 0]}
     from etl.publish import privacy
