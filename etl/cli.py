@@ -283,7 +283,7 @@ def run_year(year: str) -> None:
             with output_to(log):
                 dag_run = orchestration.run_year(year)
                 failed = orchestration.failed_tasks(dag_run)
-        show_summary(year)
+        show_summary(year, report=False)
         for line in run_summary.year_summary(year):
             console.print(line, soft_wrap=True, markup=False)
         console.print(f"Airflow's log of this run: {log}")
@@ -448,7 +448,7 @@ def report_command(
         typer.echo(validation_report.render(month_argument(period), out))
 
 
-def show_summary(period: str) -> None:
+def show_summary(period: str, report: bool = True) -> None:
 
     facts = run_summary.period_summary(period)
     table = Table(title=f"Batches for {period}", show_lines=False)
@@ -475,6 +475,8 @@ def show_summary(period: str) -> None:
         console.print(line)
     for path in facts["published"]:
         console.print(f"published: {path}")
+    if not report:  # a year's run: the monthly validation report does not cover it
+        return
     try:
         console.print(f"validation report: {validation_report.render(period)}", soft_wrap=True, markup=False)
     except OSError as exc:

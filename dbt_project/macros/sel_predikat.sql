@@ -4,9 +4,12 @@
   (sel_predikat_tahunan). The caller's query defines the CTE `orang` (instansi_kode, periode, baris:
   the published unit, regime, predikat: one row per person, predikat null when not evaluated) and
   continues its `with` list with this macro, which ends in `select`; `tabel` names the table's groups
-  in the disclosure audit's holds (source kendali_publik.tahan_tambahan).
+  in the disclosure audit's holds (source kendali_publik.tahan_tambahan). `total_diketahui`: whether
+  a row's total is its headcount published elsewhere where the whole instansi was evaluated (the
+  monthly compliance tables publish it); false for a table published without them (the annual one),
+  whose totals are then judged as any cell.
 #}
-{% macro sel_predikat_dinilai(tabel) %}
+{% macro sel_predikat_dinilai(tabel, total_diketahui=true) %}
 kategori as (
     select 'PERMEN6_2022' as regime, predikat, urutan from {{ ref('predikat_pegawai') }}
     union all
@@ -63,7 +66,7 @@ ukuran_kelompok as (
     -- each row's headcount; a small group's evaluated count is withheld unless the whole instansi
     -- was evaluated (or nobody was): then it follows from the instansi's
     select kelompok.instansi_kode, kelompok.periode, kelompok.baris, kelompok.jumlah_pegawai,
-           instansi.jumlah_dinilai in (0, instansi.jumlah_pegawai) as is_seragam
+           {% if total_diketahui %}instansi.jumlah_dinilai in (0, instansi.jumlah_pegawai){% else %}false{% endif %} as is_seragam
     from (select instansi_kode, periode, baris, jumlah_pegawai from kelompok
           union all
           select instansi_kode, periode, '*', sum(jumlah_pegawai) from kelompok group by 1, 2) as kelompok

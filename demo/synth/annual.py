@@ -198,7 +198,8 @@ class Year:
             swapped = ["rating_hasil_kerja", "rating_perilaku_kerja", "nilai_skp", "nilai_perilaku", "predikat"]
             frame.loc[[i, j], swapped] = frame.loc[[j, i], swapped].to_numpy()
             planted["sangat_baik_setelah_butuh_perbaikan"] = {
-                "nip": nip, "periodik": dict(Counter(records.get(nip, [])))}
+                "nip": nip, "periodik": dict(Counter(records.get(nip, []))),
+                "temuan": is_finding("SANGAT_BAIK", records.get(nip, []))}
         # a functional employee who served part of the year in his post
         fungsional = frame[(frame["jabatan_kategori"] == "FUNGSIONAL") & (frame["x_role"] == "staff")
                            & (frame["nip"] != planted.get("sangat_baik_setelah_butuh_perbaikan", {}).get("nip"))]

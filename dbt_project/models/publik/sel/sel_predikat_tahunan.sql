@@ -3,8 +3,9 @@
   the unit table: the cells and suppression of the monthly distribution (macro sel_predikat_dinilai,
   sel_predikat's rules: small cells, whole rows, small groups, complementary suppression), over one
   row per person and year — the annual evaluation that speaks for him (fct_evaluasi_tahunan
-  .is_penentu), in the published unit of his evaluated unit (sel_unit_terbit_tahunan). `periode` is
-  the year. Grain: instansi × periode × regime × baris × kolom.
+  .is_penentu), in the published unit of his evaluated unit (sel_unit_terbit_tahunan). No compliance
+  table publishes the year's headcounts, so a row's total is never taken as known (total_diketahui
+  false): a small total is withheld as any small cell. `periode` is the year. Grain: instansi × periode × regime × baris × kolom.
 #}
 {{ config(materialized='table', meta={'kolom_periode': 'periode'}, tags=['tahunan']) }}
 
@@ -19,4 +20,4 @@ with orang as (
     where pegawai.is_penentu
 ),
 
-{{ sel_predikat_dinilai('predikat_tahunan') }}
+{{ sel_predikat_dinilai('predikat_tahunan', total_diketahui=false) }}
