@@ -250,10 +250,12 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
                 progress(f"{government.kode} {month}")
         # the annual evaluations of each year the months touch, by the government's own source (demo.synth.annual)
         kind = annual.ANNUAL_SOURCES[government.kode]
+        replay = World(government, settings, plant.Tally())  # the periodic evaluations again, as delivered
         tahunan[government.kode] = annual.write_years(
             government, settings.months, settings.seed, settings.employees,
             lambda entity, year, chunks, kind=kind, kode=government.kode: writer(kind).write(
-                out, kode, entity, year, chunks, **writer_options(kind, kode, entity)))
+                out, kode, entity, year, chunks, **writer_options(kind, kode, entity)),
+            replay.evaluasi_periodik)
     manifest = {
         "seed": settings.seed, "employees": settings.employees, "months": list(settings.months),
         "sources": {g.kode: {k: list(v) for k, v in DEMO_SOURCES[g.kode].items()} for g in chosen},

@@ -10,7 +10,8 @@ into the year's folder (`<out>/<AGENCY>/<YYYY>/`, the API's `rw-skp22/<YYYY>.jso
 How the year's predikat follow the periodic ones: each OPD gets its own annual predikat (set by the
 level above, world.org_predikat for the year), the curve's quotas of that predikat
 (world.curve_quotas) are dealt to its staff in the order of their periodic record (the mean of the
-year's periodic predikat, best first), and the OPD's head gets the pair of the unit's achievement
+year's periodic predikat as delivered — planted findings included, rows a rule quarantines left out:
+delivered_record —, best first), and the OPD's head gets the pair of the unit's achievement
 (world.HEAD_PAIR), as in the periodic evaluations. Two cases are planted in every government:
 
 - `sangat_baik_setelah_butuh_perbaikan`: the staff member with the weakest periodic record among
@@ -29,11 +30,12 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
-from etl.canonical import entity as entity_def
+from etl.canonical import entity as entity_def, normalise_label
 from etl.config import dbt_project_dir, quarter_of
 from demo.synth import world
 from demo.synth.world import Government
@@ -45,7 +47,8 @@ ANNUAL_SOURCES: dict[str, str] = {
     "WANGGAR": "legacy_csv",
 }
 RANK = {"SANGAT_BAIK": 5, "BAIK": 4, "BUTUH_PERBAIKAN": 3, "KURANG": 2, "SANGAT_KURANG": 1}
-PLANTED_MONTHS = 9  # the partial-year functional employee's months in the post (April to December)
+PLANTED_MONTHS = 9
+NIP = re.compile(r"[0-9]{18}")  # the partial-year functional employee's months in the post (April to December)
 
 
 def _jenjang_seed() -> list[dict]:
@@ -79,19 +82,43 @@ def _periods(government: Government, months: list[str]) -> list[str]:
     return list(months)
 
 
-def _last_month(period: str) -> str:
-    return f"{period[:4]}-{int(period[-1]) * 3:02d}" if "Q" in period else period
+def _band_pp30(skp: float, perilaku: float, reported: str | None) -> str:
+    """PP 30/2019's predikat of a legacy score as the warehouse gives it (70/30, the demo's weighting):
+    the band, or a reported Sangat Baik where the score allows it (domain.md §1.9)."""
+    value = world.PP30_WEIGHTS[0] * skp + world.PP30_WEIGHTS[1] * perilaku
+    if value >= 110 and reported == "SANGAT_BAIK":
+        return "SANGAT_BAIK"
+    return "BAIK" if value >= 90 else "BUTUH_PERBAIKAN" if value >= 70 else "KURANG" if value >= 50 else "SANGAT_KURANG"
 
 
-def _periodic_record(government: Government, people: pd.DataFrame, periods: list[str], seed: int,
-                     total: int) -> dict[str, list[str]]:
-    """nip -> the predikat of his clean periodic evaluations of the year, in period order."""
+def delivered_record(frames: Iterable[pd.DataFrame]) -> dict[str, list[str]]:
+    """nip -> the predikat the warehouse gives his periodic evaluations of the year as delivered (planted
+    findings included), one per period (the definitive post first); rows a rule quarantines (a NIP or a
+    rater's NIP Excel mangled, a rating or score missing or out of its set, a duplicated key) left out."""
+    frame = pd.concat(list(frames), ignore_index=True).fillna("").astype(str)
+    frame = frame[~frame.duplicated(["nip", "periode", "skp_id"], keep=False)]
+    frame = frame[frame["nip"].str.fullmatch(NIP) & frame["penilai_nip"].str.fullmatch(NIP)]
+    best: dict[tuple[str, str], tuple[bool, str]] = {}
+    for row in frame.itertuples(index=False):
+        if row.regime == "PERMEN6_2022":
+            pair = (normalise_label("rating", row.rating_hasil_kerja), normalise_label("rating", row.rating_perilaku_kerja))
+            predikat = world.MATRIX.get(pair)
+        else:
+            try:
+                skp, perilaku = float(row.nilai_skp), float(row.nilai_perilaku)
+            except ValueError:
+                continue
+            predikat = (_band_pp30(skp, perilaku, normalise_label("predikat_pegawai", row.predikat))
+                        if 0 <= skp <= 120 and 0 <= perilaku <= 100 else None)
+        if predikat is None:
+            continue
+        key = (row.nip, row.periode)
+        acting = row.is_plt_plh == "true"
+        if key not in best or (best[key][0] and not acting):
+            best[key] = (acting, predikat)
     record: dict[str, list[str]] = {}
-    for period in periods:
-        roster = world.as_of(people, government, _last_month(period), seed, total)
-        frame = world.evaluations(government, roster, period, seed, total)
-        for nip, predikat in zip(frame["nip"], frame["predikat"]):
-            record.setdefault(nip, []).append({"CUKUP": "BUTUH_PERBAIKAN"}.get(predikat, predikat))
+    for (nip, period), (_, predikat) in sorted(best.items(), key=lambda item: item[0][1]):
+        record.setdefault(nip, []).append(predikat)
     return record
 
 
@@ -112,14 +139,16 @@ def is_finding(annual: str, periodic: list[str]) -> bool:
 class Year:
     """One government's annual evaluations of one year."""
 
-    def __init__(self, government: Government, year: str, months: list[str], seed: int, total: int):
+    def __init__(self, government: Government, year: str, months: list[str], seed: int, total: int,
+                 record: dict[str, list[str]]):
         self.g, self.year, self.months, self.seed, self.total = government, year, months, seed, total
         self.periods = _periods(government, months)
         self.last = months[-1]
+        self.record = record
 
-    def _opd(self, index: int) -> tuple[list[dict], dict[str, list[str]]]:
+    def _opd(self, index: int) -> list[dict]:
         people = world.people_of_opd(self.g, index, self.seed, self.total)
-        record = _periodic_record(self.g, people, self.periods, self.seed, self.total)
+        record = self.record
         roster = world.as_of(people, self.g, self.last, self.seed, self.total)
         opd = f"{self.g.kode}.OPD{index + 1:03d}"
         org = world.org_predikat(opd, self.year, self.seed)
@@ -141,7 +170,7 @@ class Year:
         for person in roster[roster["x_role"] == "head_government"].itertuples(index=False):
             person = person._replace(atasan_nip=world.external_rater_nip(self.g, self.seed, self.total))
             rows.append(self._row(person, "BAIK", ("SESUAI", "SESUAI"), self.g.kode, "", rng))
-        return rows, record
+        return rows
 
     def _row(self, person, predikat: str, pair, unit: str, org: str, rng) -> dict:
         pair = pair or world.PAIRS_FOR[predikat][0]
@@ -165,17 +194,10 @@ class Year:
             row["rating_hasil_kerja"] = row["rating_perilaku_kerja"] = row["predikat_organisasi"] = ""
         return row
 
-    def frames(self) -> Iterator[tuple[pd.DataFrame, dict[str, list[str]]]]:
-        for index in range(world.opd_count(self.g, self.total)):
-            rows, record = self._opd(index)
-            yield pd.DataFrame(rows), record
-
     def generate(self) -> tuple[pd.DataFrame, dict]:
-        frames, records = [], {}
-        for frame, record in self.frames():
-            frames.append(frame)
-            records.update(record)
-        frame = pd.concat(frames, ignore_index=True)
+        records = self.record
+        frame = pd.concat([pd.DataFrame(self._opd(index)) for index in range(world.opd_count(self.g, self.total))],
+                          ignore_index=True)
         planted = self._plant(frame, records)
         return frame, self._tally(frame, records, planted)
 
@@ -232,13 +254,17 @@ def _canonical_predikat(label: str) -> str:
     return {"CUKUP": "BUTUH_PERBAIKAN"}.get(label, label)
 
 
-def write_years(government: Government, months: tuple[str, ...], seed: int, total: int, write) -> dict:
+def write_years(government: Government, months: tuple[str, ...], seed: int, total: int, write,
+                periodic: Callable[[str], Iterator[pd.DataFrame]]) -> dict:
     """Write the government's annual evaluations of each year `months` touch with `write(entity, year,
-    chunks)`; returns the manifest's hand counts per year."""
+    chunks)`; `periodic(period)` gives the periodic evaluations of a period as they were delivered (the
+    demo world's own stream, planted findings and defects included). Returns the manifest's hand
+    counts per year."""
     tallies = {}
     for year in years_of(months):
         in_year = [m for m in months if m.startswith(year)]
-        frame, tally = Year(government, year, in_year, seed, total).generate()
+        record = delivered_record(frame for period in _periods(government, in_year) for frame in periodic(period))
+        frame, tally = Year(government, year, in_year, seed, total, record).generate()
         write(ENTITY, year, iter([frame[list(entity_def(ENTITY).columns)]]))
         tallies[year] = tally
     return tallies

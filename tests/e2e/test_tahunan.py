@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -114,7 +114,7 @@ def test_angka_kredit_of_every_functional_employee_matches_the_formula_by_hand(y
     for kode, years in tahunan.items():
         for nip, hand in years[YEAR]["fungsional"].items():
             expected = (Decimal(hand["bulan"]) / 12 * persen[hand["predikat"]] / 100
-                        * koefisien[hand["jenjang"]]).quantize(Decimal("0.001"))
+                        * koefisien[hand["jenjang"]]).quantize(Decimal("0.001"), ROUND_HALF_UP)
             row = db.execute("select jenjang, jumlah_bulan, angka_kredit from marts.mart_angka_kredit "
                              "where instansi_kode = %s and tahun = %s and nip = %s", (kode, YEAR, nip)).fetchone()
             assert row == (hand["jenjang"], hand["bulan"], expected), (kode, nip)
