@@ -35,7 +35,7 @@ from etl.sources import connector_for
 log = logging.getLogger(__name__)
 
 ENTITY = "evaluasi_tahunan"
-YEAR_RE = re.compile(r"^(19|20|21)[0-9]{2}$", re.ASCII)  # ASCII digits only
+YEAR_RE = re.compile(r"^[0-9]{4}$", re.ASCII)  # ASCII digits only: not ２０２６
 JAKARTA = "Asia/Jakarta"
 
 
@@ -43,7 +43,7 @@ def check_year(year: str, today: dt.date | None = None) -> str:
     """A year the yearly run can consolidate: YYYY, not after this year (ConfigError otherwise)."""
     text = str(year or "")
     if not YEAR_RE.match(text):
-        raise ConfigError(f"the year must be YYYY (four ASCII digits), not {text!r}")
+        raise ConfigError(f"the year must be YYYY in ASCII digits (as 2026), not {text}")
     this_year = (today or dt.date.today()).year
     if int(text) > this_year:
         raise ConfigError(f"the year {text} is in the future (this year is {this_year})")
