@@ -28,7 +28,8 @@ class Entity:
     description: str
     # how often it is delivered: monthly (also training); "evaluation" (the agency's cycle, monthly or
     # quarterly); quarterly (survey populations, organisation indicators: YYYY-Qn in the quarter's
-    # last month, whatever the agency's cycle)
+    # last month, whatever the agency's cycle); annual (the annual evaluation: period YYYY, delivered
+    # to the yearly run, never to a monthly one)
     cadence: str = "monthly"
     # columns added after version 1 of the format: a delivery may omit them (they are then empty)
     optional: tuple[str, ...] = ()
@@ -158,6 +159,22 @@ ENTITIES: dict[str, Entity] = {
             "tanggal_selesai): hours in jam pelajaran (JP)",
             may_be_empty=True,
         ),
+        Entity(
+            "evaluasi_tahunan",
+            (
+                "nip", "tahun", "skp_id", "unit_kode", "jabatan_nama", "jabatan_kategori", "periode_awal",
+                "periode_akhir", "regime", "rating_hasil_kerja", "rating_perilaku_kerja", "nilai_skp",
+                "nilai_perilaku", "predikat", "predikat_organisasi", "penilai_nip", "waktu_dinilai", "is_plt_plh",
+                "kuadran_nilai",
+            ),
+            ("nip", "tahun", "skp_id"),
+            "tahun",
+            "the annual evaluation (evaluasi kinerja tahunan) of an employee's SKP of the year: one row per "
+            "employee and SKP (a mutasi or an acting post gives a second), with the SKP's span in the year, "
+            "its post, the ratings or the legacy scores, the predikat reported and the unit's annual predikat",
+            "annual",
+            optional=("kuadran_nilai",),
+        ),
     )
 }
 
@@ -286,6 +303,12 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
     "pengaduan": {"kanal": "kanal_pengaduan", "status": "status_pengaduan"},
     "iku": {"arah": "arah_iku"},
     "pelatihan": {"jalur": "jalur_pelatihan"},
+    "evaluasi_tahunan": {
+        "rating_hasil_kerja": "rating",
+        "rating_perilaku_kerja": "rating",
+        "predikat": "predikat_pegawai",
+        "predikat_organisasi": "predikat_organisasi",
+    },
 }
 
 

@@ -43,6 +43,11 @@ def __getattr__(name: str):
 PERIOD_PATTERN = PERIOD_RE.pattern
 
 
+def year_param(description: str) -> Param:
+    """kinerja_tahunan's `year` param: empty, or a year YYYY."""
+    return Param(None, type=["null", "string"], pattern=r"^[0-9]{4}$", description=description)
+
+
 def period_param(description: str) -> Param:
     """The DAG's `period` param: empty, or a month YYYY-MM."""
     return Param(None, type=["null", "string"], pattern=PERIOD_PATTERN, description=description)

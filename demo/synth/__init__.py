@@ -21,7 +21,7 @@ import pandas as pd
 
 from etl.canonical import entity as entity_def
 from etl.config import ConfigError, quarter_of
-from demo.synth import plant, world
+from demo.synth import annual, plant, world
 from demo.synth.world import GOVERNMENTS, Government
 
 # the demo world's source systems (contracts.md §1): government -> writer module -> entities
@@ -239,6 +239,7 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
     out = Path(settings.out)
     tally = plant.Tally()
     chosen = [g for g in GOVERNMENTS if governments is None or g.kode in governments]
+    tahunan = {}
     for government in chosen:
         source = World(government, settings, tally)
         for month in settings.months:
@@ -247,10 +248,20 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
                                    **writer_options(kind, government.kode, entity))
             if progress:
                 progress(f"{government.kode} {month}")
+        # the annual evaluations of each year the months touch, by the government's own source (demo.synth.annual)
+        kind = annual.ANNUAL_SOURCES[government.kode]
+        replay = World(government, settings, plant.Tally())  # the periodic evaluations again, as delivered
+        tahunan[government.kode] = annual.write_years(
+            government, settings.months, settings.seed, settings.employees,
+            lambda entity, year, chunks, kind=kind, kode=government.kode: writer(kind).write(
+                out, kode, entity, year, chunks, **writer_options(kind, kode, entity)),
+            replay.evaluasi_periodik)
     manifest = {
         "seed": settings.seed, "employees": settings.employees, "months": list(settings.months),
         "sources": {g.kode: {k: list(v) for k, v in DEMO_SOURCES[g.kode].items()} for g in chosen},
         "agencies": tally.to_dict(),
+        # per government and year: the annual evaluations' hand counts (demo.synth.annual)
+        "tahunan": tahunan,
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -44,7 +44,9 @@ from pathlib import Path
 
 import numpy as np
 
-PREDIKAT_FILES = ("distribusi_predikat", "distribusi_predikat_unit")
+# the predikat two-way tables: a month's, and a year's package's annual ones (etl/publish/tahunan.py)
+PREDIKAT_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "distribusi_predikat_tahunan",
+                  "distribusi_predikat_unit_tahunan")
 PREDIKAT, PROSES, HITUNGAN = "predikat", "proses", "hitungan"
 EPS = 1e-6
 ROUNDING = 0.05  # percentages are published to one decimal
@@ -206,9 +208,10 @@ def read_packages(packages: Iterable[tuple[str, Path]]) -> System:
 
         for file in PREDIKAT_FILES:
             for line, r in enumerate(_read(folder / f"{file}.csv"), start=2):
-                baris = r.get("unit_kode", "*") if file.endswith("_unit") else "*"
+                per_unit = "_unit" in file
+                baris = r.get("unit_kode", "*") if per_unit else "*"
                 group = (r["instansi_kode"], r["periode"], r["regime"])
-                total_column = "jumlah_dinilai_unit" if file.endswith("_unit") else "jumlah_dinilai"
+                total_column = "jumlah_dinilai_unit" if per_unit else "jumlah_dinilai"
                 cell = system.number(("P", *group, baris, r["predikat"]), r["jumlah_pegawai"],
                                      at(file, line, f"jumlah_pegawai ({r['predikat']})"))
                 total = system.number(("P", *group, baris, "*"), r[total_column], at(file, line, total_column))

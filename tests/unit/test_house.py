@@ -94,6 +94,7 @@ FLOORS: dict[str, int] = {
     "etl.retention": 45,
     "etl.delivery_calendar": 45,  # what each government owes and whether it came (the ledger's)       # landed personal fields redacted, recorded in the ledger
     "etl.transform": 50,
+    "etl.tahunan": 55,         # the yearly run's steps: the year, who delivered, the annual build
     "etl.publish": 60,
     "etl.summary": 70,         # what a run did, read back
     "etl.orchestration": 70,   # Airflow's home for this checkout
