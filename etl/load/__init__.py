@@ -74,8 +74,10 @@ def load_batches(validated_batches: list[dict]) -> list[dict]:
             started = time.perf_counter()
             if item["status"] == "rejected":
                 with conn.transaction():
-                    ledger.record_rejected(conn, batch, item.get("gate") or "unreadable", item["message"],
-                                           item["rows_received"], item["seconds"])
+                    attempt = ledger.record_rejected(conn, batch, item.get("gate") or "unreadable", item["message"],
+                                                     item["rows_received"], item["seconds"])
+                    ledger.record_judgement(conn, batch.batch_id, attempt, "validation", item.get("gx_judged", False),
+                                            item.get("gx_result"), item.get("gx_rows_judged"))
                 rejected.append(f"{batch.entity}: {item['message']}")
                 summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
                 continue
@@ -124,6 +126,8 @@ def load_batch(conn: psycopg.Connection, partition: sql.Identifier, batch: Lande
     quarantined = item["rows_quarantined"] + moved
     ledger.record_load(conn, attempt, batch, item["rows_received"], loaded, quarantined, item["seconds"],
                        time.perf_counter() - started)
+    ledger.record_judgement(conn, batch.batch_id, attempt, "validation", item.get("gx_judged", False),
+                            item.get("gx_result"), item.get("gx_rows_judged"))
     return loaded, quarantined
 
 
