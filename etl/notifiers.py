@@ -92,7 +92,7 @@ def month_ended(context, run_failed: bool) -> notify.Sent:
     delivery owed and missing, and, when the run failed, per government it could not take in (or for
     the run as a whole), each sent once (etl.notify)."""
     month = _month(context)
-    messages = notify.month_messages(month, run_failed=run_failed, stage=context.get("reason"))
+    messages = notify.month_items(month, run_failed=run_failed, stage=context.get("reason"))
     done = notify.deliver(messages, channels())
     log.info("kinerja_bulanan %s: %d notification(s) sent, %d sent before", month, len(done.sent), done.already)
     return done
@@ -101,4 +101,4 @@ def month_ended(context, run_failed: bool) -> notify.Sent:
 def check_overdue(day: dt.date) -> notify.Sent:
     """The daily deadline check (dags/kinerja_tenggat.py): every delivery owed whose deadline passed
     with nothing come, told once."""
-    return notify.deliver(notify.overdue_messages(day), channels())
+    return notify.deliver(notify.overdue_items(day), channels())

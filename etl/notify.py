@@ -8,9 +8,10 @@ deadline a missing delivery passed, the stage a run failed in — and the link t
 validation report (KINERJA_REPORT_BASE_URL, else the report's file). A refusal's own message in the
 ledger may quote the delivery (a value, a header), so it is not sent; no NIP, name or free text is.
 
-Each message is sent once per channel: audit.notification (etl/load/sql/006_notification.sql)
-records what went out per government, entity, period, kind and channel, and a message already
-recorded is not sent again (the run's end and the daily deadline check both see a missing delivery;
+One message per government, month and kind lists its deliveries (entity and period, each with its
+reason and link). Each is told once per channel: audit.notification (etl/load/sql/006_notification.sql)
+records what went out per government, entity, period, kind and channel, and what is recorded is
+not told again (the run's end and the daily deadline check both see a missing delivery;
 a rerun of the month sees the same refusal). A channel that fails is not recorded, so the next
 check tries it again; the others are not held up.
 
@@ -54,9 +55,12 @@ LOOKBACK_MONTHS = 3  # the daily check looks at what was due in the last months
 
 
 @dataclass(frozen=True)
-class Message:
+class Item:
+    """One thing to tell: a government's delivery (entity, period) of a month, of a kind, and why."""
+
     instansi_kode: str
     nama: str
+    bulan: str  # the month of the run or check it belongs to
     entity: str
     periode: str
     jenis: str  # ditolak | hilang | gagal
@@ -65,28 +69,64 @@ class Message:
 
     @property
     def key(self) -> tuple[str, str, str, str]:
+        """What is told once (audit.notification): government, entity, period and kind."""
         return self.instansi_kode, self.entity, self.periode, self.jenis
+
+    def line(self) -> str:
+        what = f"{self.entity} {self.periode}" if self.entity != NO_ENTITY else f"the month {self.periode}"
+        return f"- {what}: {self.reason} ({self.link})"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message per government, month and kind, listing its items."""
+
+    items: tuple[Item, ...]
+
+    @property
+    def first(self) -> Item:
+        return self.items[0]
 
     @property
     def subject(self) -> str:
-        what = f"{self.entity} " if self.entity != NO_ENTITY else ""
-        return f"[kinerja] {self.instansi_kode} {what}{self.periode}: {KINDS[self.jenis]}"
+        count = len(self.items)
+        what = {"ditolak": f"{count} delivery(ies) refused", "hilang": f"{count} delivery(ies) missing",
+                "gagal": "the month's run failed"}[self.first.jenis]
+        return f"[kinerja] {self.first.instansi_kode} {self.first.bulan}: {what}"
+
+    @property
+    def link(self) -> str:
+        return self.first.link if len({i.link for i in self.items}) == 1 else report_link(self.first.bulan)
 
     def text(self) -> str:
+        head = self.first
+        entities = ", ".join(dict.fromkeys(i.entity for i in self.items if i.entity != NO_ENTITY)) or \
+            "all of its deliveries"
         return "\n".join([
-            f"Government: {self.instansi_kode} ({self.nama})",
-            f"Entity: {self.entity if self.entity != NO_ENTITY else 'all of its deliveries'}",
-            f"Period: {self.periode}",
-            f"What: {KINDS[self.jenis]}",
-            f"Reason: {self.reason}",
+            f"Government: {head.instansi_kode} ({head.nama})",
+            f"Entity: {entities}",
+            f"Period: {', '.join(dict.fromkeys(i.periode for i in self.items))} (run of {head.bulan})",
+            f"What: {KINDS[head.jenis]}",
+            "Reason:",
+            *[i.line() for i in self.items],
             f"Report: {self.link}",
         ])
 
     def payload(self) -> dict:
         """The webhook's JSON body: `text` as Slack, Mattermost, Rocket.Chat, Google Chat and Teams'
         workflows read it, and the fields for anything that parses them."""
-        return {"text": f"{self.subject}\n{self.text()}", "government": self.instansi_kode, "entity": self.entity,
-                "period": self.periode, "kind": KINDS[self.jenis], "reason": self.reason, "report": self.link}
+        return {"text": f"{self.subject}\n{self.text()}", "government": self.first.instansi_kode,
+                "month": self.first.bulan, "kind": KINDS[self.first.jenis],
+                "items": [{"entity": i.entity, "period": i.periode, "reason": i.reason, "report": i.link}
+                          for i in self.items], "report": self.link}
+
+
+def letters(items: list[Item]) -> list[Message]:
+    """The items grouped into one message per government, month and kind (in the order first seen)."""
+    groups: dict[tuple, list[Item]] = {}
+    for item in dict.fromkeys(items):
+        groups.setdefault((item.instansi_kode, item.bulan, item.jenis), []).append(item)
+    return [Message(tuple(group)) for group in groups.values()]
 
 
 # ------------------------------------------------------------------------ channels
@@ -165,7 +205,7 @@ def _rows(conn, query: str, params: dict) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor]
 
 
-def month_messages(month: str, run_failed: bool = False, stage: str | None = None) -> list[Message]:
+def month_items(month: str, run_failed: bool = False, stage: str | None = None) -> list[Item]:
     """What a month's run has to say once it ended: each delivery of the month refused (its gate),
     each one owed and missing (as the run's look at the sources recorded it), and, when the run failed,
     each government whose deliveries the run could not take in for another reason (or, when none
@@ -191,13 +231,13 @@ def month_messages(month: str, run_failed: bool = False, stage: str | None = Non
         unfinished = _rows(conn, """
             select distinct instansi_kode from audit.batch where periode = any(%(periods)s) and status = 'received'
             order by 1""", {"periods": periods}) if run_failed else []
-    messages = [Message(r["instansi_kode"], names.get(r["instansi_kode"], r["instansi_kode"]), r["entity"],
+    messages = [Item(r["instansi_kode"], names.get(r["instansi_kode"], r["instansi_kode"]), month, r["entity"],
                         r["periode"], "ditolak",
                         f"refused by the gate '{r['gate'] or 'unreadable'}': {GATES.get(r['gate'] or 'unreadable', 'see the report')}; "
                         f"{r['rows_received'] or 0} rows read, none loaded; a corrected delivery is loaded by the next run",
                         report_link(month, "index.html", f"batch-{r['batch_id']}")) for r in refused]
     # what was owed and never came (a government with nothing at all was left out of the run's mapping)
-    messages += [Message(r["instansi_kode"], names.get(r["instansi_kode"], r["instansi_kode"]), r["entity"],
+    messages += [Item(r["instansi_kode"], names.get(r["instansi_kode"], r["instansi_kode"]), month, r["entity"],
                          r["periode"], "hilang",
                          f"nothing delivered for {r['periode']}; due by {r['batas_waktu']:%Y-%m-%d}"
                          + (" (passed)" if r["batas_waktu"] < dt.date.today() else ""),
@@ -205,11 +245,11 @@ def month_messages(month: str, run_failed: bool = False, stage: str | None = Non
     if run_failed:
         named = {m.instansi_kode for m in messages}
         stuck = [r["instansi_kode"] for r in unfinished if r["instansi_kode"] not in named]
-        messages += [Message(kode, names.get(kode, kode), NO_ENTITY, month, "gagal",
+        messages += [Item(kode, names.get(kode, kode), month, NO_ENTITY, month, "gagal",
                              "the run could not validate or load its deliveries (see the run's log); a rerun of "
                              "the month completes it", report_link(month)) for kode in stuck]
         if not messages:
-            messages.append(Message(ALL, "every government", NO_ENTITY, month, "gagal",
+            messages.append(Item(ALL, "every government", month, NO_ENTITY, month, "gagal",
                                     f"the month's run failed{f' in {stage}' if stage else ''}; the marts and the "
                                     "open data may be incomplete (see the run's log)", report_link(month)))
     return messages
@@ -223,7 +263,7 @@ def months_before(today: dt.date, count: int) -> list[str]:
     return sorted(months)
 
 
-def overdue_messages(today: dt.date, lookback: int = LOOKBACK_MONTHS) -> list[Message]:
+def overdue_items(today: dt.date, lookback: int = LOOKBACK_MONTHS) -> list[Item]:
     """What the daily check has to say: every delivery the agencies file says a government owes for
     the last `lookback` months whose deadline has passed and of which nothing came. A government owes
     from the first month a run recorded what it owes (audit.delivery_expected): a government just
@@ -244,7 +284,7 @@ def overdue_messages(today: dt.date, lookback: int = LOOKBACK_MONTHS) -> list[Me
                 continue
             for due in owed(agency, month):
                 if due.deadline < today and (agency.kode, due.entity, due.periode) not in delivered:
-                    messages.append(Message(agency.kode, agency.nama, due.entity, due.periode, "hilang",
+                    messages.append(Item(agency.kode, agency.nama, month, due.entity, due.periode, "hilang",
                                             f"nothing delivered for {due.periode}; due by {due.deadline:%Y-%m-%d} "
                                             f"(passed)", report_link(month, "kalender.html")))
     return messages
@@ -255,40 +295,44 @@ def overdue_messages(today: dt.date, lookback: int = LOOKBACK_MONTHS) -> list[Me
 @dataclass
 class Sent:
     sent: list[tuple[str, str]] = field(default_factory=list)  # (channel, subject)
-    already: int = 0
+    already: int = 0  # items told before on a channel
     failed: list[str] = field(default_factory=list)  # one sentence per failed send
 
 
-def deliver(messages: list[Message], channels: list) -> Sent:
-    """Send each message on each channel unless audit.notification holds it already; record each
-    sent one. A failing channel is logged and left unrecorded (tried again next time)."""
+def deliver(items: list[Item], channels: list) -> Sent:
+    """Tell the items, one message per government, month and kind and per channel, leaving out
+    the items audit.notification holds as told on that channel; record each item told. A failing
+    channel is logged and left unrecorded (tried again next time)."""
     done = Sent()
-    if not messages:
+    if not items:
         return done
     if not channels:
-        log.warning("notifications: %d message(s) and no channel configured (Airflow connections kinerja_smtp, "
-                    "kinerja_webhook, or KINERJA_NOTIFY_WEBHOOK_URL)", len(messages))
+        log.warning("notifications: %d item(s) and no channel configured (Airflow connections kinerja_smtp, "
+                    "kinerja_webhook, or KINERJA_NOTIFY_WEBHOOK_URL)", len(items))
         return done
     with warehouse.transaction() as owner:  # audit.notification at this version (the owner's migrations)
         ensure_schema(owner)
     with warehouse.loader_connect(autocommit=True) as conn:
-        for message in dict.fromkeys(messages):
-            for channel in channels:
-                if conn.execute("""select exists (select from audit.notification where instansi_kode = %s and entity = %s
-                                   and periode = %s and jenis = %s and channel = %s)""",
-                                (*message.key, channel.name)).fetchone()[0]:
-                    done.already += 1
-                    continue
+        for channel in channels:
+            told = {tuple(row) for row in conn.execute(
+                "select instansi_kode, entity, periode, jenis from audit.notification where channel = %s",
+                (channel.name,))}
+            fresh = [item for item in dict.fromkeys(items) if item.key not in told]
+            done.already += len(set(items)) - len(fresh)
+            for message in letters(fresh):
                 try:
                     channel.send(message)
                 except ChannelError as exc:
                     done.failed.append(f"{message.subject} by {channel.name}: {exc}")
                     log.warning("notification not sent: %s by %s: %s", message.subject, channel.name, exc)
                     continue
-                conn.execute("""insert into audit.notification (instansi_kode, entity, periode, jenis, channel, subject)
-                                values (%s, %s, %s, %s, %s, %s) on conflict do nothing""",
-                             (*message.key, channel.name, message.subject))
+                with conn.transaction():
+                    for item in message.items:
+                        conn.execute("""insert into audit.notification (instansi_kode, entity, periode, jenis, channel,
+                                        subject) values (%s, %s, %s, %s, %s, %s) on conflict do nothing""",
+                                     (*item.key, channel.name, message.subject))
                 done.sent.append((channel.name, message.subject))
                 log.info("notification sent by %s: %s", channel.name, message.subject)
-    log.info("notifications: %d sent, %d sent before, %d failed", len(done.sent), done.already, len(done.failed))
+    log.info("notifications: %d sent, %d item(s) told before, %d failed", len(done.sent), done.already,
+             len(done.failed))
     return done

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from etl import access, load, warehouse
 from etl.config import dbt_project_dir, dbt_target_dir, load_agencies
+from etl.progress import event
 from etl.settings import environment
 
 
@@ -76,7 +77,7 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
         {"period": period} if period else {})
     cli += ["--vars", json.dumps(variables)]
     with session_options() if tuned else contextlib.nullcontext():
-        result = dbtRunner().invoke(cli)
+        result = dbtRunner(callbacks=[node_progress]).invoke(cli)
     failures: list[str] = []
     passed = failed = skipped = 0
     for item in getattr(result.result, "results", None) or []:
@@ -96,6 +97,20 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
             raise TransformError(f"dbt {args[0]} could not run: {result.exception}")
         raise TransformError(f"dbt {args[0]} failed: " + "; ".join(failures[:5]))
     return outcome
+
+
+def node_progress(message) -> None:
+    """dbt's structured events (a dbtRunner callback): each node that finishes is logged with its
+    status, seconds and rows (the progress board shows them as they finish)."""
+    if message.info.name != "NodeFinished":
+        return
+    info, result = message.data.node_info, message.data.run_result
+    node = f"{info.resource_type} {info.node_name}"
+    rows = dict(result.adapter_response).get("rows_affected")
+    rows = int(rows) if isinstance(rows, (int, float)) and rows >= 0 else None
+    status = str(result.status or info.node_status).lower()
+    log.info("dbt: %s %s in %.2f s%s", node, status, result.execution_time, f", {rows:,} rows" if rows else "",
+             extra=event("dbt", name=node, state=status, seconds=result.execution_time, rows=rows))
 
 
 def pp30_weights() -> list[dict]:

@@ -80,7 +80,8 @@ def test_no_product_module_lives_outside_etl():
 FLOORS: dict[str, int] = {
     "etl": 0,                  # the package's empty __init__
     "etl.settings": 1,         # the environment's settings, one typed model
-    "etl.canonical": 1,        # the canonical entities, label normalisation
+    "etl.canonical": 1,
+    "etl.progress": 1,         # the live progress board, fed by the stages' log records        # the canonical entities, label normalisation
     "etl.config": 2,           # the agencies file, where local state lives
     "etl.access": 3,           # the roles and grants, as SQL on a connection it is given
     "etl.warehouse": 4,        # which PostgreSQL, every connection to it, the bootstrap

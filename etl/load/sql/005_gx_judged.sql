@@ -37,7 +37,7 @@ grant usage on all sequences in schema audit to kinerja_etl;
 do $do$
 begin
     if to_regclass('audit.batch') is not null and not exists (
-        select from pg_attribute where attrelid = 'audit.batch'::regclass and attname = 'gx_judged'
+        select from pg_attribute where attrelid = to_regclass('audit.batch') and attname = 'gx_judged'
            and not attisdropped) then
         drop view audit.batch cascade;
     end if;
