@@ -247,7 +247,7 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
                 console.print(sentence, soft_wrap=True, markup=False)
             fail(f"no government has delivered anything for {period}")
         log = home() / "logs" / f"run-{period}.log"
-        with live_progress(f"kinerja_bulanan {period} (Airflow log: {log})"):
+        with live_progress(f"kinerja_bulanan {period}"):
             with output_to(log):
                 dag_run = orchestration.run_period(period)
                 failed = orchestration.failed_tasks(dag_run)
@@ -299,7 +299,7 @@ def backfill(
             warehouse.url()
             start_local_services()
         log = home_log(f"backfill-{months[0]}-{months[-1]}.log")
-        with live_progress(f"backfill {months[0]} … {months[-1]} (log: {log})") as board:
+        with live_progress(f"backfill {months[0]} … {months[-1]}") as board:
             with output_to(log):
                 result = history.backfill(months[0], months[-1], agencies=agency or None, publish=not no_publish,
                                           progress=board.step if board else lambda text: None)

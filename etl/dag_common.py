@@ -65,6 +65,10 @@ class MonthNotifier(BaseNotifier):
         self.run_failed = run_failed
         self.target = target
 
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        """Nothing to render (no template fields); `dag.test` hands DAG callbacks its serialized DAG,
+        which has no Jinja environment to render with."""
+
     def notify(self, context) -> None:
         module, _, name = self.target.partition(":")
         getattr(importlib.import_module(module), name)(context, self.run_failed)

@@ -3,8 +3,8 @@ validate, load) the deliveries, rows and elapsed time, then dbt's models as they
 
 The stages already log what they did through the standard logging module (each delivery landed,
 validated, loaded; each dbt model finished); the records that matter here carry a `progress` dict
-in their `extra` (`event(...)` makes it). `show(console)` hangs a handler on the root logger (where
-the records arrive also when Airflow's in-process run reconfigures its own logging) that updates a
+in their `extra` (`event(...)` makes it). `show(console)` hangs a handler on the package's logger and the root logger
+(Airflow's logging set-up may replace the root's handlers; a record is counted once) that updates a
 Board, and draws the board with rich's Live on the terminal, a few times a second, until the block
 ends: the last frame stays on the screen, and the command prints its summary under it. When the
 console is not a terminal nothing is drawn and no handler is added: the command's output is the
@@ -157,7 +157,8 @@ class ProgressHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         progress = getattr(record, "progress", None)
-        if isinstance(progress, dict):
+        if isinstance(progress, dict) and getattr(record, "_on_board", None) is not self.board:
+            record._on_board = self.board  # hung on two loggers: counted once
             try:
                 self.board.update(progress)
             except Exception:  # noqa: BLE001 - the display never breaks the run
@@ -172,10 +173,13 @@ def show(console: Console, title: str) -> Iterator[Board | None]:
         return
     board = Board(title)
     handler = ProgressHandler(board)
+    # on the package's logger (Airflow's logging set-up, when the run imports it, replaces the root
+    # logger's handlers) and on the root logger (where records arrive whatever a task does to the others)
     root = logging.getLogger()
     etl = logging.getLogger("etl")
-    saved = root.level, etl.level
+    saved = etl.level
     root.addHandler(handler)
+    etl.addHandler(handler)
     if etl.getEffectiveLevel() > logging.INFO:
         etl.setLevel(logging.INFO)  # the stages' records must reach the handler
     live = Live(board, console=console, refresh_per_second=4, transient=False, redirect_stdout=False,
@@ -187,4 +191,5 @@ def show(console: Console, title: str) -> Iterator[Board | None]:
         live.refresh()
         live.stop()
         root.removeHandler(handler)
-        etl.setLevel(saved[1])
+        etl.removeHandler(handler)
+        etl.setLevel(saved)
