@@ -107,7 +107,9 @@ def node_progress(message) -> None:
     info, result = message.data.node_info, message.data.run_result
     node = f"{info.resource_type} {info.node_name}"
     rows = dict(result.adapter_response).get("rows_affected")
-    rows = int(rows) if isinstance(rows, (int, float)) and rows >= 0 else None
+    # a data test's "rows" are its own count query's: only what a model, seed or snapshot wrote is shown
+    built = info.resource_type in ("model", "seed", "snapshot")
+    rows = int(rows) if built and isinstance(rows, (int, float)) and rows >= 0 else None
     status = str(result.status or info.node_status).lower()
     log.info("dbt: %s %s in %.2f s%s", node, status, result.execution_time, f", {rows:,} rows" if rows else "",
              extra=event("dbt", name=node, state=status, seconds=result.execution_time, rows=rows))
