@@ -14,9 +14,7 @@ of its own, with the agency API answering its first requests with 429.
 from __future__ import annotations
 
 import asyncio
-import io
 import json
-import logging
 import re
 import shutil
 import socket
@@ -28,7 +26,7 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from faultkit import PERIOD
-from test_logging import _secrets
+from test_logging import _secrets, root_records
 from typer.testing import CliRunner
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e]
@@ -112,21 +110,13 @@ def test_a_withheld_and_a_refused_delivery_are_named_and_told_once(places, demo_
     place = places("told", KINERJA_SOURCES_DIR=str(world), KINERJA_REPORT_BASE_URL=REPORTS, KINERJA_JUDGE_ALWAYS_ROWS="500")
 
     capfd.readouterr()
-    records = io.StringIO()
-    handler = logging.StreamHandler(records)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s [%(name)s]"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        with place.active(), agency_api.inject(rate_limit_first=2, retry_after="0.2"):
-            dag_run = orchestration.run_period(PERIOD, publish=False)
-            failed = orchestration.failed_tasks(dag_run)
-            status = CliRunner().invoke(app, ["status", "--period", PERIOD])
-            # the month again, and the daily check after the deadline: nothing is told twice
-            again = orchestration.run_period(PERIOD, publish=False)
-            daily = orchestration.load_dag("kinerja_tenggat").test(run_conf={"day": "2026-10-20"})
-    finally:
-        root.removeHandler(handler)
+    with root_records() as records, place.active(), agency_api.inject(rate_limit_first=2, retry_after="0.2"):
+        dag_run = orchestration.run_period(PERIOD, publish=False)
+        failed = orchestration.failed_tasks(dag_run)
+        status = CliRunner().invoke(app, ["status", "--period", PERIOD])
+        # the month again, and the daily check after the deadline: nothing is told twice
+        again = orchestration.run_period(PERIOD, publish=False)
+        daily = orchestration.load_dag("kinerja_tenggat").test(run_conf={"day": "2026-10-20"})
     captured = capfd.readouterr()
     logs = records.getvalue() + captured.out + captured.err
 
