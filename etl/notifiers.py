@@ -92,7 +92,8 @@ def month_ended(context, run_failed: bool) -> notify.Sent:
     delivery owed and missing, and, when the run failed, per government it could not take in (or for
     the run as a whole), each sent once (etl.notify)."""
     month = _month(context)
-    messages = notify.month_items(month, run_failed=run_failed, stage=context.get("reason"))
+    failing = context.get("task_instance") or context.get("ti")  # the task whose failure ended the run
+    messages = notify.month_items(month, run_failed=run_failed, stage=getattr(failing, "task_id", None))
     done = notify.deliver(messages, channels())
     log.info("kinerja_bulanan %s: %d notification(s) sent, %d sent before", month, len(done.sent), done.already)
     return done
