@@ -38,7 +38,8 @@ from etl.validate import report
 
 log = logging.getLogger(__name__)
 
-KINDS = {"ditolak": "refused", "hilang": "missing", "gagal": "run failed"}
+KINDS = {"ditolak": "refused", "hilang": "missing past its deadline", "belum": "not delivered yet",
+         "gagal": "run failed"}
 ALL = "SEMUA"  # a run's failure that no single government explains
 NO_ENTITY = "-"
 
@@ -63,7 +64,7 @@ class Item:
     bulan: str  # the month of the run or check it belongs to
     entity: str
     periode: str
-    jenis: str  # ditolak | hilang | gagal
+    jenis: str  # ditolak | hilang | belum | gagal
     reason: str
     link: str
 
@@ -91,7 +92,7 @@ class Message:
     def subject(self) -> str:
         count = len(self.items)
         what = {"ditolak": f"{count} delivery(ies) refused", "hilang": f"{count} delivery(ies) missing",
-                "gagal": "the month's run failed"}[self.first.jenis]
+                "belum": f"{count} delivery(ies) not delivered yet", "gagal": "the month's run failed"}[self.first.jenis]
         return f"[kinerja] {self.first.instansi_kode} {self.first.bulan}: {what}"
 
     @property
@@ -237,11 +238,14 @@ def month_items(month: str, run_failed: bool = False, stage: str | None = None) 
                         f"{r['rows_received'] or 0} rows read, none loaded; a corrected delivery is loaded by the next run",
                         report_link(month, "index.html", f"batch-{r['batch_id']}")) for r in refused]
     # what was owed and never came (a government with nothing at all was left out of the run's mapping)
+    # (before its deadline it is "not delivered yet"; once the deadline passed "missing", which the
+    # daily check says too: told once)
+    today = dt.date.today()
     messages += [Item(r["instansi_kode"], names.get(r["instansi_kode"], r["instansi_kode"]), month, r["entity"],
-                         r["periode"], "hilang",
-                         f"nothing delivered for {r['periode']}; due by {r['batas_waktu']:%Y-%m-%d}"
-                         + (" (passed)" if r["batas_waktu"] < dt.date.today() else ""),
-                         report_link(month, "kalender.html")) for r in missing]
+                      r["periode"], "hilang" if r["batas_waktu"] < today else "belum",
+                      f"nothing delivered for {r['periode']}; due by {r['batas_waktu']:%Y-%m-%d}"
+                      + (" (passed)" if r["batas_waktu"] < today else ""),
+                      report_link(month, "kalender.html")) for r in missing]
     if run_failed:
         named = {m.instansi_kode for m in messages}
         stuck = [r["instansi_kode"] for r in unfinished if r["instansi_kode"] not in named]

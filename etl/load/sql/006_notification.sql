@@ -8,12 +8,18 @@ create table if not exists audit.notification (
     instansi_kode  text not null,
     entity         text not null,
     periode        text not null,
-    jenis          text not null check (jenis in ('ditolak', 'hilang', 'gagal')),
+    jenis          text not null,
     channel        text not null check (channel in ('email', 'webhook')),
     subject        text not null,
     sent_at        timestamptz not null default now(),
     constraint notification_once unique (instansi_kode, entity, periode, jenis, channel)
 );
+
+-- the kinds: refused, missing past its deadline, not yet delivered before it (a run's end), run failed
+alter table audit.notification drop constraint if exists notification_jenis_check;
+
+alter table audit.notification add constraint notification_jenis_check
+    check (jenis in ('ditolak', 'hilang', 'belum', 'gagal'));
 
 revoke all on audit.notification from kinerja_etl;
 
