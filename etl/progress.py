@@ -97,8 +97,8 @@ class Board:
                     cell.refused += state == "refused"
                     cell.state = "running"
                     cell.seconds = now - cell.started
-                elif state == "start":
-                    cell.state = "running"
+                elif state == "start":  # (again, on a retry: the stage starts over)
+                    self.cells[agency][stage] = Cell(started=now, state="running")
                 else:  # the stage ended for the government: finished or failed, with its own time
                     cell.seconds = progress["seconds"] if progress.get("seconds") is not None else now - cell.started
                     cell.state = "failed" if state == "failed" else ("refused" if cell.refused else "done")
