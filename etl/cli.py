@@ -23,8 +23,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from etl import access, access_log, backfill as history, delivery_calendar, orchestration, retention as policy, summary as run_summary
-from etl import tahunan
-from etl import warehouse
+from etl import progress, tahunan, warehouse
 from etl.config import (
     OPTIONS_DOC, SCHEMA_FILE, agencies_file, home, load_agencies, open_data_dir, schema_text, with_options_reference,
 )
@@ -192,6 +191,21 @@ def output_to(log_path: Path):
             os.close(saved[1])
 
 
+@contextlib.contextmanager
+def live_progress(title: str):
+    """The run's live progress board (etl/progress.py) on the terminal, drawn on a copy of the
+    terminal's descriptor taken before output_to sends stdout and stderr to the log; nothing (None)
+    when stdout is not a terminal."""
+    if not console.is_terminal:
+        yield None
+        return
+    sys.stdout.flush()
+    with os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8") as out:
+        screen = Console(file=out, force_terminal=True, width=console.width, height=console.height)
+        with progress.show(screen, title) as board:
+            yield board
+
+
 def add_commands(target: typer.Typer) -> None:
     """The sub-commands other installed packages declare in the entry-point group kinerja.commands:
     a typer.Typer becomes a group of commands under the entry point's name, anything else a command."""
@@ -241,7 +255,7 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
                 console.print(sentence, soft_wrap=True, markup=False)
             fail(f"no government has delivered anything for {period}")
         log = home() / "logs" / f"run-{period}.log"
-        with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
+        with live_progress(f"kinerja_bulanan {period}"):
             with output_to(log):
                 dag_run = orchestration.run_period(period)
                 failed = orchestration.failed_tasks(dag_run)
@@ -336,10 +350,10 @@ def backfill(
             warehouse.url()
             start_local_services()
         log = home_log(f"backfill-{months[0]}-{months[-1]}.log")
-        with console.status(f"backfilling {months[0]} … {months[-1]} (log: {log})…") as status:
+        with live_progress(f"backfill {months[0]} … {months[-1]}") as board:
             with output_to(log):
-                result = history.backfill(months[0], months[-1], agencies=agency or None,
-                                          publish=not no_publish, progress=status.update)
+                result = history.backfill(months[0], months[-1], agencies=agency or None, publish=not no_publish,
+                                          progress=board.step if board else lambda text: None)
         show_summary(months[-1])
         console.print(f"backfilled {len(months)} month(s) {months[0]} … {months[-1]}: ingest "
                       f"{result.ingest_seconds:.0f} s, dbt {result.transform_seconds:.0f} s, reports and publishing "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from etl import access, load, warehouse
 from etl.config import dbt_project_dir, dbt_target_dir, load_agencies
+from etl.progress import event
 from etl.settings import environment
 
 
@@ -117,7 +118,23 @@ def _invoke(args: tuple[str, ...], period: str | None, tuned: bool):
     if period and not PERIOD.match(period):
         raise TransformError(f"the month to build must be YYYY-MM, not {period!r}")
     with session_options(period, tuned):
-        return dbtRunner().invoke(cli)
+        return dbtRunner(callbacks=[node_progress]).invoke(cli)
+
+
+def node_progress(message) -> None:
+    """dbt's structured events (a dbtRunner callback): each node that finishes is logged with its
+    status, seconds and rows (the progress board shows them as they finish)."""
+    if message.info.name != "NodeFinished":
+        return
+    info, result = message.data.node_info, message.data.run_result
+    node = f"{info.resource_type} {info.node_name}"
+    rows = dict(result.adapter_response).get("rows_affected")
+    # a data test's "rows" are its own count query's: only what a model, seed or snapshot wrote is shown
+    built = info.resource_type in ("model", "seed", "snapshot")
+    rows = int(rows) if built and isinstance(rows, (int, float)) and rows >= 0 else None
+    status = str(result.status or info.node_status).lower()
+    log.info("dbt: %s %s in %.2f s%s", node, status, result.execution_time, f", {rows:,} rows" if rows else "",
+             extra=event("dbt", name=node, state=status, seconds=result.execution_time, rows=rows))
 
 
 def pp30_weights() -> list[dict]:
