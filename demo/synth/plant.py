@@ -92,11 +92,18 @@ def _pick(rng: np.random.Generator, free: list[int], k: int) -> list[int]:
     return chosen
 
 
+def _free_staff(frame: pd.DataFrame) -> pd.Series:
+    """Staff rows a defect or finding may be planted in: not those of a career event (demo.synth.careers
+    marks them x_karier), whose second rows must stay as the manifest counts them."""
+    staff = frame["x_role"] == "staff"
+    return staff & ~frame["x_karier"].astype(bool) if "x_karier" in frame else staff
+
+
 def evaluation_findings(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
                         first_block: bool, curve_breaker: bool) -> pd.DataFrame:
     """Plant what auditors look for. Modifies and returns the frame."""
     frame = frame.copy()
-    free = list(frame.index[frame["x_role"] == "staff"])
+    free = list(frame.index[_free_staff(frame)])
     new_regime = frame["regime"].iloc[0] == "PERMEN6_2022"
     end = period_end(period)
     if curve_breaker and new_regime:
@@ -200,7 +207,7 @@ def pegawai_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally,
     """Rosters out of step with the rest of the delivery (domain.md §8): an employee in a unit the
     unit list does not have, and a supervisor who is not on the roster (moved away, not updated)."""
     frame = frame.copy()
-    free = list(frame.index[frame["x_role"] == "staff"])
+    free = list(frame.index[_free_staff(frame)])
     for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE / 4)):
         frame.at[i, "unit_kode"] = f"{frame.at[i, 'unit_kode']}.LAMA"  # a unit dissolved last year
         tally.defect(agency, period, "pegawai", RULE["unit_unknown"])
