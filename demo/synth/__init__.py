@@ -159,7 +159,8 @@ class World:
                 name, baik_n, bp_n = self.planted[index]
                 frame = world.evaluations(self.g, roster, period, self.s.seed, self.s.employees, org="BAIK",
                                           quotas={"BAIK": baik_n, "BUTUH_PERBAIKAN": bp_n})
-                frame = careers.plant_curve_limit(self.g, index, frame, period, self.s.seed, self.ledger)
+                frame = careers.plant_curve_limit(self.g, index, frame, period, self.s.seed, self.s.employees,
+                                                  self.ledger)
                 if name == "unit_lewat":
                     self.tally.finding(self.g.kode, period, "evaluasi_periodik", "unit_melanggar_kurva")
             else:

@@ -14,9 +14,9 @@ the staff of an OPD, each at most one event a year, at realistic small rates:
             SKP (-Pmm) from then; two SKPs in that period, as after a mutasi
   PLT_PLH   3 % a year: an acting post (Plt. Kepala of another unit of his OPD) for 1-3 months beside
             his own, with an SKP of its own (-PLTmm, is_plt_plh true) rated by the head of the OPD
-  PENSIUN   staff who reach the retirement age (BUP) of 58 in the year (birth date from the NIP,
-            domain.md §3.1): the first month after the birthday's month he is on the roster as not
-            active and is rated no more; from the month after he is gone
+  PENSIUN   staff who reach the retirement age (BUP) in the year, 58 (60 in a functional post; birth
+            date from the NIP, domain.md §3.1): the first month after the birthday's month he is on
+            the roster as not active and is rated no more; from the month after he is gone
   REKRUT    3 % of the OPD a year: new CPNS and PPPK (half each, domain.md §3.2: NI PPPK with 21 in
             digits 13-14) from the 1st of a month, new NIPs of the year and month of appointment
 
@@ -46,7 +46,7 @@ from etl.canonical import normalise_label
 RATES = {"MUTASI": 0.05, "PROMOSI": 0.04, "PLT_PLH": 0.03}  # of an OPD's staff, per year
 REKRUT_RATE = 0.03  # new people, of an OPD's size, per year
 PPPK_SHARE = 0.5    # of the new people
-BUP = 58            # batas usia pensiun of the demo's staff (administrators and executors)
+BUP = {"PELAKSANA": 58, "FUNGSIONAL": 60}  # batas usia pensiun of the demo's staff, by kind of post
 SKP_SUFFIX = {"MUTASI": "-M", "PROMOSI": "-P", "PLT_PLH": "-PLT"}
 JABATAN_FUNGSIONAL = "Analis Kebijakan Ahli Pertama"
 
@@ -96,10 +96,11 @@ def _birth(nip: str) -> tuple[int, int]:
     return int(nip[:4]), int(nip[4:6])
 
 
-def retirement_month(nip: str, year: int) -> int | None:
-    """The month of `year` from which he is retired (the first after the month he turns BUP)."""
+def retirement_month(nip: str, year: int, kategori: str = "PELAKSANA") -> int | None:
+    """The month of `year` from which he is retired: the first after the month he reaches his BUP
+    (58, or 60 in a functional post: UU 20/2023's retirement ages as the demo simplifies them)."""
     born, month = _birth(nip)
-    if born + BUP == year and month < 12:
+    if born + BUP.get(kategori, BUP["PELAKSANA"]) == year and month < 12:
         return month + 1
     return None
 
@@ -123,7 +124,7 @@ def events_of_opd(government: Government, index: int, year: int, seed: int, tota
     before_cache: dict[int, pd.DataFrame] = {}
     for person, u, month, pick in zip(staff.itertuples(index=False), draws, months, picks):
         month, pick = int(month), int(pick)
-        retires = retirement_month(person.nip, year)
+        retires = retirement_month(person.nip, year, person.jabatan_kategori)
         if retires is not None:
             events.append(Event("PENSIUN", person.nip, retires, index, person.unit_kode))
             continue
@@ -145,7 +146,7 @@ def events_of_opd(government: Government, index: int, year: int, seed: int, tota
                                 months=1 + pick % 3, atasan=heads.get(person.unit_kode, "")))
     if index == 0:  # the secretariat: every quarter a vacant post acted in, and a promotion mid-quarter
         busy = {e.nip for e in events}
-        free = [p for p in staff.itertuples(index=False) if p.nip not in busy and retirement_month(p.nip, year) is None]
+        free = [p for p in staff.itertuples(index=False) if p.nip not in busy and retirement_month(p.nip, year, p.jabatan_kategori) is None]
         for q in range(4):
             if len(free) < 2:
                 break
@@ -338,13 +339,13 @@ def record_roster(ledger: Ledger, government: Government, index: int, month: str
 
 
 def plant_curve_limit(government: Government, index: int, frame: pd.DataFrame, period: str, seed: int,
-                      ledger: Ledger | None) -> pd.DataFrame:
+                      total: int, ledger: Ledger | None) -> pd.DataFrame:
     """The acting posts of a unit planted at the curve's limit (world.KURVA_BATAS): at the limit
     (7 Baik, 3 Butuh Perbaikan), one of its Baik staff also holds an acting post rated Baik — counted by
     rows the unit would show 8 of 11 Baik (72.7 %) and break its curve; over the limit (8 Baik, 3 Butuh
     Perbaikan), two of its Butuh Perbaikan staff hold acting posts rated Butuh Perbaikan — counted by
     rows 8 of 13 (61.5 %) would hide that 8 of 11 people are Baik."""
-    name, baik, bp = world.KURVA_BATAS[index]
+    name, baik, bp = world.planted_curve_units(government, total)[index]
     at_limit = name == "unit_batas"
     wanted = "BAIK" if at_limit else "BUTUH_PERBAIKAN"
     pair = ("SESUAI", "SESUAI") if at_limit else ("DIBAWAH", "SESUAI")

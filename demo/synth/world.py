@@ -158,16 +158,18 @@ def units_of_opd(government: Government, index: int, seed: int, total: int) -> l
 
 
 # Units planted at the distribution curve's limit (domain.md §1.5; demo.synth.careers plants their acting
-# posts): OPD index -> (name in the manifest, people rated Baik, people rated Butuh Perbaikan). OPD 2 is a
-# Baik unit at exactly 70 % Baik (7 of 10 people), OPD 3 one over it by people (8 of 11 = 72.7 %), in every
-# PermenPANRB 6/2022 government with four OPDs or more.
-KURVA_BATAS: dict[int, tuple[str, int, int]] = {1: ("unit_batas", 7, 3), 2: ("unit_lewat", 8, 3)}
+# posts): (name in the manifest, people rated Baik, people rated Butuh Perbaikan). The last OPD but one is
+# a Baik unit at exactly 70 % Baik (7 of 10 people), the last one over it by people (8 of 11 = 72.7 %), in
+# every PermenPANRB 6/2022 government with four OPDs or more.
+KURVA_BATAS: tuple[tuple[str, int, int], ...] = (("unit_batas", 7, 3), ("unit_lewat", 8, 3))
 
 
 def planted_curve_units(government: Government, total: int) -> dict[int, tuple[str, int, int]]:
-    if government.regime != "PERMEN6_2022" or opd_count(government, total) < 4:
+    """OPD index -> its KURVA_BATAS entry, for the government's units planted at the curve's limit."""
+    k = opd_count(government, total)
+    if government.regime != "PERMEN6_2022" or k < 4:
         return {}
-    return KURVA_BATAS
+    return {k - len(KURVA_BATAS) + i: planted for i, planted in enumerate(KURVA_BATAS)}
 
 
 @lru_cache(maxsize=64)

@@ -39,7 +39,8 @@ def test_the_manifest_plants_limit_units_and_careers_in_every_kind_of_source(dem
     assert set(karier) == {"KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR"}
     kinds = {kind for periods in karier.values() for label, cell in periods.items() if label in _labels()
              for kind in cell}
-    assert {"mutasi", "promosi", "plt_plh", "pensiun", "rekrut", "dua_skp"} <= kinds
+    # retirements come with birthdays: none falls in these three months (tests/unit/test_synth_careers.py)
+    assert {"mutasi", "promosi", "plt_plh", "rekrut", "dua_skp"} <= kinds
     # acting posts in every kind of source: the legacy export (WANGGAR) and the canonical drop (PAUH) too
     assert all(any("plt_plh" in cell for label, cell in karier[a].items() if label in _labels())
                for a in ("KEPAHIANG", "LAMPUNG", "JAMBI", "WANGGAR", "PAUH")), \
@@ -157,4 +158,4 @@ def test_roster_events_arrive_as_the_manifest_says(first_run, db, demo_world):
             for person in cell.get("promosi", {}).get("orang", []):
                 assert [r[3] for r in roster(person["nip"])] == [person["golongan_baru"]], (agency, month, person)
                 seen.add("promosi")
-    assert seen == {"mutasi", "rekrut", "pensiun", "promosi"}, seen
+    assert seen >= {"mutasi", "rekrut", "promosi"}, seen

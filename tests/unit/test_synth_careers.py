@@ -51,9 +51,11 @@ def test_new_people_have_valid_unique_nips_and_rosters_stay_unique():
 
 
 def test_the_manifest_counts_what_the_files_hold(tmp_path):
-    manifest = synth.generate(synth.Settings(tmp_path, ("2026-07", "2026-08"), seed=3, employees=2000),
-                              governments=("PAUH",))
-    for month in ("2026-07", "2026-08"):
+    months = ("2026-08", "2026-09", "2026-10")
+    manifest = synth.generate(synth.Settings(tmp_path, months, seed=3, employees=2000), governments=("PAUH",))
+    kinds = {kind for month in months for kind in manifest["karier"]["PAUH"][month]}
+    assert kinds >= {"mutasi", "promosi", "plt_plh", "pensiun", "rekrut", "dua_skp"}, kinds
+    for month in months:
         cell = manifest["karier"]["PAUH"][month]
         rows = pd.read_csv(tmp_path / "PAUH" / month / "evaluasi_periodik.csv", dtype=str, keep_default_na=False)
         acting = rows[rows["is_plt_plh"] == "true"]
@@ -73,10 +75,10 @@ def test_the_manifest_counts_what_the_files_hold(tmp_path):
     # PAUH at 2,000 employees has four OPDs: the curve's limit units are planted, Baik, at their sizes
     planted = manifest["kurva_batas"]["PAUH"]["2026-08"]
     assert {n: (u["unit"], u["pegawai"], u["baik"], u["butuh_perbaikan"], len(u["plt_plh"]))
-            for n, u in planted.items()} == {"unit_batas": ("PAUH.OPD002", 10, 7, 3, 1),
-                                             "unit_lewat": ("PAUH.OPD003", 11, 8, 3, 2)}
+            for n, u in planted.items()} == {"unit_batas": ("PAUH.OPD003", 10, 7, 3, 1),
+                                             "unit_lewat": ("PAUH.OPD004", 11, 8, 3, 2)}
     units = pd.read_csv(tmp_path / "PAUH" / "2026-08" / "predikat_organisasi.csv", dtype=str).set_index("unit_kode")
-    assert units.loc[["PAUH.OPD002", "PAUH.OPD003"], "predikat_organisasi"].tolist() == ["BAIK", "BAIK"]
+    assert units.loc[["PAUH.OPD003", "PAUH.OPD004"], "predikat_organisasi"].tolist() == ["BAIK", "BAIK"]
     roster = pd.read_csv(tmp_path / "PAUH" / "2026-08" / "pegawai.csv", dtype=str, keep_default_na=False)
-    assert roster["unit_kode"].str.startswith("PAUH.OPD002").sum() == 10
-    assert roster["unit_kode"].str.startswith("PAUH.OPD003").sum() == 11
+    assert roster["unit_kode"].str.startswith("PAUH.OPD003").sum() == 10
+    assert roster["unit_kode"].str.startswith("PAUH.OPD004").sum() == 11
