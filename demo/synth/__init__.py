@@ -121,9 +121,7 @@ class World:
 
     def _org(self, index: int, period: str) -> str:
         """An OPD's own predikat in the period (set by the level above); a planted unit's is Baik."""
-        if index in self.planted:
-            return "BAIK"
-        return world.org_predikat(f"{self.g.kode}.OPD{index + 1:03d}", period, self.s.seed)
+        return world.opd_predikat(self.g, index, period, self.s.seed, self.s.employees)
 
     def _counted(self, entity: str, period: str, chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         columns = list(entity_def(entity).columns)

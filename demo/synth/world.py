@@ -172,6 +172,14 @@ def planted_curve_units(government: Government, total: int) -> dict[int, tuple[s
     return {k - len(KURVA_BATAS) + i: planted for i, planted in enumerate(KURVA_BATAS)}
 
 
+def opd_predikat(government: Government, index: int, period: str, seed: int, total: int) -> str:
+    """An OPD's own predikat in an evaluation period (set by the level above); a unit planted at the
+    curve's limit is Baik. Every part of the demo world that reads a unit's periodic predikat asks here."""
+    if index in planted_curve_units(government, total):
+        return "BAIK"
+    return org_predikat(f"{government.kode}.OPD{index + 1:03d}", period, seed)
+
+
 @lru_cache(maxsize=64)
 def _opd_sizes(government: Government, seed: int, total: int) -> tuple[int, ...]:
     """Staff per OPD (the government's head and its secretariat count in OPD 0); the units planted at
