@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.canonical import entity as entity_def
+from etl.canonical import ENTITIES, entity as entity_def
 from etl.config import ConfigError, quarter_of
 from demo.synth import annual, careers, mutu, plant, world
 from demo.synth.world import GOVERNMENTS, Government
@@ -108,6 +108,9 @@ class World:
         self.opds = range(world.opd_count(government, settings.employees))
         # units planted at the curve's limit (world.KURVA_BATAS): Baik, no careers, defects or findings
         self.planted = world.planted_curve_units(government, settings.employees)
+        # what it delivers through which kind of source; a government outside the demo world (a test's
+        # new one) delivers every entity as a canonical CSV drop
+        self.sources = DEMO_SOURCES.get(government.kode) or {"canonical_csv": tuple(ENTITIES)}
 
     def _roster(self, index: int, month: str) -> pd.DataFrame:
         """The OPD's roster of the month, careers included (demo.synth.careers)."""
@@ -138,7 +141,7 @@ class World:
     def pegawai(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-pegawai", period)
         outsider = world.external_rater_nip(self.g, self.s.seed, self.s.employees)
-        copying = "rhk" in [e for entities in DEMO_SOURCES[self.g.kode].values() for e in entities]
+        copying = "rhk" in [e for entities in self.sources.values() for e in entities]
         for index in self.opds:
             roster = self._roster(index, period)
             if self.ledger is not None:
@@ -183,7 +186,7 @@ class World:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-rhk", period)
         quality_rng = world.rng_for(self.s.seed, self.g.kode, "plant-rhk-mutu", period)
         state: dict = {}
-        text_targets = not any("rhk" in entities for kind, entities in DEMO_SOURCES[self.g.kode].items()
+        text_targets = not any("rhk" in entities for kind, entities in self.sources.items()
                                if kind in NUMERIC_TARGETS)
         for index in self.opds:
             roster = self._active(index, period)
@@ -203,8 +206,8 @@ class World:
     def skm_responden(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-skm", period)
         # an application database with a foreign key to its service units cannot hold an unknown one
-        unknown_units = "skm_responden" not in DEMO_SOURCES[self.g.kode].get("app_db", ())
-        rated = any("predikat_organisasi" in entities for entities in DEMO_SOURCES[self.g.kode].values())
+        unknown_units = "skm_responden" not in self.sources.get("app_db", ())
+        rated = any("predikat_organisasi" in entities for entities in self.sources.values())
         planted = mutu.istimewa_d_unit(self.g, period, self.s.months, self.s.seed, self.s.employees) if rated else None
         for unit in self._service_units():
             answers = world.survey_responses(self.g, unit, period, self.s.seed)
@@ -260,7 +263,7 @@ class World:
     def deliveries(self, month: str) -> Iterator[tuple[str, str, str, Callable[[], Iterator[pd.DataFrame]]]]:
         """(writer kind, entity, period label, chunk stream) for everything due in `month`."""
         quarter_end = int(month[5:7]) % 3 == 0
-        for kind, entities in DEMO_SOURCES[self.g.kode].items():
+        for kind, entities in self.sources.items():
             for entity in entities:
                 cadence = entity_def(entity).cadence
                 quarterly = cadence == "quarterly" or (cadence == "evaluation" and self.g.periodicity == "quarterly")
