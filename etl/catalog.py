@@ -31,14 +31,15 @@ def folder() -> Path:
     return home() / "docs"
 
 
-def build() -> Path:
-    """dbt's docs generated over the warehouse as it is now, copied into folder(); returns it."""
+def build(site: Path | None = None) -> Path:
+    """dbt's docs generated over the warehouse as it is now, copied into `site` (default folder());
+    returns it."""
     transform.dbt("docs", "generate")
     target = dbt_target_dir()
     missing = [name for name in SITE_FILES if not (target / name).exists()]
     if missing:
         raise CatalogError(f"dbt docs generate wrote no {', '.join(missing)} in {target}")
-    site = folder()
+    site = site or folder()
     site.mkdir(parents=True, exist_ok=True)
     for name in SITE_FILES:
         shutil.copyfile(target / name, site / f".{name}.tmp")

@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from etl import access, warehouse
-from etl.settings import PROJECT_DIR, home
+from etl.settings import PROJECT_DIR, home, workbench_dir
 
 FOLDER = PROJECT_DIR / "workbench"
 REQUIREMENTS = FOLDER / "requirements.txt"
@@ -54,11 +54,14 @@ class Connection:
 
 
 def folder() -> Path:
-    return home() / "workbench"
+    """The workbench's state: Superset's metadata, its secret key, the admin's password, the logins'
+    password file, its logs (KINERJA_WORKBENCH_DIR)."""
+    return workbench_dir()
 
 
 def venv() -> Path:
-    return folder() / "venv"
+    """Superset's own virtual environment (one per checkout, whichever workbench folder uses it)."""
+    return home() / "workbench" / "venv"
 
 
 def superset_bin() -> Path:
@@ -89,8 +92,8 @@ def install(log: Path | None = None) -> float:
     if installed():
         return 0.0
     started = time.monotonic()
-    folder().mkdir(parents=True, exist_ok=True)
-    log = log or folder() / "install.log"
+    venv().parent.mkdir(parents=True, exist_ok=True)
+    log = log or venv().parent / "install.log"
     base = getattr(sys, "_base_executable", None) or sys.executable  # the interpreter the pipeline's venv is made of
     steps = [[base, "-m", "venv", "--clear", str(venv())],
              [str(venv() / "bin" / "pip"), "install", "--quiet", "--upgrade", "pip"],
@@ -109,6 +112,7 @@ def _secret(name: str) -> str:
     path = folder() / name
     if not path.exists():
         folder().mkdir(parents=True, exist_ok=True)
+        folder().chmod(0o700)  # Superset's metadata holds the users' password hashes
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(42) + "\n")

@@ -44,6 +44,8 @@ NOT_SETTINGS = {
                          "does it on the server itself, so no service is given one",
     "KINERJA_OWNER_PASSWORD": "in the owner's URL, and given to the postgres service's init script, which makes the login",
     "KINERJA_LOADER_PASSWORD": "in the loader's URL, and given to the postgres service's init script, which makes the login",
+    "KINERJA_WORKBENCH_DIR": "the local workbench's folder (`kinerja workbench`); compose's superset service keeps its "
+                             "metadata in the compose PostgreSQL",
     "KINERJA_PG_LOG_DIR": "the server's statement log, mounted read-only in airflow-cli alone (the readers' statements)",
 }
 SECRETS = ("POSTGRES_SUPERUSER_PASSWORD", "KINERJA_OWNER_PASSWORD", "KINERJA_LOADER_PASSWORD", "AIRFLOW_DB_PASSWORD",
