@@ -4,6 +4,8 @@ by the `etl` package), with SUPERSET_CONFIG_PATH naming workbench/superset_confi
     python setup_superset.py setup  < spec.json   the admin, one connection and one Superset role per
                                                   warehouse reader role, the dashboards imported
     python setup_superset.py user   < spec.json   a workbench user in the Superset role of his reader role
+    python setup_superset.py setup-from-environment   `setup` as docker-compose.yml's superset service
+                                                  describes it (WORKBENCH_* variables)
 
 The specification comes on standard input (passwords never on a command line). Idempotent: run at
 every start, it leaves the metadata as the repository and the warehouse's roles say.
@@ -179,12 +181,46 @@ def setup(spec: dict) -> dict:
     return {"dashboards": slugs}
 
 
+def spec_from_environment() -> dict:
+    """`setup`'s specification from the environment docker-compose.yml gives the superset service."""
+    import os
+    from urllib.parse import quote, urlencode
+
+    host, port, name = (os.environ["WORKBENCH_DB_HOST"], os.environ.get("WORKBENCH_DB_PORT", "5432"),
+                        os.environ["WORKBENCH_DB_NAME"])
+    query = urlencode({"sslmode": os.environ["WORKBENCH_DB_SSLMODE"]}) if os.environ.get("WORKBENCH_DB_SSLMODE") else ""
+    roles = [r.strip() for r in os.environ["WORKBENCH_READERS"].split(",") if r.strip()]
+    return {"admin": {"username": "workbench_admin", "password": os.environ["WORKBENCH_ADMIN_PASSWORD"]},
+            "bundle": str(Path(__file__).resolve().parent / "dashboards"),
+            "connections": [{"role": role, "uri": f"postgresql+psycopg2://{role}@{host}:{port}/{quote(name)}"
+                             + (f"?{query}" if query else "")} for role in roles]}
+
+
+def write_password(login: str, password: str) -> None:
+    """The workbench login's warehouse password into the workbench's password file (mode 0600), as
+    `kinerja warehouse grant-login … --workbench` does on a checkout (docker compose: the login is made
+    by grant-login in airflow-cli with this password, then given here)."""
+    import os
+
+    path = Path(os.environ["WORKBENCH_HOME"]) / "pgpass"
+    lines = [line for line in (path.read_text().splitlines() if path.exists() else []) if line.split(":")[3:4] != [login]]
+    lines.append(f"*:*:*:{login}:{password}")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+
+
 def user(spec: dict) -> dict:
     """A workbench user: his warehouse reader role's Superset role (which connection he may use),
-    with Gamma and sql_lab (what he may do in Superset)."""
+    with Gamma and sql_lab (what he may do in Superset); with `warehouse_password`, his login's
+    warehouse password kept in the workbench's password file too."""
     from superset import security_manager
     from superset.extensions import db
 
+    if spec.get("warehouse_password"):
+        write_password(spec["login"], spec["warehouse_password"])
     role = security_manager.find_role(spec["role"])
     if role is None:
         raise SystemExit(f"the workbench has no connection for {spec['role']}: start it once (kinerja workbench)")
@@ -207,14 +243,14 @@ def user(spec: dict) -> dict:
 
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    if command not in ("setup", "user"):
-        raise SystemExit("usage: setup_superset.py setup|user < spec.json")
-    spec = json.load(sys.stdin)
+    if command not in ("setup", "user", "setup-from-environment"):
+        raise SystemExit("usage: setup_superset.py setup|user < spec.json, or setup_superset.py setup-from-environment")
+    spec = spec_from_environment() if command == "setup-from-environment" else json.load(sys.stdin)
     from superset.app import create_app
 
     app = create_app()
     with app.app_context():
-        result = setup(spec) if command == "setup" else user(spec)
+        result = user(spec) if command == "user" else setup(spec)
     print(json.dumps(result))
 
 

@@ -38,7 +38,10 @@ def _secret_key() -> str:
     given = os.environ.get("SUPERSET_SECRET_KEY", "").strip()
     if given:
         return given
-    return (HOME / "secret_key").read_text(encoding="utf-8").strip()
+    try:
+        return (HOME / "secret_key").read_text(encoding="utf-8").strip()
+    except OSError:
+        raise RuntimeError(f"set SUPERSET_SECRET_KEY, or generate {HOME / 'secret_key'} (kinerja workbench does)") from None
 
 
 SECRET_KEY = _secret_key()
