@@ -480,11 +480,11 @@ def warehouse_grant_login(
     with clear_errors():
         access.check_grant(role, login_name)  # before anything is made on the server
         if for_workbench:
+            if role not in (access.AUDITOR, access.PUBLIK) and not role.startswith(access.INSTANSI_PREFIX):
+                fail(f"{role} is not a reader role: a workbench user is auditor, publik or instansi_<kode>")
             password = environment().login_password
             if not password:
                 fail("a workbench user needs a password: set KINERJA_LOGIN_PASSWORD (his password in the workbench)")
-            if role not in (access.AUDITOR, access.PUBLIK) and not role.startswith(access.INSTANSI_PREFIX):
-                fail(f"{role} is not a reader role: a workbench user is auditor, publik or instansi_<kode>")
             try:
                 created = superset_workbench.grant_user(role, login_name, password)
             except superset_workbench.WorkbenchError as exc:
