@@ -579,6 +579,8 @@ def workbench_command(
         count_argument(port, "--port", 1, 65535)
         if docs_url is not None and not docs_url.startswith(("http://", "https://")):
             fail(f"--docs-url {docs_url!r} is not an http(s) URL")
+        if superset_workbench.port_taken(port):
+            fail(f"port {port} is taken: is the workbench running already? (another port: --port)")
         started = time.monotonic()
         warehouse.url()
         try:

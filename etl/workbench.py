@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -224,6 +225,13 @@ def serve_command(port: int) -> list[str]:
             "--worker-class", "gthread", "--threads", "8", "--timeout", "120", "--limit-request-line", "0",
             "--limit-request-field_size", "0", "--access-logfile", str(folder() / "access.log"),
             "--error-logfile", str(folder() / "server.log"), "superset.app:create_app()"]
+
+
+def port_taken(port: int) -> bool:
+    """Whether something answers on 127.0.0.1:port already (a workbench started before)."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait_until_up(port: int, timeout: float = 180.0) -> float:

@@ -70,9 +70,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 APP_NAME = "Kinerja ASN — meja kerja auditor"
 BABEL_DEFAULT_LOCALE = "en"
 
-# the dbt catalog (`kinerja docs`), in the menu beside the dashboards and SQL Lab
-DOCS_URL = os.environ.get("WORKBENCH_DOCS_URL") or "http://localhost:8081"
-MENU_LINKS = [{"name": "Katalog data (dbt docs)", "href": DOCS_URL, "label": "Katalog data (dbt docs)"}]
+# the dbt catalog (`kinerja docs`), linked from the menu bar (Superset's documentation link)
+DOCUMENTATION_URL = os.environ.get("WORKBENCH_DOCS_URL") or "http://localhost:8081"
+DOCUMENTATION_TEXT = "Katalog data (dbt docs)"
 
 
 def _workbench_logins() -> set[str]:
