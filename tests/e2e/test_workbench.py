@@ -248,7 +248,8 @@ def browser(chromium, tmp_path):
 def test_the_auditor_sees_every_dashboard_rendered_with_the_months_numbers(workbench, browser, warehouse_url):
     _login(browser, workbench, "auditor")
     # the menu links the catalog (kinerja docs)
-    assert "http://localhost:8081" in browser.evaluate("document.getElementById('app').getAttribute('data-bootstrap')")
+    browser.wait_for("document.getElementById('app') && "
+                     "document.getElementById('app').getAttribute('data-bootstrap').includes('http://localhost:8081')", 60)
     session = workbench.api("auditor")
     month = _marts(warehouse_url, "select max(periode) from marts.mart_kurva_distribusi where periode ~ '^\\d{4}-\\d{2}$'")[0][0]
     for slug in AUDITOR_DASHBOARDS:
