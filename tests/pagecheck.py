@@ -81,6 +81,7 @@ class Browser:
         from websockets.sync.client import connect
 
         profile.mkdir(parents=True, exist_ok=True)
+        self._folder = profile.parent  # screenshots go beside the profile unless KINERJA_SCREENSHOT_DIR says
         self._process = subprocess.Popen(
             [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", f"--user-data-dir={profile}",
@@ -155,7 +156,7 @@ class Browser:
     def screenshot(self, name: str) -> Path:
         import base64
 
-        folder = Path(os.environ.get("KINERJA_SCREENSHOT_DIR") or Path(self._process.args[6].split("=", 1)[1]).parent)
+        folder = Path(os.environ.get("KINERJA_SCREENSHOT_DIR") or self._folder)
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / name
         target.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"]))
