@@ -75,6 +75,6 @@ def test_training_path_and_iku_entities():
     assert normalise_label("jalur_pelatihan", "Non-Klasikal") == "NONKLASIKAL"
     assert normalise_label("jalur_pelatihan", "e-learning") == "e-learning"  # not guessed: quarantined
     # the new entities come last, so the existing ones keep their order (reports, loads)
-    assert list(ENTITIES)[-2:] == ["iku", "pelatihan"]
+    assert list(ENTITIES)[-3:] == ["iku", "pelatihan", "evaluasi_tahunan"]
     assert entity("iku").cadence == "quarterly" and entity("iku").period_column == "periode"
     assert entity("pelatihan").cadence == "monthly" and "nip" in entity("pelatihan").natural_key

@@ -33,6 +33,7 @@ NAMES = {
     "evaluasi_periodik": "laporan_penilaian_skp",
     "rhk": "laporan_skp",
     "predikat_organisasi": "predikat_kinerja_organisasi",
+    "evaluasi_tahunan": "laporan_penilaian_skp_tahunan",
 }
 
 TITLES = {
@@ -41,6 +42,7 @@ TITLES = {
     "evaluasi_periodik": "LAPORAN PENILAIAN SKP PERIODIK",
     "rhk": "LAPORAN SKP - RENCANA HASIL KERJA DAN REALISASI",
     "predikat_organisasi": "LAPORAN PREDIKAT KINERJA ORGANISASI",
+    "evaluasi_tahunan": "LAPORAN PENILAIAN SKP TAHUNAN",
 }
 
 INSTANSI = {
@@ -89,6 +91,8 @@ def printed_period(period: str) -> str:
     match = re.fullmatch(r"([0-9]{4})-Q([1-4])", period or "")
     if match:
         return f"Triwulan {QUARTERS[int(match[2]) - 1]} {match[1]}"
+    if re.fullmatch(r"[0-9]{4}", period or ""):
+        return f"Tahunan {period}"
     return period
 
 
@@ -176,6 +180,16 @@ def _skp_span(end: bool) -> Callable:
     return cell
 
 
+def _date(value: str, row, cells):
+    """A date cell for an ISO date (the SKP's span), anything else as it is."""
+    if value == "":
+        return "-"
+    try:
+        return cells.date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 def _seq(row, seq, cells):
     return seq
 
@@ -244,6 +258,27 @@ LAYOUTS: dict[str, list[tuple[str, Callable]]] = {
         ("periode_penilaian", _column("periode", _period)),
         ("predikat_kinerja_organisasi", _column("predikat_organisasi", _vocabulary("predikat_organisasi"))),
     ],
+    # the annual sheet: e-Kinerja's penilaian columns, the year's SKP span and post, the unit's annual
+    # predikat as the evaluation form prints it
+    "evaluasi_tahunan": [
+        ("id", _seq),
+        ("nip", _column("nip", _nip)),
+        ("skp_id", _column("skp_id")),
+        ("tahun_skp", _column("tahun", _number)),
+        ("skp_unor_id", _column("unit_kode")),
+        ("skp_jabatan", _column("jabatan_nama")),
+        ("skp_jenis_jabatan", _column("jabatan_kategori", _vocabulary("jabatan_kategori"))),
+        ("periode_awal_skp", _column("periode_awal", _date)),
+        ("periode_akhir_skp", _column("periode_akhir", _date)),
+        ("skp_status", _const("persetujuan")),
+        ("is_skp_plt_plh_pjb", _column("is_plt_plh", _vocabulary("ya_tidak"))),
+        ("hasil_kerja", _column("rating_hasil_kerja", _vocabulary("rating"))),
+        ("perilaku_kerja", _column("rating_perilaku_kerja", _vocabulary("rating"))),
+        ("hasil_akhir", _column("predikat", _vocabulary("predikat"))),
+        ("capaian_kinerja_organisasi", _column("predikat_organisasi", _vocabulary("predikat_organisasi"))),
+        ("pegawai_atasan_nip", _column("penilai_nip", _nip)),
+        ("waktu_dinilai", _column("waktu_dinilai", _waktu)),
+    ],
 }
 
 
@@ -278,6 +313,8 @@ class _Cells:
 # --------------------------------------------------------------------------- the file
 def _printed_on(period: str) -> dt.datetime:
     """A fixed print date for the period: the 5th of the month after it, 08:00."""
+    if re.fullmatch(r"[0-9]{4}", period or ""):  # a year: printed in January after it
+        return dt.datetime(int(period) + 1, 1, 5, 8, 0, 0)
     match = re.fullmatch(r"([0-9]{4})-(?:([0-9]{2})|Q([1-4]))", period or "")
     if not match:
         return dt.datetime(2026, 1, 5, 8, 0, 0)
@@ -375,7 +412,7 @@ def write(out: Path, agency_kode: str, entity: str, period: str, chunks: Iterabl
             if missing:
                 raise ValueError(f"{entity} chunk lacks the canonical columns {', '.join(missing)}")
             frame = chunk[columns].fillna("").astype(str)
-            if entity == "evaluasi_periodik":
+            if entity in ("evaluasi_periodik", "evaluasi_tahunan"):
                 _check_regime(frame)
             for record in frame.itertuples(index=False, name=None):
                 seq += 1
