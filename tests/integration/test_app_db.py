@@ -67,7 +67,9 @@ def _agency(**options) -> Agency:
 
 
 def _frame(entity: str, rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(ENTITIES[entity].columns), dtype=str)
+    columns = list(ENTITIES[entity].columns)
+    # rows written before an optional column was added at the end (rhk's target_teks) leave it empty
+    return pd.DataFrame([tuple(row) + ("",) * (len(columns) - len(row)) for row in rows], columns=columns, dtype=str)
 
 
 def _roundtrip(url, entity, period, frame, tmp_path, agency=None, chunk_rows=4):
