@@ -6,13 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test bench airflow summary clean
+.PHONY: help install run test bench airflow workbench workbench-install docs summary clean
 
 help:
 	@echo "make run      consolidate the demo world's year (January to the latest complete month) and publish each month"
 	@echo "make test     run the test suite (unit, integration, DAG end to end, dbt tests)"
 	@echo "make bench    the pipeline on a national-shaped month against COPY and the plain way (EMPLOYEES=200000)"
 	@echo "make airflow  Airflow's web UI on http://localhost:8080 over the same DAGs and metadata"
+	@echo "make workbench  the auditors' workbench (Apache Superset) on http://localhost:8088 over the warehouse"
+	@echo "make docs     the catalog (dbt docs: models, columns, lineage, exposures) on http://localhost:8081"
 	@echo "make clean    stop the embedded warehouse and remove local state (.kinerja, data, open-data)"
 
 $(STAMP): pyproject.toml
@@ -27,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/kinerja synth
 	$(BIN)/kinerja backfill
 
-test: $(STAMP)
+test: $(STAMP) workbench-install
 	$(BIN)/pytest
 
 EMPLOYEES ?= 200000
@@ -36,6 +38,16 @@ bench: $(STAMP)
 
 airflow: $(STAMP)
 	$(BIN)/kinerja airflow
+
+workbench: $(STAMP)
+	$(BIN)/kinerja workbench
+
+# Superset in its own environment (.kinerja/workbench/venv), for the workbench's tests
+workbench-install: $(STAMP)
+	$(BIN)/python -c "from etl import workbench; print(f'Superset installed ({workbench.install():.0f} s)')"
+
+docs: $(STAMP)
+	$(BIN)/kinerja docs
 
 summary: $(STAMP)
 	$(BIN)/kinerja summary

@@ -3,6 +3,7 @@
 # the server's superuser over its local socket: the only place the superuser is used (no component
 # of the deployment is given its URL). It makes
 #   - Airflow's metadata: a database and a login of their own, owning nothing of the warehouse;
+#   - the workbench's (Superset's) metadata likewise: database and login superset;
 #   - the warehouse's database, owned by kinerja_owner (the owner of the schemas and tables: migrations
 #     and dbt), which may make the project's group roles (CREATEROLE, limited since PostgreSQL 16 to
 #     roles it made), turn on the statement log of the readers' logins (SET on log_statement) and
@@ -15,10 +16,12 @@
 set -euo pipefail
 database="${KINERJA_DB_NAME:-kinerja}"
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
-     -v airflow_password="$AIRFLOW_DB_PASSWORD" -v owner_password="$KINERJA_OWNER_PASSWORD" \
+     -v airflow_password="$AIRFLOW_DB_PASSWORD" -v superset_password="$SUPERSET_DB_PASSWORD" -v owner_password="$KINERJA_OWNER_PASSWORD" \
      -v loader_password="$KINERJA_LOADER_PASSWORD" -v warehouse="$database" <<'SQL'
 create role airflow login password :'airflow_password';
 create database airflow owner airflow;
+create role superset login password :'superset_password';
+create database superset owner superset;
 -- createdb: the demo profile's application databases (JAMBI's, demo/synth/writers/app_db.py)
 create role kinerja_owner login createrole createdb password :'owner_password';
 comment on role kinerja_owner is 'kinerja: owns the schemas and tables; migrations and dbt only';

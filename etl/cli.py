@@ -11,7 +11,9 @@ import contextlib
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
+import time
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from etl import access, access_log, backfill as history, delivery_calendar, orchestration, retention as policy, summary as run_summary
+from etl import catalog, workbench as superset_workbench
 from etl import progress, tahunan, warehouse
 from etl.config import (
     OPTIONS_DOC, SCHEMA_FILE, agencies_file, home, load_agencies, open_data_dir, schema_text, with_options_reference,
@@ -531,6 +534,9 @@ def warehouse_stop():
 def warehouse_grant_login(
     role: str = typer.Argument(..., help="The group role: kinerja_etl, auditor, publik or instansi_<kode>."),
     login_name: str = typer.Argument(..., help="The login to create (or to add to the group)."),
+    for_workbench: bool = typer.Option(False, "--workbench", help="A workbench user: the Superset user LOGIN "
+                                       "(password KINERJA_LOGIN_PASSWORD) whose queries run as this login, its "
+                                       "warehouse password generated and kept by the workbench alone."),
 ):
     """Create a login that is a member of one of the project's group roles (docs/access.md).
 
@@ -541,6 +547,20 @@ def warehouse_grant_login(
     """
     with clear_errors():
         access.check_grant(role, login_name)  # before anything is made on the server
+        if for_workbench:
+            if role not in (access.AUDITOR, access.PUBLIK) and not role.startswith(access.INSTANSI_PREFIX):
+                fail(f"{role} is not a reader role: a workbench user is auditor, publik or instansi_<kode>")
+            password = environment().login_password
+            if not password:
+                fail("a workbench user needs a password: set KINERJA_LOGIN_PASSWORD (his password in the workbench)")
+            try:
+                created = superset_workbench.grant_user(role, login_name, password)
+            except superset_workbench.WorkbenchError as exc:
+                fail(str(exc))
+            console.print(f"workbench user {login_name} {'created' if created else 'updated'}, reading as {role} "
+                          f"through the login {login_name} (its password kept by the workbench); password in the "
+                          "workbench from KINERJA_LOGIN_PASSWORD")
+            return
         conninfo = warehouse.roles_url()
         access.ensure_roles(conninfo)
         password = environment().login_password
@@ -613,6 +633,76 @@ def airflow(port: int = typer.Option(8080, help="Port of Airflow's web UI on loc
         os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
         console.print(f"Airflow UI: http://localhost:{port}  (Ctrl-C stops it; DAG kinerja_bulanan starts paused)")
         os.execv(orchestration.airflow_bin(), [orchestration.airflow_bin(), "standalone"])
+
+
+@app.command("workbench")
+def workbench_command(
+    port: int = typer.Option(superset_workbench.DEFAULT_PORT, help="Port of the workbench (Superset) on localhost."),
+    docs_url: str = typer.Option(None, "--docs-url", help="Where the catalog is served, for the workbench's menu "
+                                 "(default: http://localhost:8081, `kinerja docs`)."),
+):
+    """The auditors' workbench: Apache Superset over the warehouse on http://localhost:8088, installed in
+    its own environment on first use, its dashboards imported from workbench/dashboards/ (docs/workbench.md)."""
+    with clear_errors():
+        count_argument(port, "--port", 1, 65535)
+        if docs_url is not None and not docs_url.startswith(("http://", "https://")):
+            fail(f"--docs-url {docs_url!r} is not an http(s) URL")
+        if superset_workbench.port_taken(port):
+            fail(f"port {port} is taken: is the workbench running already? (another port: --port)")
+        started = time.monotonic()
+        warehouse.url()
+        try:
+            with console.status("installing Superset in its own environment (the first time only: a few minutes)…"):
+                seconds = superset_workbench.install()
+            with console.status("setting up the workbench: metadata, connections, roles, dashboards…"):
+                superset_workbench.initialise()
+                dashboards = superset_workbench.setup()
+            server = subprocess.Popen(superset_workbench.serve_command(port),
+                                      env=superset_workbench.environment(docs_url), start_new_session=True)
+            try:
+                with console.status(f"starting Superset on port {port}…"):
+                    superset_workbench.wait_until_up(port)
+            except superset_workbench.WorkbenchError:
+                server.terminate()
+                raise
+        except superset_workbench.WorkbenchError as exc:
+            fail(str(exc))
+        console.print(f"workbench: http://localhost:{port}  ({len(dashboards)} dashboards; up in "
+                      f"{time.monotonic() - started:.0f} s" + (f", of which installing {seconds:.0f} s" if seconds else "")
+                      + "); Ctrl-C stops it", soft_wrap=True)
+        console.print("a login: KINERJA_LOGIN_PASSWORD=… kinerja warehouse grant-login auditor NAME --workbench",
+                      soft_wrap=True, markup=False)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@app.command("docs")
+def docs_command(
+    port: int = typer.Option(catalog.DEFAULT_PORT, help="Port of the catalog on localhost."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Build the catalog only."),
+):
+    """The catalog: dbt's docs (every model, column, test, exposure, and the lineage from a delivery to
+    the open-data files and the workbench's dashboards) built over the warehouse, and served."""
+    with clear_errors():
+        count_argument(port, "--port", 1, 65535)
+        with console.status("dbt docs generate over the warehouse…"):
+            site = catalog.build()
+        found = catalog.contents(site)
+        console.print(f"catalog: {found['models']} models ({found['in_warehouse']} in the warehouse), "
+                      f"{found['columns']} documented columns, {found['exposures']} exposures in {site}", soft_wrap=True)
+        if no_serve:
+            return
+        httpd = catalog.server(port, site)
+        console.print(f"catalog: http://localhost:{port}  (Ctrl-C stops it)")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            httpd.server_close()
 
 
 def main() -> None:  # pragma: no cover

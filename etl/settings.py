@@ -64,6 +64,9 @@ class Environment(BaseModel):
     dbt_target_dir: Path | None = Field(None, alias="KINERJA_DBT_TARGET_DIR", description=(
         "where dbt writes its manifest, compiled SQL and logs (two runs at once must not share one); "
         "default `dbt_project/target/`"))
+    workbench_dir: Path | None = Field(None, alias="KINERJA_WORKBENCH_DIR", description=(
+        "the workbench's Superset metadata (SQLite), secret key, admin password and its logins' password file; "
+        "default `<KINERJA_HOME>/workbench/` (Superset itself is installed in `<KINERJA_HOME>/workbench/venv`)"))
     pg_log_dir: Path | None = Field(None, alias="KINERJA_PG_LOG_DIR", description=(
         "the folder of the warehouse server's CSV log, for `kinerja warehouse access-log`; default: the "
         "server's own log folder, found through the admin's connection"))
@@ -233,6 +236,10 @@ def dbt_target_dir() -> Path:
     """Where dbt writes its manifest, compiled SQL and logs: dbt_project/target unless
     KINERJA_DBT_TARGET_DIR names another (two runs at once must not share one)."""
     return (environment().dbt_target_dir or dbt_project_dir() / "target").resolve()
+
+
+def workbench_dir() -> Path:
+    return (environment().workbench_dir or home() / "workbench").resolve()
 
 
 def airflow_home() -> Path:

@@ -267,6 +267,12 @@ def _passfile_lock(path: Path):
         yield
 
 
+def write_password(path: Path, login: str, password: str) -> None:
+    """A login's password into a libpq password file of its own (mode 0600; the workbench's)."""
+    with _passfile_lock(path):
+        _write_passfile_entry(path, login, password)
+
+
 def login_password(admin: str, login: str) -> str:
     """The generated password of one of the pipeline's logins, set on the server when the password
     file has none yet (then written there). Where KINERJA_OWNER_PASSWORD / KINERJA_LOADER_PASSWORD

@@ -44,11 +44,14 @@ NOT_SETTINGS = {
                          "does it on the server itself, so no service is given one",
     "KINERJA_OWNER_PASSWORD": "in the owner's URL, and given to the postgres service's init script, which makes the login",
     "KINERJA_LOADER_PASSWORD": "in the loader's URL, and given to the postgres service's init script, which makes the login",
+    "KINERJA_WORKBENCH_DIR": "the local workbench's folder (`kinerja workbench`); compose's superset service keeps its "
+                             "metadata in the compose PostgreSQL",
     "KINERJA_PG_LOG_DIR": "the server's statement log, mounted read-only in airflow-cli alone (the readers' statements)",
 }
 SECRETS = ("POSTGRES_SUPERUSER_PASSWORD", "KINERJA_OWNER_PASSWORD", "KINERJA_LOADER_PASSWORD", "AIRFLOW_DB_PASSWORD",
            "REDIS_PASSWORD", "FLOWER_BASIC_AUTH", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET",
-           "AIRFLOW__API__SECRET_KEY", "_AIRFLOW_WWW_USER_PASSWORD")
+           "AIRFLOW__API__SECRET_KEY", "_AIRFLOW_WWW_USER_PASSWORD", "SUPERSET_SECRET_KEY", "SUPERSET_DB_PASSWORD",
+           "WORKBENCH_ADMIN_PASSWORD")
 
 
 @pytest.fixture(scope="module")
@@ -268,7 +271,8 @@ def test_postgres_init_creates_the_roles_and_no_service_is_a_superuser(fresh_pos
     uri = fresh_postgres.get_uri(database="postgres")
     params = conninfo_to_dict(uri)
     passwords = {"AIRFLOW_DB_PASSWORD": "it's a \"quoted\" pass;word $HOME",
-                 "KINERJA_OWNER_PASSWORD": "owner's :'pass' $x", "KINERJA_LOADER_PASSWORD": "loader \\ pass"}
+                 "KINERJA_OWNER_PASSWORD": "owner's :'pass' $x", "KINERJA_LOADER_PASSWORD": "loader \\ pass",
+                 "SUPERSET_DB_PASSWORD": "superset's $pass"}
     done = subprocess.run(["bash", str(ROOT / "deploy" / "postgres-init.sh")], capture_output=True, text=True,
                           timeout=60, env={**os.environ, "PATH": f"{POSTGRES_BIN_PATH}:{os.environ['PATH']}",
                                            "POSTGRES_USER": params["user"], "POSTGRES_DB": "postgres",
@@ -278,12 +282,12 @@ def test_postgres_init_creates_the_roles_and_no_service_is_a_superuser(fresh_pos
         owners = dict(conn.execute("select datname, pg_get_userbyid(datdba) from pg_database").fetchall())
         roles = {name: (login, verifier, superuser, createrole) for name, login, verifier, superuser, createrole in
                  conn.execute("select rolname, rolcanlogin, rolpassword, rolsuper, rolcreaterole from pg_authid "
-                              "where rolname in ('airflow', 'kinerja_owner', 'kinerja_loader')").fetchall()}
+                              "where rolname in ('airflow', 'kinerja_owner', 'kinerja_loader', 'superset')").fetchall()}
         connectable = conn.execute("select datname from pg_database where datallowconn "
                                    "and has_database_privilege('public', datname, 'CONNECT')").fetchall()
-    assert owners["airflow"] == "airflow" and owners["kinerja"] == "kinerja_owner"
+    assert owners["airflow"] == "airflow" and owners["kinerja"] == "kinerja_owner" and owners["superset"] == "superset"
     for name, variable in (("airflow", "AIRFLOW_DB_PASSWORD"), ("kinerja_owner", "KINERJA_OWNER_PASSWORD"),
-                           ("kinerja_loader", "KINERJA_LOADER_PASSWORD")):
+                           ("kinerja_loader", "KINERJA_LOADER_PASSWORD"), ("superset", "SUPERSET_DB_PASSWORD")):
         login, verifier, superuser, _ = roles[name]
         assert login and not superuser, name
         assert _scram_matches(verifier, passwords[variable]), name
@@ -299,7 +303,7 @@ def test_postgres_init_creates_the_roles_and_no_service_is_a_superuser(fresh_pos
     for service, environment in compose_file.service_environments(dotenv).items():
         for name, value in environment.items():
             for user in re.findall(r"^[a-z0-9+]+://([^:@/]*)(?::[^@/]*)?@", str(value)):
-                assert user in ("kinerja_owner", "kinerja_loader", "airflow", ""), (service, name, user)
+                assert user in ("kinerja_owner", "kinerja_loader", "airflow", "superset", ""), (service, name, user)
 
 
 def _superuser_urls(environment: dict) -> list[str]:
@@ -433,3 +437,43 @@ def test_postgres_serves_tls_with_the_compose_files_settings():
     finally:
         subprocess.run([*pg_ctl, "-w", "-m", "immediate", "stop"], capture_output=True, timeout=60)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------ the auditors' workbench
+
+def test_the_workbench_service_is_the_official_superset_of_the_pinned_version_over_the_readers_roles(compose):
+    """The superset service (profile workbench): the official image of the version `kinerja workbench`
+    installs, configured by the repository's workbench/superset_config.py (mounted), its metadata in
+    the compose PostgreSQL under a login of its own, its secrets from .env, a connection per reader
+    role of the agencies file, the dashboards' setup script run before gunicorn serves, published on
+    loopback."""
+    from etl import access
+
+    service = compose["services"]["superset"]
+    assert service["profiles"] == ["workbench"]
+    pins = dict(line.split("==") for line in (ROOT / "workbench" / "requirements.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    assert service["image"] == f"apache/superset:{pins['apache-superset']}"
+    mounts = dict(volume.split(":")[:2][::-1] for volume in service["volumes"])
+    assert mounts["/app/workbench"] == "./workbench" and service["volumes"][0].endswith(":ro")
+    env = service["environment"]
+    config = Path(env["SUPERSET_CONFIG_PATH"])
+    assert config.parent == Path("/app/workbench") and (ROOT / "workbench" / config.name).is_file()
+    # every variable the configuration and the setup script read, the service sets
+    read = set()
+    for name in ("superset_config.py", "setup_superset.py"):
+        read |= set(re.findall(r"os\.environ(?:\.get)?[\[(]\"([A-Z_]+)\"", (ROOT / "workbench" / name).read_text()))
+    assert {"SUPERSET_SECRET_KEY", "SUPERSET_METADATA_URL", "WORKBENCH_HOME", "WORKBENCH_READERS"} <= read
+    assert read <= set(env), sorted(read - set(env))
+    assert env["SUPERSET_METADATA_URL"].startswith("postgresql+psycopg2://superset:${SUPERSET_DB_PASSWORD:?")
+    assert env["SUPERSET_METADATA_URL"].endswith("@postgres:5432/superset")
+    assert mounts[env["WORKBENCH_HOME"]] == "workbench-home" and "workbench-home" in compose["volumes"]
+    readers = compose_file.interpolate(env["WORKBENCH_READERS"], compose_file.env_example()).split(",")
+    assert readers == [access.AUDITOR, access.PUBLIK, *access.instansi_roles()]
+    command = " ".join(compose_file.command("superset"))
+    assert command.index("superset db upgrade") < command.index("superset init") < command.index(
+        "setup_superset.py setup-from-environment") < command.index("gunicorn")
+    assert "0.0.0.0:8088" in command
+    published = compose_file.interpolate(service["ports"][0], compose_file.env_example())
+    assert published == "127.0.0.1:8088:8088"
+    assert service["depends_on"]["postgres"]["condition"] == "service_healthy"

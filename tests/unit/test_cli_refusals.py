@@ -80,6 +80,8 @@ COMMANDS = {
                  ("--history-months", _count(0, 60)), ("--per-instansi", _count(1, 200_000))],
     ("retention",): [],
     ("airflow",): [("--port", _count(1, 65535))],
+    ("workbench",): [("--port", _count(1, 65535)), ("--docs-url", st.one_of(UNICODE, METACHARACTERS, st.just("")))],
+    ("docs",): [("--port", _count(1, 65535))],
     ("warehouse", "url"): [],
     ("warehouse", "stop"): [],
     ("warehouse", "grant-login"): [],

@@ -101,6 +101,8 @@ FLOORS: dict[str, int] = {
     "etl.summary": 70,         # what a run did, read back
     "etl.orchestration": 70,   # Airflow's home for this checkout
     "etl.celery_config": 70,
+    "etl.workbench": 72,       # the auditors' workbench: Superset in its own environment, over the readers' roles
+    "etl.catalog": 72,         # dbt's docs site over the warehouse (`kinerja docs`)
     "etl.notifiers": 74,       # the notifications' Airflow side: channels from Airflow connections
     "etl.dag_common": 75,      # what both DAG files share (the marts Asset, retries, the period)
     "etl.pipeline": 80,        # sequences the stages
