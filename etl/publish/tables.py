@@ -46,6 +46,11 @@ TABLES = (
     PublicTable("pub_pelatihan", "pelatihan", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
     PublicTable("pub_pelatihan_unit", "pelatihan_unit", ("instansi_kode", "unit_kode", "bulan_laporan"),
                 "bulan_laporan"),
+    # issue 20: supervisors' feedback (Lampung, Jambi) and performance reports (Wanggar): counts of people
+    PublicTable("pub_umpan_balik", "umpan_balik", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
+    PublicTable("pub_umpan_balik_unit", "umpan_balik_unit", ("instansi_kode", "unit_kode", "bulan_laporan"),
+                "bulan_laporan"),
+    PublicTable("pub_laporan_kinerja", "laporan_kinerja", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
 )
 
 
