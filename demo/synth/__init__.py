@@ -47,8 +47,8 @@ DEMO_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
 FEEDBACK_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
     "KEPAHIANG": {"ekinerja_xlsx": ("perilaku_kerja", "umpan_balik")},
     "PAUH": {"canonical_csv": ("umpan_balik", "perilaku_kerja")},
-    "LAMPUNG": {"canonical_csv": ("umpan_balik",)},
-    "JAMBI": {"canonical_csv": ("umpan_balik", "perilaku_kerja")},
+    "LAMPUNG": {"siasn_api": ("umpan_balik",)},
+    "JAMBI": {"app_db": ("umpan_balik", "perilaku_kerja")},
     "WANGGAR": {"canonical_csv": ("laporan_kinerja",)},
 }
 for _kode, _kinds in FEEDBACK_SOURCES.items():

@@ -98,6 +98,19 @@ DEFAULT_QUERIES: dict[str, str] = {
         FROM predikat_unit u JOIN periode p ON p.id = u.periode_id
         WHERE p.kode_periode = :periode
         ORDER BY u.id""",
+    # the application's continuous feedback on RHK realisation and behaviour, and its behaviour plan
+    # (rencana_perilaku: per BerAKHLAK value the leader's expectation and the value's rating)
+    "umpan_balik": """
+        SELECT u.kode_umpan_balik, u.nip, u.nomor_skp, p.kode_periode, u.jenis, u.kode_rhk, u.kode_perilaku,
+               u.nip_pemberi, u.waktu_umpan_balik, u.deskripsi
+        FROM umpan_balik u JOIN periode p ON p.id = u.periode_id
+        WHERE p.kode_periode = :periode
+        ORDER BY u.id""",
+    "perilaku_kerja": """
+        SELECT r.nip, r.nomor_skp, p.kode_periode, r.kode_perilaku, r.ekspektasi, r.nilai
+        FROM rencana_perilaku r JOIN periode p ON p.id = r.periode_id
+        WHERE p.kode_periode = :periode
+        ORDER BY r.id""",
     # long format: one row per answer (a respondent without answers gives one row without unsur)
     "skm_responden": """
         SELECT r.no_urut, r.kode_responden, l.kode_pemda, l.kode_unit_layanan, l.nama_layanan,
@@ -136,6 +149,15 @@ DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
         "kode_pemda": "instansi_kode", "kode_opd": "unit_kode", "kode_periode": "periode",
         "predikat": "predikat_organisasi",
     },
+    "umpan_balik": {
+        "kode_umpan_balik": "umpan_balik_id", "nip": "nip", "nomor_skp": "skp_id", "kode_periode": "periode",
+        "jenis": "aspek", "kode_rhk": "rhk_kode", "kode_perilaku": "perilaku_kode", "nip_pemberi": "pemberi_nip",
+        "waktu_umpan_balik": "waktu_diberikan", "deskripsi": "umpan_balik",
+    },
+    "perilaku_kerja": {
+        "nip": "nip", "nomor_skp": "skp_id", "kode_periode": "periode", "kode_perilaku": "perilaku_kode",
+        "ekspektasi": "ekspektasi", "nilai": "rating",
+    },
     "skm_responden": {
         "kode_responden": "responden_id", "kode_pemda": "instansi_kode", "kode_unit_layanan": "unit_layanan_kode",
         "nama_layanan": "jenis_layanan", "tanggal_survei": "tanggal", "umur": "usia",
@@ -144,6 +166,9 @@ DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 _RATING = {"1": "DIATAS", "2": "SESUAI", "3": "DIBAWAH"}  # this application: 1 = Di Atas (not the lowest)
+# the BerAKHLAK values numbered in the acronym's order (SE MenPANRB 20/2021)
+_BERAKHLAK = {"1": "BERORIENTASI_PELAYANAN", "2": "AKUNTABEL", "3": "KOMPETEN", "4": "HARMONIS", "5": "LOYAL",
+              "6": "ADAPTIF", "7": "KOLABORATIF"}
 DEFAULT_CODES: dict[str, dict[str, dict[str, str]]] = {
     "unit_kerja": {"is_unit_layanan": {"Y": "true", "T": "false"}},
     "pegawai": {
@@ -172,6 +197,8 @@ DEFAULT_CODES: dict[str, dict[str, dict[str, str]]] = {
         },
     },
     "skm_responden": {"jenis_kelamin": {"1": "L", "2": "P"}},
+    "umpan_balik": {"aspek": {"hasil_kerja": "RHK", "perilaku": "PERILAKU"}, "perilaku_kode": _BERAKHLAK},
+    "perilaku_kerja": {"perilaku_kode": _BERAKHLAK, "rating": _RATING},
 }
 
 # The SKM application numbers its unsur its own way: U8 = Sarana, U9 = Pengaduan (the regulation

@@ -28,7 +28,7 @@ Options (config/agencies.yml, `sources[].options`; {sources_dir} and {agency} ar
     endpoints            {entity: path under base_url}; defaults: unit_kerja unor, pegawai pegawai,
                          evaluasi_periodik kinerja-periodik, rhk rhk, predikat_organisasi
                          predikat-organisasi, skm_responden responden, skm_populasi populasi,
-                         iku iku, pelatihan rw-diklat
+                         iku iku, pelatihan rw-diklat, umpan_balik umpan-balik
     page_size            500
     connect_timeout      5 (seconds)      read_timeout   60 (seconds)
     max_attempts         5 tries per request on 5xx, timeouts and connection errors
