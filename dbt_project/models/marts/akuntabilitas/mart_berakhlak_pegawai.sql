@@ -27,6 +27,18 @@ per_pegawai as (
     group by 1, 2, 3, 4
 ),
 
+terbanyak as (
+    select
+        per_pegawai.*,
+        case
+            when jumlah_diatas + jumlah_sesuai + jumlah_dibawah = 0 then null
+            when jumlah_diatas > jumlah_sesuai and jumlah_diatas > jumlah_dibawah then 'DIATAS'
+            when jumlah_dibawah > jumlah_sesuai and jumlah_dibawah > jumlah_diatas then 'DIBAWAH'
+            else 'SESUAI'
+        end as rating_terbanyak
+    from per_pegawai
+),
+
 final as (
     select
         p.instansi_kode::text                                              as instansi_kode,
@@ -38,18 +50,10 @@ final as (
         p.jumlah_diatas::integer                                           as jumlah_diatas,
         p.jumlah_sesuai::integer                                           as jumlah_sesuai,
         p.jumlah_dibawah::integer                                          as jumlah_dibawah,
-        (case
-            when p.jumlah_diatas + p.jumlah_sesuai + p.jumlah_dibawah = 0 then null
-            when p.jumlah_diatas > p.jumlah_sesuai and p.jumlah_diatas > p.jumlah_dibawah then 'DIATAS'
-            when p.jumlah_dibawah > p.jumlah_sesuai and p.jumlah_dibawah > p.jumlah_diatas then 'DIBAWAH'
-            else 'SESUAI'
-        end)::text                                                         as rating_terbanyak,
+        p.rating_terbanyak::text                                           as rating_terbanyak,
         evaluasi.rating_perilaku_kerja::text                               as rating_perilaku_kerja,
-        (evaluasi.rating_perilaku_kerja = case
-            when p.jumlah_diatas > p.jumlah_sesuai and p.jumlah_diatas > p.jumlah_dibawah then 'DIATAS'
-            when p.jumlah_dibawah > p.jumlah_sesuai and p.jumlah_dibawah > p.jumlah_diatas then 'DIBAWAH'
-            else 'SESUAI' end)::boolean                                    as is_sama_dengan_terbanyak
-    from per_pegawai as p
+        (evaluasi.rating_perilaku_kerja = p.rating_terbanyak)::boolean     as is_sama_dengan_terbanyak
+    from terbanyak as p
     left join evaluasi
         on evaluasi.instansi_kode = p.instansi_kode and evaluasi.periode = p.periode
         and evaluasi.nip = p.nip and evaluasi.skp_id = p.skp_id
