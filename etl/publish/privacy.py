@@ -132,6 +132,7 @@ GROUP_COUNTS = {
     "umpan_balik": ("jumlah_pegawai", ("jumlah_umpan_balik_tepat",)),
     "umpan_balik_unit": ("jumlah_pegawai", ("jumlah_umpan_balik_tepat",)),
     "laporan_kinerja": ("jumlah_pegawai", ("jumlah_melapor", "jumlah_tepat_waktu")),
+    "berakhlak": ("jumlah_pegawai", ("jumlah_diatas", "jumlah_dibawah")),
 }
 # tables whose other counts are no count of people of their own (totals of the tables above)
 NO_SMALL_COUNTS = {"tren_bulanan", "capaian_iku"}

@@ -51,6 +51,8 @@ TABLES = (
     PublicTable("pub_umpan_balik_unit", "umpan_balik_unit", ("instansi_kode", "unit_kode", "bulan_laporan"),
                 "bulan_laporan"),
     PublicTable("pub_laporan_kinerja", "laporan_kinerja", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
+    # issue 20: the BerAKHLAK values (Pauh), per evaluation period: a month's package holds the periods ending in it
+    PublicTable("pub_berakhlak", "berakhlak", ("instansi_kode", "periode", "urutan"), "bulan_laporan"),
 )
 
 
