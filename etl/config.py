@@ -174,7 +174,7 @@ class AgencyEntry(_Strict):
     produsen_data: Text | None = Field(None, description=(
         "its data producer (produsen data, Perpres 39/2019), e.g. its BKPSDM; in ckan.json"))
     penanggung_jawab: Text | None = Field(None, description=(
-        "the person or office responsible for its data; in ckan.json"))
+        "the office (a post's title, never a person's name: it is published) responsible for its data; in ckan.json"))
     deadline_day: int = Field(DEFAULT_DEADLINE_DAY, ge=1, le=28, description=(
         "the day of the month after a period by which its deliveries are due (a quarter's: the month "
         "after the quarter); the delivery calendar (etl/delivery_calendar.py) counts a later one as late"))
