@@ -89,7 +89,7 @@ def feedback(government: Government, roster: pd.DataFrame, lines: pd.DataFrame, 
             (start + pd.Timedelta(days=int(rng.integers(0, days))))
         when += pd.Timedelta(hours=int(rng.integers(8, 17)), minutes=int(rng.integers(0, 60)))
         note = _NOTES[int(rng.integers(0, len(_NOTES)))].format(rhk=about, nama=names.get(nip, ""))
-        rows.append({"umpan_balik_id": f"UB-{government.kode}-{month.replace('-', '')}-{nip[-9:]}-{aspek[0]}{n}",
+        rows.append({"umpan_balik_id": f"UB-{government.kode}-{month.replace('-', '')}-{nip}-{aspek[0]}{n}",
                      "nip": nip, "skp_id": skp_id, "periode": month, "aspek": aspek, "rhk_kode": rhk,
                      "perilaku_kode": value, "pemberi_nip": giver,
                      "waktu_diberikan": f"{when:%Y-%m-%dT%H:%M:%S}{offset}", "umpan_balik": note})
