@@ -283,7 +283,7 @@ def test_feedback_reports_and_berakhlak_have_a_section_only_when_the_month_has_t
                                               "jumlah_melapor": None, "persen_melapor": None, "jumlah_tepat_waktu": 116,
                                               "persen_tepat_waktu": 82.9, "is_disembunyikan": True}]),
             "berakhlak": pd.DataFrame([{"instansi_kode": "PAUH", "periode": PERIOD, "bulan_laporan": PERIOD,
-                                        "perilaku_kode": "AKUNTABEL", "perilaku_nama": "Akuntabel", "urutan": 2,
+                                        "perilaku_kode": "AKUNTABEL", "nilai_berakhlak": "Akuntabel", "urutan": 2,
                                         "jumlah_pegawai": 61, "jumlah_diatas": 12, "persen_diatas": 19.7,
                                         "jumlah_dibawah": 3, "persen_dibawah": 4.9, "is_disembunyikan": False}])}
     page = render_report(PERIOD, data, META)

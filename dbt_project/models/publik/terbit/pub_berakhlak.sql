@@ -43,7 +43,7 @@ final as (
         p.periode::text                                                    as periode,
         to_char({{ periode_akhir('p.periode') }}, 'YYYY-MM')::text         as bulan_laporan,
         p.perilaku_kode::text                                              as perilaku_kode,
-        p.nama::text                                                       as perilaku_nama,
+        p.nama::text                                                       as nilai_berakhlak,
         p.urutan::integer                                                  as urutan,
         (case when p.pegawai_tampil then p.pegawai end)::integer           as jumlah_pegawai,
         (case when p.diatas_tampil then p.diatas end)::integer             as jumlah_diatas,
