@@ -3,7 +3,8 @@
   government and evaluation period, the evaluated people (the evaluation that speaks for each),
   split by whether they received any feedback in the period's months (RHK or behaviour), counted
   per rating hasil kerja and predikat, with each count's share of its group. Governments and
-  periods without any feedback delivered are left out. Counts of people.
+  periods without any feedback delivered are left out. Counts of people. (An evaluation period is a
+  month or a quarter: a month of feedback counts in both.)
 #}
 with evaluasi as (
     select instansi_kode, periode, nip, regime, rating_hasil_kerja, predikat_final
@@ -11,30 +12,28 @@ with evaluasi as (
     where is_penentu and predikat_final is not null
 ),
 
-umpan_balik as (
+bulan_umpan_balik as (
     select distinct instansi_kode, bulan, nip from {{ ref('fct_umpan_balik') }}
 ),
 
+umpan_balik as (
+    -- the evaluation periods a month of feedback lies in: the month, and its quarter
+    select instansi_kode, bulan as periode, nip from bulan_umpan_balik
+    union
+    select instansi_kode, {{ triwulan_dari("to_date(bulan, 'YYYY-MM')") }}, nip from bulan_umpan_balik
+),
+
 dilaporkan as (
-    select distinct instansi_kode, bulan from umpan_balik
+    select distinct instansi_kode, periode from umpan_balik
 ),
 
 per_pegawai as (
-    select
-        evaluasi.*,
-        exists (
-            select 1 from umpan_balik
-            where umpan_balik.instansi_kode = evaluasi.instansi_kode and umpan_balik.nip = evaluasi.nip
-              and umpan_balik.bulan between to_char({{ periode_awal('evaluasi.periode') }}, 'YYYY-MM')
-                                        and to_char({{ periode_akhir('evaluasi.periode') }}, 'YYYY-MM')
-        ) as is_dapat_umpan_balik
+    select evaluasi.*, (umpan_balik.nip is not null) as is_dapat_umpan_balik
     from evaluasi
-    where exists (
-        select 1 from dilaporkan
-        where dilaporkan.instansi_kode = evaluasi.instansi_kode
-          and dilaporkan.bulan between to_char({{ periode_awal('evaluasi.periode') }}, 'YYYY-MM')
-                                   and to_char({{ periode_akhir('evaluasi.periode') }}, 'YYYY-MM')
-    )
+    join dilaporkan on dilaporkan.instansi_kode = evaluasi.instansi_kode and dilaporkan.periode = evaluasi.periode
+    left join umpan_balik
+        on umpan_balik.instansi_kode = evaluasi.instansi_kode and umpan_balik.periode = evaluasi.periode
+        and umpan_balik.nip = evaluasi.nip
 ),
 
 hitungan as (
