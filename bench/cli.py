@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from etl import progress
 from etl.cli import MAX_CONCURRENCY, MAX_EMPLOYEES, MAX_HISTORY_MONTHS, clear_errors, console, count_argument
 from etl.config import PROJECT_DIR
 
@@ -32,9 +33,11 @@ def bench(
         count_argument(per_instansi, "--per-instansi", 1, employees)
         count_argument(concurrency, "--concurrency", 1, MAX_CONCURRENCY)
         count_argument(history_months, "--history-months", 0, MAX_HISTORY_MONTHS)
-        if history_months:
-            benchmark.run_history(employees, history_months, per_instansi, results or PROJECT_DIR / "bench" / "results",
-                                  echo=echo)
-        else:
-            benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results", concurrency,
-                          echo=echo)
+        # the live board per government and stage, then dbt's models, under the figures (a terminal only)
+        with progress.show(console, f"kinerja bench: {employees:,} employees"):
+            if history_months:
+                benchmark.run_history(employees, history_months, per_instansi,
+                                      results or PROJECT_DIR / "bench" / "results", echo=echo)
+            else:
+                benchmark.run(employees, per_instansi, plain, results or PROJECT_DIR / "bench" / "results",
+                              concurrency, echo=echo)

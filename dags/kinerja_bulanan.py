@@ -7,7 +7,10 @@ Per agency with something delivered (dynamic task mapping over config/agencies.y
 validate -> load, each visible on its own; one agency's failure does not stop the others. Then dbt builds the marts and the public tables and the
 month's validation report is written. The transform task updates the Airflow Asset
 `kinerja_marts` with the month in its event; the DAG kinerja_publikasi, scheduled on that
-Asset, publishes the month's open data.
+Asset, publishes the month's open data. Before the build, a sample of the month's small
+deliveries GX did not judge is validated again with GX on every row (rejudge, etl.rejudge); a
+disagreement fails the run (gx_agrees) naming the rows. When the run ends, MonthNotifier tells the
+data team of each refused or missing delivery and of a failed run, once (docs/notifications.md).
 
 Scheduled on the 1st of each month at 02:00 Asia/Jakarta for the previous month (the data
 interval spans that month), with catchup for backfills. A person can run any month with the
@@ -20,7 +23,9 @@ from __future__ import annotations
 from airflow.sdk import dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from etl.dag_common import JAKARTA, MARTS, RETRIES, RETRY_DELAY, START, month_to_consolidate, period_param
+from etl.dag_common import (
+    JAKARTA, MARTS, RETRIES, RETRY_DELAY, START, MonthNotifier, month_to_consolidate, period_param,
+)
 
 
 @task
@@ -75,6 +80,23 @@ def per_agency(agency_kode: str, period: str):
     load(validate(extract(agency_kode, period)))
 
 
+@task(trigger_rule="all_done", retries=RETRIES, retry_delay=RETRY_DELAY)
+def rejudge(period: str) -> list[str]:
+    """A sample of the month's small deliveries GX did not judge, validated again with GX on every row
+    (etl.rejudge): each verdict in audit.batch; a disagreement fails this task naming the rows."""
+    from etl import rejudge as again
+
+    return [verdict.sentence() for verdict in again.rejudge_month(period)]
+
+
+@task(trigger_rule="one_failed", retries=0)
+def gx_agrees() -> None:
+    """Marks the run failed when the re-judge found GX disagreeing (or could not run it), after the
+    marts were built: its task log and audit.batch name the rows."""
+    raise RuntimeError("the month's re-judge with GX on every row failed: see the task rejudge's log and "
+                       "audit.batch.gx_rejudge_result")
+
+
 @task(trigger_rule="all_done", outlets=[MARTS], retries=RETRIES, retry_delay=RETRY_DELAY)
 def transform(period: str, *, outlet_events=None) -> dict:
     """dbt build, whatever happened to single agencies: the others' data must still reach the marts.
@@ -124,13 +146,18 @@ def every_agency_delivered(checked: dict) -> None:
     tags=["kinerja", "skm"],
     params={"period": period_param("Month to consolidate (YYYY-MM). Empty: the month of the data interval.")},
     doc_md=__doc__,
+    # one message per refused or missing delivery, and per government a failed run left out (etl.notifiers)
+    on_failure_callback=MonthNotifier(run_failed=True),
+    on_success_callback=MonthNotifier(run_failed=False),
 )
 def kinerja_bulanan():
     period = resolve_period()
     checked = check_deliveries(period)
     loaded = per_agency.partial(period=period).expand(agency_kode=configured_agencies(checked))
     built = transform(period)
-    loaded >> built
+    judged = rejudge(period)
+    loaded >> judged >> built
+    judged >> gx_agrees()
     loaded >> validation_report(period)
     loaded >> every_agency_loaded()
     loaded >> every_agency_delivered(checked)

@@ -28,7 +28,8 @@ class Entity:
     description: str
     # how often it is delivered: monthly (also training); "evaluation" (the agency's cycle, monthly or
     # quarterly); quarterly (survey populations, organisation indicators: YYYY-Qn in the quarter's
-    # last month, whatever the agency's cycle)
+    # last month, whatever the agency's cycle); annual (the annual evaluation: period YYYY, delivered
+    # to the yearly run, never to a monthly one)
     cadence: str = "monthly"
     # columns added after version 1 of the format: a delivery may omit them (they are then empty)
     optional: tuple[str, ...] = ()
@@ -77,11 +78,14 @@ ENTITIES: dict[str, Entity] = {
             "rhk",
             (
                 "nip", "skp_id", "tahun", "periode", "rhk_kode", "rhk_uraian", "jenis_rhk", "indikator",
-                "target", "satuan", "realisasi",
+                "target", "satuan", "realisasi", "target_teks",
             ),
             ("nip", "skp_id", "periode", "rhk_kode"),
             "periode",
-            "the lines of an employee's SKP and their realisation in the period",
+            "the lines of an employee's SKP and their realisation in the period; a target written as words "
+            "(no digit: 'Tepat waktu') is kept in target_teks, target then empty; a line may have no target "
+            "at all (the SKP quality marts count such lines)",
+            optional=("target_teks",),
         ),
         Entity(
             "predikat_organisasi",
@@ -157,6 +161,22 @@ ENTITIES: dict[str, Entity] = {
             "competence development an employee completed in the month (periode = the month of "
             "tanggal_selesai): hours in jam pelajaran (JP)",
             may_be_empty=True,
+        ),
+        Entity(
+            "evaluasi_tahunan",
+            (
+                "nip", "tahun", "skp_id", "unit_kode", "jabatan_nama", "jabatan_kategori", "periode_awal",
+                "periode_akhir", "regime", "rating_hasil_kerja", "rating_perilaku_kerja", "nilai_skp",
+                "nilai_perilaku", "predikat", "predikat_organisasi", "penilai_nip", "waktu_dinilai", "is_plt_plh",
+                "kuadran_nilai",
+            ),
+            ("nip", "tahun", "skp_id"),
+            "tahun",
+            "the annual evaluation (evaluasi kinerja tahunan) of an employee's SKP of the year: one row per "
+            "employee and SKP (a mutasi or an acting post gives a second), with the SKP's span in the year, "
+            "its post, the ratings or the legacy scores, the predikat reported and the unit's annual predikat",
+            "annual",
+            optional=("kuadran_nilai",),
         ),
         Entity(
             "umpan_balik",
@@ -327,6 +347,12 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
     "pengaduan": {"kanal": "kanal_pengaduan", "status": "status_pengaduan"},
     "iku": {"arah": "arah_iku"},
     "pelatihan": {"jalur": "jalur_pelatihan"},
+    "evaluasi_tahunan": {
+        "rating_hasil_kerja": "rating",
+        "rating_perilaku_kerja": "rating",
+        "predikat": "predikat_pegawai",
+        "predikat_organisasi": "predikat_organisasi",
+    },
     "umpan_balik": {"aspek": "aspek_umpan_balik", "perilaku_kode": "berakhlak"},
     "perilaku_kerja": {"perilaku_kode": "berakhlak", "rating": "rating"},
 }
@@ -381,4 +407,24 @@ def to_canonical(frame: pd.DataFrame, entity_name: str, first_row: int) -> pd.Da
         if column in vocabularies:
             text = _normalised(text, vocabularies[column])
         out[column] = string_series(text)
+    if entity_name == "rhk":
+        out["target"], out["target_teks"] = _target_in_words(out["target"], out["target_teks"])
     return pd.DataFrame(out)
+
+
+_NO_DIGIT = r"^[^0-9]+$"
+
+
+def _target_in_words(target: pd.Series, in_words: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """An RHK target written as words without a digit ('Tepat waktu', 'Sesuai SOP') is no number and
+    no defect of the delivery: it is what the employee's SKP says, and the SKP quality marts judge it
+    (docs/canonical-format.md, "rhk"). It moves to target_teks (unless the producer filled that
+    column itself) and target is left empty. A target with a digit that is not a plain number
+    ('12,5', '100%') stays in target and is quarantined by the number rule, never guessed."""
+    array = text_array(target)
+    words = pc.fill_null(pc.match_substring_regex(array, _NO_DIGIT), False)
+    if not pc.any(words).as_py():
+        return target, in_words
+    kept = text_array(in_words)
+    moved = pc.if_else(pc.and_(words, pc.is_null(kept)), array, kept)
+    return string_series(pc.if_else(words, pa.scalar(None, TEXT), array)), string_series(moved)

@@ -23,7 +23,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from etl import access, access_log, backfill as history, delivery_calendar, orchestration, retention as policy, summary as run_summary
-from etl import warehouse
+from etl import progress, tahunan, warehouse
 from etl.config import (
     OPTIONS_DOC, SCHEMA_FILE, agencies_file, home, load_agencies, open_data_dir, schema_text, with_options_reference,
 )
@@ -191,6 +191,21 @@ def output_to(log_path: Path):
             os.close(saved[1])
 
 
+@contextlib.contextmanager
+def live_progress(title: str):
+    """The run's live progress board (etl/progress.py) on the terminal, drawn on a copy of the
+    terminal's descriptor taken before output_to sends stdout and stderr to the log; nothing (None)
+    when stdout is not a terminal."""
+    if not console.is_terminal:
+        yield None
+        return
+    sys.stdout.flush()
+    with os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8") as out:
+        screen = Console(file=out, force_terminal=True, width=console.width, height=console.height)
+        with progress.show(screen, title) as board:
+            yield board
+
+
 def add_commands(target: typer.Typer) -> None:
     """The sub-commands other installed packages declare in the entry-point group kinerja.commands:
     a typer.Typer becomes a group of commands under the entry point's name, anything else a command."""
@@ -213,8 +228,16 @@ def start_local_services() -> None:
 
 
 @app.command()
-def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (default: the latest complete month).")):
-    """Run the Airflow DAG kinerja_bulanan for one month, in-process, and summarise it."""
+def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (default: the latest complete month)."),
+        year: str = typer.Option(None, "--year", help="Instead of a month, the annual evaluations of a year, YYYY "
+                                 "(the DAG kinerja_tahunan).")):
+    """Run the Airflow DAG kinerja_bulanan for one month (or, with --year, kinerja_tahunan for a year),
+    in-process, and summarise it."""
+    if year is not None:
+        if period is not None:
+            fail("give either --period or --year, not both")
+        run_year(year)
+        return
     with clear_errors():
         period = month_argument(period)
         world = demo_world_months()
@@ -232,7 +255,7 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
                 console.print(sentence, soft_wrap=True, markup=False)
             fail(f"no government has delivered anything for {period}")
         log = home() / "logs" / f"run-{period}.log"
-        with console.status(f"running kinerja_bulanan for {period} (Airflow log: {log})…"):
+        with live_progress(f"kinerja_bulanan {period}"):
             with output_to(log):
                 dag_run = orchestration.run_period(period)
                 failed = orchestration.failed_tasks(dag_run)
@@ -252,6 +275,49 @@ def run(period: str = typer.Option(None, help="Month to consolidate, YYYY-MM (de
             fail(f"kinerja_bulanan for {period} did not fully succeed: {names} failed (see {log})")
         if publication is None:
             fail(f"the marts of {period} were not updated, so nothing was published (see {log})")
+
+
+def run_year(year: str) -> None:
+    """kinerja run --year: the DAG kinerja_tahunan for one year, in-process, and its summary."""
+    with clear_errors():
+        year = tahunan.check_year(year)
+        world = demo_world_years()
+        if world is not None and year not in world[1]:
+            known = ", ".join(world[1]) or "none"
+            fail(f"--year {year} has no annual evaluations in the demo world ({world[0]}: {known}); "
+                 f"write it first: kinerja synth --months {year}-01..{year}-12")
+        with console.status("starting the warehouse and what the sources need…"):
+            warehouse.url()
+            start_local_services()
+        delivering = tahunan.delivering_agencies(year)
+        if not delivering:
+            fail(f"no government has delivered annual evaluations for {year}")
+        log = home() / "logs" / f"run-{year}.log"
+        with console.status(f"running kinerja_tahunan for {year} (Airflow log: {log})…"):
+            with output_to(log):
+                dag_run = orchestration.run_year(year)
+                failed = orchestration.failed_tasks(dag_run)
+        show_summary(year, report=False)
+        for line in run_summary.year_summary(year):
+            console.print(line, soft_wrap=True, markup=False)
+        console.print(f"Airflow's log of this run: {log}")
+        if str(dag_run.state) != "success" or failed:
+            names = ", ".join(name for name, _ in failed) or "the run"
+            fail(f"kinerja_tahunan for {year} did not fully succeed: {names} failed (see {log})")
+
+
+def demo_world_years() -> tuple[Path, list[str]] | None:
+    """(manifest, years with annual evaluations) of the demo world in the sources folder; None where it
+    holds none (real deliveries)."""
+    manifest = sources_dir() / "manifest.json"
+    try:
+        document = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(document, dict) or not document.get("months"):
+        return None
+    years = {y for per_year in (document.get("tahunan") or {}).values() for y in per_year}
+    return manifest, sorted(years)
 
 
 @app.command()
@@ -284,10 +350,10 @@ def backfill(
             warehouse.url()
             start_local_services()
         log = home_log(f"backfill-{months[0]}-{months[-1]}.log")
-        with console.status(f"backfilling {months[0]} … {months[-1]} (log: {log})…") as status:
+        with live_progress(f"backfill {months[0]} … {months[-1]}") as board:
             with output_to(log):
-                result = history.backfill(months[0], months[-1], agencies=agency or None,
-                                          publish=not no_publish, progress=status.update)
+                result = history.backfill(months[0], months[-1], agencies=agency or None, publish=not no_publish,
+                                          progress=board.step if board else lambda text: None)
         show_summary(months[-1])
         console.print(f"backfilled {len(months)} month(s) {months[0]} … {months[-1]}: ingest "
                       f"{result.ingest_seconds:.0f} s, dbt {result.transform_seconds:.0f} s, reports and publishing "
@@ -396,7 +462,7 @@ def report_command(
         typer.echo(validation_report.render(month_argument(period), out))
 
 
-def show_summary(period: str) -> None:
+def show_summary(period: str, report: bool = True) -> None:
 
     facts = run_summary.period_summary(period)
     table = Table(title=f"Batches for {period}", show_lines=False)
@@ -423,6 +489,8 @@ def show_summary(period: str) -> None:
         console.print(line)
     for path in facts["published"]:
         console.print(f"published: {path}")
+    if not report:  # a year's run: the monthly validation report does not cover it
+        return
     try:
         console.print(f"validation report: {validation_report.render(period)}", soft_wrap=True, markup=False)
     except OSError as exc:

@@ -383,8 +383,10 @@ def find_agency(kode: str) -> Agency:
 
 
 def previous_period(period: str) -> str:
-    """The period before a month (YYYY-MM) or a quarter (YYYY-Qn)."""
+    """The period before a month (YYYY-MM), a quarter (YYYY-Qn) or a year (YYYY)."""
     year = int(period[:4])
+    if len(period) == 4:
+        return str(year - 1)
     if "Q" in period:
         quarter = int(period[-1])
         return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
@@ -393,7 +395,10 @@ def previous_period(period: str) -> str:
 
 
 def month_of(period: str) -> str:
-    """The month a period's delivery is due in: the month itself, or a quarter's last month."""
+    """The month a period's delivery is due in: the month itself, a quarter's last month, or (a year,
+    delivered to the yearly run in January after it) the year's last month."""
+    if len(period) == 4:
+        return f"{period}-12"
     return f"{period[:4]}-{int(period[-1]) * 3:02d}" if "Q" in period else period[:7]
 
 
@@ -458,8 +463,14 @@ def due_period(agency: Agency, entity_name: str, month: str) -> str | None:
 
     Monthly entities: the month. Evaluations and unit predikat follow the agency's cycle: the month,
     or 'YYYY-Qn' in the month that ends a quarter. Survey populations: 'YYYY-Qn' at quarter end.
+    The annual evaluation (cadence annual) is due to the yearly run only: `month` is then a year
+    (YYYY), for which no other entity is due.
     """
     cadence = canonical_entity(entity_name).cadence
+    if (cadence == "annual") != (len(month) == 4):
+        return None
+    if cadence == "annual":
+        return month
     quarterly = cadence == "quarterly" or (cadence == "evaluation" and agency.periodicity == "quarterly")
     if not quarterly:
         return month

@@ -12,8 +12,10 @@ plain functions in etl/orchestration.py, tested without Airflow (tests/unit/test
 
 from __future__ import annotations
 
+import importlib
+
 import pendulum
-from airflow.sdk import Asset, Param
+from airflow.sdk import Asset, BaseNotifier, Param
 
 from etl.orchestration import (  # noqa: F401 (the period check the DAG files' tasks call, re-exported)
     MARTS_ASSET_NAME, MARTS_ASSET_URI, JAKARTA, month_to_consolidate, months_of_events,
@@ -43,6 +45,35 @@ def __getattr__(name: str):
 PERIOD_PATTERN = PERIOD_RE.pattern
 
 
+def year_param(description: str) -> Param:
+    """kinerja_tahunan's `year` param: empty, or a year YYYY."""
+    return Param(None, type=["null", "string"], pattern=r"^[0-9]{4}$", description=description)
+
+
 def period_param(description: str) -> Param:
     """The DAG's `period` param: empty, or a month YYYY-MM."""
     return Param(None, type=["null", "string"], pattern=PERIOD_PATTERN, description=description)
+
+
+class MonthNotifier(BaseNotifier):
+    """kinerja_bulanan's notifier (issue 23 item 4): when the month's run ends — on_failure_callback,
+    and on_success_callback with `run_failed=False` —, one message per refused delivery, per delivery
+    owed and missing and, when the run failed, per government it could not take in, by e-mail and
+    webhook, each sent once (etl.notifiers.month_ended, etl/notify.py; docs/notifications.md).
+
+    The DAG file builds it at every parse, which must stay light (no database driver, no agencies
+    file: tests/integration/test_dag_integrity.py), so what it calls is named like an entry point,
+    `module:function`, and imported when it fires."""
+
+    def __init__(self, run_failed: bool = True, target: str = "etl.notifiers:month_ended"):
+        super().__init__()
+        self.run_failed = run_failed
+        self.target = target
+
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        """Nothing to render (no template fields); `dag.test` hands DAG callbacks its serialized DAG,
+        which has no Jinja environment to render with."""
+
+    def notify(self, context) -> None:
+        module, _, name = self.target.partition(":")
+        getattr(importlib.import_module(module), name)(context, self.run_failed)

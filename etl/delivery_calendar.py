@@ -30,6 +30,7 @@ from etl.config import Agency, due_period, load_agencies, month_of
 from etl.load import ledger
 from etl.load.schema import ensure_schema
 from etl.sources import connector_for
+from etl.validate import report
 
 log = logging.getLogger(__name__)
 
@@ -118,15 +119,6 @@ STATUSES = ("tepat_waktu", "terlambat", "diganti", "ditolak", "diterima", "belum
 
 def status_rows(month: str | None = None) -> list[dict]:
     """The delivery calendar (marts.mart_kalender_kiriman) for a month (the month a delivery is
-    due in: a quarter's in its last month), or every month, latest first."""
-    with warehouse.connect() as conn:
-        if not conn.execute("select to_regclass('marts.mart_kalender_kiriman') is not null").fetchone()[0]:
-            return []
-        cursor = conn.execute(
-            """select bulan, instansi_kode, entity, periode, status, batas_waktu, diterima_pertama, jumlah_kiriman,
-                      gate, pesan
-               from marts.mart_kalender_kiriman
-               where %(month)s::text is null or bulan = %(month)s
-               order by bulan desc, instansi_kode, entity""", {"month": month})
-        names = [d.name for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+    due in: a quarter's in its last month), or every month, latest first (the query is the
+    validation report's, etl.validate.report.calendar_rows, which draws it as a page)."""
+    return report.calendar_rows(month)

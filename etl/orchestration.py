@@ -128,6 +128,22 @@ def run_period(period: str, publish: bool = True):
     return dag_run
 
 
+YEARLY_DAG_ID = "kinerja_tahunan"
+
+
+def run_year(year: str):
+    """Run kinerja_tahunan for one year in-process (dag.test): its annual evaluations, marts and package."""
+    ensure_metadata()
+    from airflow import settings
+
+    if settings.Session is None:
+        settings.configure_orm()
+    dag = load_dag(YEARLY_DAG_ID)
+    # the logical date the scheduler gives that year's run (start of its data interval: 5 January)
+    logical = pendulum.datetime(int(year), 1, 5, 3, tz="Asia/Jakarta")
+    return dag.test(logical_date=logical, run_conf={"year": year})
+
+
 def marts_updated(dag_run) -> list[str]:
     """The months whose marts a run updated: the periods of its events on the marts Asset."""
     from airflow.models.asset import AssetEvent, AssetModel

@@ -17,6 +17,7 @@ Only small dicts travel between the stages, so each may run in another process o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import landing, load as loader, retention, transform
+from etl.progress import event
 from etl.config import Agency, due_period, find_agency
 from etl.landing import LandedBatch
 from etl.load import AgencyBatchFailed
@@ -53,7 +55,8 @@ def extract(agency_kode: str, period: str) -> list[dict]:
     government = agency(agency_kode)
     landed: list[LandedBatch] = []
     timings: list[float] = []
-    with tempfile.TemporaryDirectory(prefix=f"kinerja-{agency_kode}-") as scratch:
+    log.info("%s extract: started for %s", agency_kode, period, extra=event("extract", agency_kode, state="start"))
+    with _stage_failure("extract", agency_kode), tempfile.TemporaryDirectory(prefix=f"kinerja-{agency_kode}-") as scratch:
         for entity in government.entities:
             due = due_period(government, entity, period)
             if due is None:  # e.g. a quarterly evaluation outside the quarter's last month
@@ -72,12 +75,26 @@ def extract(agency_kode: str, period: str) -> list[dict]:
             )
             timings.append(time.perf_counter() - started)
             log.info("%s %s %s: landed from %s (%s), %s bytes, sha256 %s, in %.2f s", agency_kode, entity, due,
-                     came_from, source.kind, landed[-1].size_bytes, landed[-1].checksum_sha256, timings[-1])
-    loader.receive(government, landed, timings)
-    volumes = yardstick(landed)
-    retention.redact_expired(agency_kode)  # the agency's deliveries past their retention period
-    log.info("%s extract: %d delivery(ies) for %s in %.2f s", agency_kode, len(landed), period, sum(timings))
+                     came_from, source.kind, landed[-1].size_bytes, landed[-1].checksum_sha256, timings[-1],
+                     extra=event("extract", agency_kode, entity=entity, seconds=timings[-1]))
+        loader.receive(government, landed, timings)
+        volumes = yardstick(landed)
+        retention.redact_expired(agency_kode)  # the agency's deliveries past their retention period
+    log.info("%s extract: %d delivery(ies) for %s in %.2f s", agency_kode, len(landed), period, sum(timings),
+             extra=event("extract", agency_kode, seconds=sum(timings), state="finished"))
     return [b.to_dict() | {"previous_received": volumes.get(b.entity)} for b in landed]
+
+
+@contextlib.contextmanager
+def _stage_failure(stage: str, agency_kode: str | None) -> Iterator[None]:
+    """A stage that raises is logged as failed for its government (the progress board shows it) and
+    raises on; the record names the exception's kind only (its text may quote a delivery)."""
+    try:
+        yield
+    except Exception as exc:
+        log.warning("%s %s: failed (%s)", agency_kode, stage, type(exc).__name__,
+                    extra=event(stage, agency_kode, state="failed"))
+        raise
 
 
 def read_landed(batch: LandedBatch, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -93,16 +110,27 @@ def validate(landed_batches: list[dict], workers: int | None = None, chunk_rows:
     """Validate one agency's landed batches (etl.validate.delivery), read through the source stage;
     a batch that fails a gate is rejected with its reason, the others go on."""
     started = time.perf_counter()
-    validated = validate_batches(landed_batches, read_landed, workers=workers, chunk_rows=chunk_rows, engine=engine)
+    kode = landed_batches[0]["agency"] if landed_batches else None
+    if kode:
+        log.info("%s validate: started, %d delivery(ies)", kode, len(landed_batches),
+                 extra=event("validate", kode, state="start"))
+    with _stage_failure("validate", kode):
+        validated = validate_batches(landed_batches, read_landed, workers=workers, chunk_rows=chunk_rows,
+                                     engine=engine)
     for item in validated:
         batch = item["batch"]
         if item["status"] == "rejected":  # why, in audit.batch: a message may quote the delivery
             log.warning("%s %s %s: refused by the gate %s, %s rows read", batch["agency"], batch["entity"],
-                        batch["period"], item.get("gate") or "unreadable", item.get("rows_received"))
+                        batch["period"], item.get("gate") or "unreadable", item.get("rows_received"),
+                        extra=event("validate", batch["agency"], entity=batch["entity"], rows=item.get("rows_received"),
+                                    state="refused"))
         else:
             log.info("%s %s %s: passed the gates, %s rows read, %s quarantined, in %.2f s", batch["agency"],
-                     batch["entity"], batch["period"], item["rows_received"], item["rows_quarantined"], item["seconds"])
-    log.info("validate: %d batch(es) in %.2f s", len(validated), time.perf_counter() - started)
+                     batch["entity"], batch["period"], item["rows_received"], item["rows_quarantined"], item["seconds"],
+                     extra=event("validate", batch["agency"], entity=batch["entity"], rows=item["rows_received"],
+                                 quarantined=item["rows_quarantined"], seconds=item["seconds"]))
+    log.info("validate: %d batch(es) in %.2f s", len(validated), time.perf_counter() - started,
+             extra=event("validate", kode, seconds=time.perf_counter() - started, state="finished"))
     return validated
 
 
@@ -110,10 +138,20 @@ def load(validated_batches: list[dict]) -> list[dict]:
     """Load each validated batch in its own transaction (etl.load); reject the rejected ones loudly
     (AgencyBatchFailed, after the others are loaded)."""
     started = time.perf_counter()
+    kode = validated_batches[0]["batch"]["agency"] if validated_batches else None
+    if kode:
+        log.info("%s load: started, %d batch(es)", kode, len(validated_batches), extra=event("load", kode, state="start"))
+    state = "failed"
     try:
-        return loader.load_batches(validated_batches)  # logs each batch's rows (etl.load)
+        summaries = loader.load_batches(validated_batches)  # logs each batch's rows (etl.load)
+        state = "finished"
+        return summaries
+    except loader.AgencyBatchFailed:
+        state = "finished"  # the refused ones are shown as refused; the others were loaded
+        raise
     finally:
-        log.info("load: %d batch(es) in %.2f s", len(validated_batches), time.perf_counter() - started)
+        log.info("load: %d batch(es) in %.2f s", len(validated_batches), time.perf_counter() - started,
+                 extra=event("load", kode, seconds=time.perf_counter() - started, state=state))
 
 
 def build(period: str | None = None, unit_tests: bool = False) -> transform.DbtOutcome:

@@ -99,6 +99,17 @@ class Environment(BaseModel):
     judge_always_rows: int = Field(200_000, alias="KINERJA_JUDGE_ALWAYS_ROWS", ge=0, description=(
         "deliveries of this many rows or more are always judged by GX, smaller ones in proportion to "
         "their size; 0: every delivery"))
+    rejudge_batches: int = Field(3, alias="KINERJA_REJUDGE_BATCHES", ge=0, description=(
+        "small deliveries GX did not judge that the monthly re-judge validates again with GX on every row "
+        "(etl/rejudge.py); 0: none"))
+
+    # ------------------------------------------------------------------ notifications
+    notify_webhook_url: str | None = Field(None, alias="KINERJA_NOTIFY_WEBHOOK_URL", description=(
+        "a chat tool's incoming-webhook URL the notifications are posted to (an Airflow connection "
+        "`kinerja_webhook` wins); default: none"))
+    report_base_url: str | None = Field(None, alias="KINERJA_REPORT_BASE_URL", description=(
+        "where the validation reports are served (`<url>/<period>/index.html`), for the links in "
+        "notifications; default: the report's file under KINERJA_HOME"))
 
     # ------------------------------------------------------------------ Airflow and the command
     task_retries: int = Field(2, alias="KINERJA_TASK_RETRIES", ge=0, description=(

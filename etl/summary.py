@@ -64,3 +64,30 @@ def period_summary(period: str) -> dict:
     if folder.exists():
         facts["published"] = [str(p) for p in sorted(folder.iterdir()) if not p.name.startswith(".")]
     return facts
+
+
+def year_summary(year: str) -> list[str]:
+    """What the annual marts hold for a year (kinerja run --year): evaluations, the curve, findings, angka kredit."""
+    lines: list[str] = []
+    with warehouse.connect() as conn:
+        if not _exists(conn, "marts.fct_evaluasi_tahunan"):
+            return lines
+        n, people, mismatched = conn.execute(
+            """select count(*), count(*) filter (where is_penentu), count(*) filter (where not is_predikat_sesuai)
+               from marts.fct_evaluasi_tahunan where tahun = %s""", (year,)).fetchone()
+        lines.append(f"marts.fct_evaluasi_tahunan: {n} annual evaluations of {people} employees for {year}, "
+                     f"{mismatched} with a reported predikat other than the regulation's")
+        if _exists(conn, "marts.mart_kurva_distribusi_tahunan"):
+            units, broken = conn.execute(
+                """select count(*), count(*) filter (where is_melanggar_kurva)
+                   from marts.mart_kurva_distribusi_tahunan where periode = %s""", (year,)).fetchone()
+            lines.append(f"marts.mart_kurva_distribusi_tahunan: {units} units judged, {broken} outside the curve")
+        if _exists(conn, "marts.mart_tahunan_periodik"):
+            (findings,) = conn.execute("select count(*) filter (where is_temuan) from marts.mart_tahunan_periodik "
+                                       "where tahun = %s", (year,)).fetchone()
+            lines.append(f"marts.mart_tahunan_periodik: {findings} annual predikat far above the year's periodic ones")
+        if _exists(conn, "marts.mart_angka_kredit"):
+            employees, total = conn.execute("select count(distinct nip), coalesce(sum(angka_kredit), 0) "
+                                            "from marts.mart_angka_kredit where tahun = %s", (year,)).fetchone()
+            lines.append(f"marts.mart_angka_kredit: {employees} functional employees, {total} angka kredit in all")
+    return lines

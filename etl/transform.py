@@ -10,14 +10,17 @@ import contextlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
 
 from etl import access, load, warehouse
 from etl.config import dbt_project_dir, dbt_target_dir, load_agencies
+from etl.progress import event
 from etl.settings import environment
 
 
 log = logging.getLogger(__name__)
+PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 class TransformError(RuntimeError):
@@ -34,14 +37,18 @@ class DbtOutcome:
 
 
 @contextlib.contextmanager
-def session_options():
-    """What dbt's sessions change from the server's defaults, in libpq's PGOPTIONS (dbt-postgres
-    honours it) while dbt runs: no JIT compilation — it cost 1.4 s of a 4.7 s mart_kepatuhan at
-    200,000 employees, more than it saved —, and room to hash and sort a month in memory
-    (KINERJA_DBT_WORK_MEM, default 64MB). Options the user set come after ours, so they win."""
+def session_options(period: str | None = None, tuned: bool = True):
+    """What dbt's sessions carry, in libpq's PGOPTIONS (dbt-postgres honours it) while dbt runs:
+    the run's month as setting kinerja.bulan (macro bulan_dijalankan reads it when a model is
+    compiled: as a dbt var it would change every run and make dbt parse the whole project again);
+    tuned, what they change from the server's defaults: no JIT compilation — it cost 1.4 s of a
+    4.7 s mart_kepatuhan at 200,000 employees, more than it saved —, and room to hash and sort a month
+    in memory (KINERJA_DBT_WORK_MEM, default 64MB). Options the user set come after ours, so they win."""
     saved = os.environ.get("PGOPTIONS")
-    ours = f"-c jit=off -c work_mem={environment().dbt_work_mem.replace(' ', '')}"
-    os.environ["PGOPTIONS"] = f"{ours} {saved or ''}".strip()
+    ours = [f"-c kinerja.bulan={period}"] if period else []
+    if tuned:
+        ours += ["-c jit=off", f"-c work_mem={environment().dbt_work_mem.replace(' ', '')}"]
+    os.environ["PGOPTIONS"] = " ".join([*ours, saved or ""]).strip()
     try:
         yield
     finally:
@@ -55,28 +62,7 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
     """Run a dbt command against the warehouse; raises TransformError naming what failed.
     `tuned=False` leaves the sessions at the server's defaults (session_options), as a plain
     `dbt build` from the command line does."""
-    from dbt.cli.main import dbtRunner  # dbt is heavy: imported when it runs (tests/unit/test_house.py allows it)
-
-    if args and args[0] in ("build", "run", "seed", "snapshot"):
-        access.ensure_roles(warehouse.roles_url())  # the roles its grants and row-level security name (etl/access.py)
-        with warehouse.transaction() as owner:  # the ledger's tables dbt reads as sources (the delivery calendar's too)
-            load.ensure_schema(owner)
-    os.environ.update(warehouse.dbt_env())
-    project = dbt_project_dir()
-    target = dbt_target_dir()
-    cli = [
-        *args,
-        "--project-dir", str(project),
-        "--profiles-dir", str(project),
-        "--target-path", str(target),
-        "--log-path", str(target / "logs"),
-    ]
-    # the governments of the agencies file: their readers get views of the marts (macros/access.sql)
-    variables = {"instansi": access.instansi_roles(), "pp30_bobot_instansi": pp30_weights()} | (
-        {"period": period} if period else {})
-    cli += ["--vars", json.dumps(variables)]
-    with session_options() if tuned else contextlib.nullcontext():
-        result = dbtRunner().invoke(cli)
+    result = _invoke(args, period, tuned)
     failures: list[str] = []
     passed = failed = skipped = 0
     for item in getattr(result.result, "results", None) or []:
@@ -96,6 +82,59 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
             raise TransformError(f"dbt {args[0]} could not run: {result.exception}")
         raise TransformError(f"dbt {args[0]} failed: " + "; ".join(failures[:5]))
     return outcome
+
+
+def show(inline: str, period: str | None = None) -> list[tuple]:
+    """The rows of `dbt show --inline` (a query compiled as the models are, for `period`)."""
+    result = _invoke(("show", "--inline", inline), period, True)
+    if not result.success:
+        raise TransformError(f"dbt show failed: {result.exception}")
+    return [tuple(row) for row in result.result.results[0].agate_table.rows]
+
+
+def _invoke(args: tuple[str, ...], period: str | None, tuned: bool):
+    """dbt, in this process, with the project, the warehouse's connection, the vars and the sessions' options."""
+    from dbt.cli.main import dbtRunner  # dbt is heavy: imported when it runs (tests/unit/test_house.py allows it)
+
+    if args and args[0] in ("build", "run", "seed", "snapshot"):
+        access.ensure_roles(warehouse.roles_url())  # the roles its grants and row-level security name (etl/access.py)
+        with warehouse.transaction() as owner:  # the ledger's tables dbt reads as sources (the delivery calendar's too)
+            load.ensure_schema(owner)
+    os.environ.update(warehouse.dbt_env())
+    project = dbt_project_dir()
+    target = dbt_target_dir()
+    cli = [
+        *args,
+        "--project-dir", str(project),
+        "--profiles-dir", str(project),
+        "--target-path", str(target),
+        "--log-path", str(target / "logs"),
+    ]
+    # the governments of the agencies file: their readers get views of the marts (macros/access.sql);
+    # the same vars every run (they change with the agencies file only), so that dbt parses the
+    # project once per code version; the month goes to the sessions instead (session_options)
+    variables = {"instansi": access.instansi_roles(), "pp30_bobot_instansi": pp30_weights()}
+    cli += ["--vars", json.dumps(variables)]
+    if period and not PERIOD.match(period):
+        raise TransformError(f"the month to build must be YYYY-MM, not {period!r}")
+    with session_options(period, tuned):
+        return dbtRunner(callbacks=[node_progress]).invoke(cli)
+
+
+def node_progress(message) -> None:
+    """dbt's structured events (a dbtRunner callback): each node that finishes is logged with its
+    status, seconds and rows (the progress board shows them as they finish)."""
+    if message.info.name != "NodeFinished":
+        return
+    info, result = message.data.node_info, message.data.run_result
+    node = f"{info.resource_type} {info.node_name}"
+    rows = dict(result.adapter_response).get("rows_affected")
+    # a data test's "rows" are its own count query's: only what a model, seed or snapshot wrote is shown
+    built = info.resource_type in ("model", "seed", "snapshot")
+    rows = int(rows) if built and isinstance(rows, (int, float)) and rows >= 0 else None
+    status = str(result.status or info.node_status).lower()
+    log.info("dbt: %s %s in %.2f s%s", node, status, result.execution_time, f", {rows:,} rows" if rows else "",
+             extra=event("dbt", name=node, state=status, seconds=result.execution_time, rows=rows))
 
 
 def pp30_weights() -> list[dict]:

@@ -58,12 +58,36 @@
 {% macro semester_dari(tanggal) -%} to_char({{ tanggal }}, 'YYYY') || '-S' || case when extract(month from {{ tanggal }}) <= 6 then '1' else '2' end {%- endmacro %}
 
 {#
-  The periods a run consolidates: var('period') is the month (YYYY-MM) the DAG runs for; its
-  deliveries are labelled with the month and, in a quarter's last month, with the quarter. Without
-  the var (a build by hand), none: every period.
+  The month (YYYY-MM) a run consolidates, or none (a build by hand: every period). etl/transform.py
+  gives it as the session setting kinerja.bulan (PGOPTIONS), read here when a model is compiled, not
+  as a dbt var: a var that changes from run to run makes dbt parse the whole project again each time
+  (partial parsing keeps a parse only while the vars stay the same), which cost a month's run 10-30 s.
+  The dbt var `period` still wins where it is given (dbt unit tests, `dbt build --vars` by hand). The
+  one place that knows where the month comes from: tests/unit/test_dbt_layers.py fails on any other
+  model or macro reading that var.
+#}
+{% macro bulan_dijalankan() -%}
+    {%- set bulan = var('period', none) -%}
+    {%- if bulan is none and execute -%}
+        {%- set found = run_query("select current_setting('kinerja.bulan', true)") -%}
+        {%- set bulan = found.columns[0].values()[0] if found is not none and found.rows | length > 0 else none -%}
+    {%- endif -%}
+    {%- if not bulan -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])$', bulan | string) -%}
+        {{ exceptions.raise_compiler_error("the run's month must be YYYY-MM, not '" ~ bulan ~ "'") }}
+    {%- endif -%}
+    {{ return(bulan | string) }}
+{%- endmacro %}
+
+{#
+  The periods a run consolidates: the run's month (macro bulan_dijalankan); its deliveries are
+  labelled with the month and, in a quarter's last month, with the quarter. Without a month (a build
+  by hand), none: every period.
 #}
 {% macro periode_dijalankan() -%}
-    {%- set bulan = var('period', none) -%}
+    {%- set bulan = bulan_dijalankan() -%}
     {%- if bulan is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -85,7 +109,7 @@
 
 {# SQL: the survey periods (quarter, semester, year) the run's month belongs to. #}
 {% macro periode_skm_dijalankan(column) -%}
-    {%- set bulan = var('period', none) -%}
+    {%- set bulan = bulan_dijalankan() -%}
     {%- if bulan is none -%} true
     {%- else -%}
         {%- set tahun, nomor = bulan[:4], bulan[5:7] | int -%}
@@ -95,7 +119,7 @@
 
 {# SQL: `column` (a month, YYYY-MM) is the run's month (true when the run is not for one month). #}
 {% macro pada_bulan_dijalankan(column) -%}
-    {%- set bulan = var('period', none) -%}
+    {%- set bulan = bulan_dijalankan() -%}
     {%- if bulan is none -%} true
     {%- else -%} {{ column }} = '{{ bulan }}'
     {%- endif -%}
@@ -103,7 +127,7 @@
 
 {# SQL: `column` (a month) lies in the run's quarter up to the run's month: the months whose RHK a run needs. #}
 {% macro pada_triwulan_dijalankan(column) -%}
-    {%- set bulan = var('period', none) -%}
+    {%- set bulan = bulan_dijalankan() -%}
     {%- if bulan is none -%} true
     {%- else -%}
         {%- set tahun, nomor = bulan[:4], bulan[5:7] | int -%}
@@ -113,7 +137,7 @@
 
 {# SQL: `column` (a delivery month) lies in the run's year: the responses a run's quarter, semester and year need. #}
 {% macro pada_tahun_dijalankan(column) -%}
-    {%- set bulan = var('period', none) -%}
+    {%- set bulan = bulan_dijalankan() -%}
     {%- if bulan is none -%} true
     {%- else -%} {{ column }} between '{{ bulan[:4] }}-01' and '{{ bulan[:4] }}-12'
     {%- endif -%}

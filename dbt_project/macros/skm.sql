@@ -37,3 +37,26 @@
     {%- endfor %}
     {{ ikm_konversi_tepat(sums, counts) }} as ikm_konversi
 {%- endmacro %}
+
+{#
+  The result columns every IKM table shares (fct_ikm_unit_layanan, fct_ikm_jenis_layanan), from the
+  aliases of the computed sums (skm_nrr_dan_konversi) and of seed interval_ikm_permen14_2017 joined by
+  skm_gabung_interval: respondents, empty questionnaires, NRR per unsur, IKM, konversi, mutu, kinerja.
+#}
+{% macro skm_kolom_hasil(dihitung, interval_ikm) -%}
+        {{ dihitung }}.jumlah_responden::integer                           as jumlah_responden,
+        {{ dihitung }}.jumlah_kuesioner_kosong::integer                    as jumlah_kuesioner_kosong,
+        {%- for u in skm_unsur() %}
+        {{ dihitung }}.nrr_{{ u }}::numeric(6, 4)                          as nrr_{{ u }},
+        {%- endfor %}
+        round({{ dihitung }}.ikm_konversi / 25, 4)::numeric(6, 4)          as ikm,
+        {{ dihitung }}.ikm_konversi::numeric(5, 2)                         as ikm_konversi,
+        {{ interval_ikm }}.mutu::text                                      as mutu,
+        {{ interval_ikm }}.kinerja::text                                   as kinerja
+{%- endmacro %}
+
+{# The band of seed interval_ikm_permen14_2017 the rounded konversi falls in. #}
+{% macro skm_gabung_interval(dihitung, interval_ikm) -%}
+    left join {{ interval_ikm }}
+        on {{ dihitung }}.ikm_konversi between {{ interval_ikm }}.konversi_min and {{ interval_ikm }}.konversi_max
+{%- endmacro %}

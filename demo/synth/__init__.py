@@ -21,7 +21,7 @@ import pandas as pd
 
 from etl.canonical import entity as entity_def
 from etl.config import ConfigError, quarter_of
-from demo.synth import feedback, plant, world
+from demo.synth import annual, feedback, mutu, plant, world
 from demo.synth.world import GOVERNMENTS, Government
 
 # the demo world's source systems (contracts.md §1): government -> writer module -> entities
@@ -43,6 +43,8 @@ DEMO_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
                 "canonical_csv": ("skm_responden", "skm_populasi", "transaksi_layanan", "pelatihan"),
                 "pengaduan_json": ("pengaduan",)},
 }
+# sources whose RHK target is a number field (a JSON number): a target in words cannot be delivered
+NUMERIC_TARGETS = {"siasn_api"}
 # feedback, BerAKHLAK values and performance reports (demo/synth/feedback.py), added to the sources above
 FEEDBACK_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
     "KEPAHIANG": {"ekinerja_xlsx": ("perilaku_kerja", "umpan_balik")},
@@ -133,8 +135,12 @@ class World:
     def pegawai(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-pegawai", period)
         outsider = world.external_rater_nip(self.g, self.s.seed, self.s.employees)
+        copying = "rhk" in [e for entities in DEMO_SOURCES[self.g.kode].values() for e in entities]
         for index in self.opds:
-            yield plant.pegawai_defects(self._roster(index, period), rng, self.tally, self.g.kode, period, outsider)
+            roster = self._roster(index, period)
+            spared = mutu.copying_unit(roster) if copying else None
+            copying = copying and spared is None  # only the delivery's first such unit is planted (World.rhk)
+            yield plant.pegawai_defects(roster, rng, self.tally, self.g.kode, period, outsider, spared)
 
     def evaluasi_periodik(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-evaluasi", period)
@@ -156,9 +162,15 @@ class World:
 
     def rhk(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-rhk", period)
+        quality_rng = world.rng_for(self.s.seed, self.g.kode, "plant-rhk-mutu", period)
+        state: dict = {}
+        text_targets = not any("rhk" in entities for kind, entities in DEMO_SOURCES[self.g.kode].items()
+                               if kind in NUMERIC_TARGETS)
         for index in self.opds:
-            lines = world.rhk_lines(self.g, self._roster(index, period), period, self.s.seed)
-            yield plant.rhk_defects(lines, rng, self.tally, self.g.kode, period)
+            roster = self._roster(index, period)
+            lines = world.rhk_lines(self.g, roster, period, self.s.seed)
+            lines = plant.rhk_defects(lines, rng, self.tally, self.g.kode, period)
+            yield mutu.rhk_findings(lines, roster, quality_rng, self.tally, self.g.kode, period, state, text_targets)
 
     def predikat_organisasi(self, period: str) -> Iterator[pd.DataFrame]:
         yield pd.DataFrame([{"instansi_kode": self.g.kode, "unit_kode": f"{self.g.kode}.OPD{i + 1:03d}",
@@ -175,8 +187,12 @@ class World:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-skm", period)
         # an application database with a foreign key to its service units cannot hold an unknown one
         unknown_units = "skm_responden" not in DEMO_SOURCES[self.g.kode].get("app_db", ())
+        rated = any("predikat_organisasi" in entities for entities in DEMO_SOURCES[self.g.kode].values())
+        planted = mutu.istimewa_d_unit(self.g, period, self.s.months, self.s.seed, self.s.employees) if rated else None
         for unit in self._service_units():
             answers = world.survey_responses(self.g, unit, period, self.s.seed)
+            if unit.kode == planted:
+                answers = mutu.citizens_give_d(answers, rng, self.tally, self.g.kode, period, self.s.months)
             yield plant.skm_defects(answers, rng, self.tally, self.g.kode, period, world.UNSUR, unknown_units)
 
     def skm_populasi(self, period: str) -> Iterator[pd.DataFrame]:
@@ -275,6 +291,7 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
     out = Path(settings.out)
     tally = plant.Tally()
     chosen = [g for g in GOVERNMENTS if governments is None or g.kode in governments]
+    tahunan = {}
     for government in chosen:
         source = World(government, settings, tally)
         for month in settings.months:
@@ -283,10 +300,20 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
                                    **writer_options(kind, government.kode, entity))
             if progress:
                 progress(f"{government.kode} {month}")
+        # the annual evaluations of each year the months touch, by the government's own source (demo.synth.annual)
+        kind = annual.ANNUAL_SOURCES[government.kode]
+        replay = World(government, settings, plant.Tally())  # the periodic evaluations again, as delivered
+        tahunan[government.kode] = annual.write_years(
+            government, settings.months, settings.seed, settings.employees,
+            lambda entity, year, chunks, kind=kind, kode=government.kode: writer(kind).write(
+                out, kode, entity, year, chunks, **writer_options(kind, kode, entity)),
+            replay.evaluasi_periodik)
     manifest = {
         "seed": settings.seed, "employees": settings.employees, "months": list(settings.months),
         "sources": {g.kode: {k: list(v) for k, v in DEMO_SOURCES[g.kode].items()} for g in chosen},
         "agencies": tally.to_dict(),
+        # per government and year: the annual evaluations' hand counts (demo.synth.annual)
+        "tahunan": tahunan,
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

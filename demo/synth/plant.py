@@ -196,11 +196,12 @@ def rhk_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, age
 
 
 def pegawai_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
-                    outsider_nip: str) -> pd.DataFrame:
+                    outsider_nip: str, spared_unit: str | None = None) -> pd.DataFrame:
     """Rosters out of step with the rest of the delivery (domain.md §8): an employee in a unit the
-    unit list does not have, and a supervisor who is not on the roster (moved away, not updated)."""
+    unit list does not have, and a supervisor who is not on the roster (moved away, not updated).
+    The people of `spared_unit` (a unit planted for another finding) are left alone."""
     frame = frame.copy()
-    free = list(frame.index[frame["x_role"] == "staff"])
+    free = list(frame.index[(frame["x_role"] == "staff") & (frame["unit_kode"] != spared_unit)])
     for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE / 4)):
         frame.at[i, "unit_kode"] = f"{frame.at[i, 'unit_kode']}.LAMA"  # a unit dissolved last year
         tally.defect(agency, period, "pegawai", RULE["unit_unknown"])

@@ -432,16 +432,28 @@ RHK_TEMPLATES = [
 ]
 
 
+# what an indicator counts for whom: each employee's indicators name his own share of the unit's work,
+# so that no indicator text is held by most of a unit's staff by chance (rule INDIKATOR_DISALIN of
+# seed aturan_mutu_skp finds the unit planted to copy one; demo.synth.mutu)
+RHK_OBJEK = ("wilayah I", "wilayah II", "wilayah III", "wilayah IV", "layanan loket", "layanan daring",
+             "bagian umum", "bagian teknis")
+
+
 def rhk_lines(government: Government, roster: pd.DataFrame, month: str, seed: int) -> pd.DataFrame:
-    """3-5 RHK lines per employee with the month's target and realisation (some not yet reported)."""
+    """3-5 RHK lines per employee with the month's target and realisation (some not yet reported). The
+    indicator names the employee's share of the unit's work: the k-th person of a unit (in roster
+    order) takes the object k mod 8, so no text is held by more than an eighth of a unit (plus one)."""
     rng = rng_for(seed, government.kode, "rhk", int(roster["x_opd"].iloc[0]), month)
     year = month[:4]
     rows = []
-    for person in roster.itertuples(index=False):
+    position = roster.groupby("unit_kode").cumcount()
+    for person, k in zip(roster.itertuples(index=False), position):
         person_rng = rng_for(seed, "rhk-lines", person.nip)
         lines = 3 + int(person_rng.integers(0, 3))
+        objek = RHK_OBJEK[int(k) % len(RHK_OBJEK)]
         for i in range(lines):
             uraian, indikator, satuan, low, high = RHK_TEMPLATES[int(person_rng.integers(0, len(RHK_TEMPLATES)))]
+            indikator = f"{indikator} ({objek})"
             target = int(person_rng.integers(low, high + 1))
             achieved = rng.normal(1.0, 0.15)
             realisasi = "" if rng.random() < 0.03 else f"{max(0.0, target * achieved):.2f}"
@@ -488,7 +500,9 @@ def survey_responses(government: Government, unit: Unit, month: str, seed: int) 
     quarter = f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
     population = survey_population(unit, quarter, seed)
     unit_rng = rng_for(seed, "skm-quality", unit.kode)
-    quality = float(unit_rng.uniform(2.4, 3.8))  # the unit's mean answer: IKM from about 60 to 95
+    # the unit's mean answer: IKM from about 72 to 95 (mutu C to A). No unit is D by chance: the one
+    # rated Istimewa whose citizens give D is planted (demo.synth.mutu), so the manifest counts them all
+    quality = float(unit_rng.uniform(2.9, 3.8))
     coverage = float(unit_rng.uniform(0.8, 1.4))
     rng = rng_for(seed, "skm", unit.kode, month)
     n = max(3, round(krejcie_morgan(population) * coverage / 3 + rng.integers(-3, 4)))

@@ -35,6 +35,7 @@ from etl.load.copy import GOOD, QUARANTINE, copy_file, stage_good, stage_quarant
 from etl.load.schema import (
     HASH_PARTITIONS, ForeignPartition, analyze_period, ensure_period, ensure_schema, period_partition, schema_version,
 )
+from etl.progress import event
 from etl.raw_csv import raw_columns
 from etl.validate.keys import quarantine_duplicates, with_uniqueness_count
 
@@ -74,9 +75,13 @@ def load_batches(validated_batches: list[dict]) -> list[dict]:
             started = time.perf_counter()
             if item["status"] == "rejected":
                 with conn.transaction():
-                    ledger.record_rejected(conn, batch, item.get("gate") or "unreadable", item["message"],
-                                           item["rows_received"], item["seconds"])
+                    attempt = ledger.record_rejected(conn, batch, item.get("gate") or "unreadable", item["message"],
+                                                     item["rows_received"], item["seconds"])
+                    ledger.record_judgement(conn, batch.batch_id, attempt, "validation", item.get("gx_judged", False),
+                                            item.get("gx_result"), item.get("gx_rows_judged"))
                 rejected.append(f"{batch.entity}: {item['message']}")
+                log.info("%s %s %s: refused, nothing loaded", batch.agency, batch.entity, batch.period,
+                         extra=event("load", batch.agency, entity=batch.entity, state="refused"))
                 summaries.append(_summary(batch, "rejected", item["rows_received"], 0, 0, item["message"]))
                 continue
             done = None if Path(item["good_file"]).exists() else ledger.in_force(conn, batch, item["rows_received"])
@@ -89,7 +94,9 @@ def load_batches(validated_batches: list[dict]) -> list[dict]:
                 loaded, quarantined = load_batch(conn, partition, batch, item, started)
             summaries.append(_summary(batch, "loaded", item["rows_received"], loaded, quarantined, None))
             log.info("%s %s %s: loaded %d rows, %d quarantined, of %d read, in %.2f s", batch.agency, batch.entity,
-                     batch.period, loaded, quarantined, item["rows_received"], time.perf_counter() - started)
+                     batch.period, loaded, quarantined, item["rows_received"], time.perf_counter() - started,
+                     extra=event("load", batch.agency, entity=batch.entity, rows=loaded, quarantined=quarantined,
+                                 seconds=time.perf_counter() - started))
     if rejected:
         raise AgencyBatchFailed(f"{validated_batches[0]['batch']['agency']}: " + "; ".join(rejected))
     for item in validated_batches:  # every batch is in force: its work files have served
@@ -124,6 +131,8 @@ def load_batch(conn: psycopg.Connection, partition: sql.Identifier, batch: Lande
     quarantined = item["rows_quarantined"] + moved
     ledger.record_load(conn, attempt, batch, item["rows_received"], loaded, quarantined, item["seconds"],
                        time.perf_counter() - started)
+    ledger.record_judgement(conn, batch.batch_id, attempt, "validation", item.get("gx_judged", False),
+                            item.get("gx_result"), item.get("gx_rows_judged"))
     return loaded, quarantined
 
 

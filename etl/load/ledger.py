@@ -51,17 +51,18 @@ def record_received(conn: psycopg.Connection, landed: LandedBatch, seconds: floa
 
 
 def record_rejected(conn: psycopg.Connection, batch: LandedBatch, gate: str, message: str, received: int,
-                    validate_seconds: float) -> None:
+                    validate_seconds: float) -> int:
     """A refusal of the batch (the runtime may write only these attempts). A delivery refused now that
     was loaded before (same content, e.g. its roster failed this time) stays loaded and in force: its
-    rows in raw are still those (audit.batch shows its load); the attempt log says what happened."""
-    conn.execute(
+    rows in raw are still those (audit.batch shows its load); the attempt log says what happened.
+    Returns the attempt's id."""
+    return conn.execute(
         """insert into audit.batch_attempt (batch_id, attempt, status, gate, message, rows_received,
                rows_loaded, rows_quarantined, validate_seconds)
            select %s, greatest(count(*), 1), 'rejected', %s, %s, %s, 0, 0, %s
-           from audit.batch_extraction where batch_id = %s""",
+           from audit.batch_extraction where batch_id = %s returning id""",
         (batch.batch_id, gate, message, received, round(validate_seconds, 3), batch.batch_id),
-    )
+    ).fetchone()[0]
 
 
 def in_force(conn: psycopg.Connection, batch: LandedBatch, received: int) -> tuple[int, int] | None:
@@ -126,3 +127,14 @@ def record_expected(conn: psycopg.Connection, rows: list[tuple]) -> None:
         ) as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def record_judgement(conn: psycopg.Connection, batch_id: str, attempt: int | None, kind: str, judged: bool,
+                     result: str | None, rows_judged: int | None, detail: str | None = None) -> None:
+    """Whether GX judged a batch and with what result (audit.batch_judgement, 005_gx_judged.sql): `kind`
+    'validation' for the attempt's own validation, 'rejudge' for the monthly re-judge (etl/rejudge.py).
+    `detail` names rows by their number only, never their content."""
+    conn.execute(
+        """insert into audit.batch_judgement (batch_id, attempt_id, kind, judged, result, rows_judged, detail)
+           values (%s, %s, %s, %s, %s, %s, %s)""",
+        (batch_id, attempt, kind, judged, result if judged else None, rows_judged, detail))

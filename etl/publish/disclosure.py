@@ -17,7 +17,11 @@ reader knows as linear relations between the numbers:
 - a published percentage bounds its numerator and its denominator, to its rounding; a share of
   complaints answered within the standard bounds how many were;
 - counts are whole and not negative, a subset is not larger than its set (on time ≤ evaluated,
-  at the expectation ≤ trained).
+  at the expectation ≤ trained, measurable RHK lines ≤ RHK lines).
+
+suara_warga publishes no count of people, complaints or requests: each of its rates is shown only
+where every number it is computed from is shown in the tables above, so it adds no relation on a
+withheld number.
 
 Each withheld number becomes a variable; its smallest and largest feasible values (HiGHS,
 through scipy) are the interval the reader can narrow it to, rounded inward (counts are whole;
@@ -44,7 +48,9 @@ from pathlib import Path
 
 import numpy as np
 
-PREDIKAT_FILES = ("distribusi_predikat", "distribusi_predikat_unit")
+# the predikat two-way tables: a month's, and a year's package's annual ones (etl/publish/tahunan.py)
+PREDIKAT_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "distribusi_predikat_tahunan",
+                  "distribusi_predikat_unit_tahunan")
 # other tables of people split YA / TIDAK per month (macro sel_ya_tidak): (file, unit column or None for
 # the instansi's row, key prefix, measures); the instansi file and its unit file share the prefix
 YA_TIDAK_FILES = (
@@ -214,9 +220,10 @@ def read_packages(packages: Iterable[tuple[str, Path]]) -> System:
 
         for file in PREDIKAT_FILES:
             for line, r in enumerate(_read(folder / f"{file}.csv"), start=2):
-                baris = r.get("unit_kode", "*") if file.endswith("_unit") else "*"
+                per_unit = "_unit" in file
+                baris = r.get("unit_kode", "*") if per_unit else "*"
                 group = (r["instansi_kode"], r["periode"], r["regime"])
-                total_column = "jumlah_dinilai_unit" if file.endswith("_unit") else "jumlah_dinilai"
+                total_column = "jumlah_dinilai_unit" if per_unit else "jumlah_dinilai"
                 cell = system.number(("P", *group, baris, r["predikat"]), r["jumlah_pegawai"],
                                      at(file, line, f"jumlah_pegawai ({r['predikat']})"))
                 total = system.number(("P", *group, baris, "*"), r[total_column], at(file, line, total_column))
@@ -295,6 +302,14 @@ def read_packages(packages: Iterable[tuple[str, Path]]) -> System:
         for line, r in enumerate(_read(folder / "waktu_layanan.csv"), start=2):
             system.number(("W", r["instansi_kode"], r["unit_layanan_kode"], r["jenis_layanan"], r["bulan"]),
                           r["jumlah_transaksi"], at("waktu_layanan", line, "jumlah_transaksi"))
+
+        # SKP quality: the measurable lines are at most the lines, as the share says (counts of lines)
+        for line, r in enumerate(_read(folder / "mutu_skp.csv"), start=2):
+            a, p = r["instansi_kode"], r["periode"]
+            lines = system.number(("QR", a, p), r["jumlah_rhk"], at("mutu_skp", line, "jumlah_rhk"))
+            measurable = system.number(("Q", a, p), r["jumlah_rhk_terukur"], at("mutu_skp", line, "jumlah_rhk_terukur"))
+            system.relate({measurable: 1.0, lines: -1.0}, "<=")
+            system.percent(r.get("persen_rhk_terukur"), {measurable: 1.0}, lines)
 
         for line, r in enumerate(_read(folder / "tren_bulanan.csv"), start=2):
             tren_rows.append((r, at("tren_bulanan", line, "jumlah_dinilai")))

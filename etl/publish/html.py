@@ -19,6 +19,8 @@ read on a phone:
                the link to the page of its own (render_pengaduan, `pengaduan.html`): complaints per
                service unit by channel with response and resolution times, and per service and unit
                the completion times against the service standard beside the unit's IKM
+  mutu, suara  SKP quality per instansi and citizens' voice beside the units' own ratings (issue 20;
+               etl/publish/html_suara.py, templates/suara.html.j2), only where the package holds them
   berkas       the files of the package, with their rows and SHA-256
 
 This module chooses and orders the rows of each section and names them; the pages are drawn by the
@@ -46,6 +48,7 @@ import pandas as pd
 from etl import pages
 from etl.config import check_period, quarter_of
 from etl.pages import angka, charts, jumlah, persen  # noqa: F401  (the report's number formats)
+from etl.publish import html_suara
 
 PENGADUAN_PAGE = "pengaduan.html"
 DEFAULT_MIN_CELL_SIZE = 5
@@ -326,8 +329,8 @@ def render_pengaduan(period: str, tables: dict[str, pd.DataFrame], meta: dict) -
 def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
     """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
     distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, capaian_iku,
-    pelatihan, umpan_balik, laporan_kinerja, berakhlak, pengaduan_unit; any may be missing or empty; other
-    columns are ignored) and `meta` (title, organisation, license,
+    pelatihan, umpan_balik, laporan_kinerja, berakhlak, pengaduan_unit, mutu_skp, suara_warga; any may be
+    missing or empty; other columns are ignored) and `meta` (title, organisation, license,
     min_cell_size, files, instansi_nama, revisi: the package's revision notes, a line each)."""
     ctx = _context(check_period(period), meta)
     totals = sorted((r for r in _records(tables, "pengaduan_unit")
@@ -343,5 +346,7 @@ def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> s
         pembinaan=_pembinaan(ctx, _records(tables, "umpan_balik"), _records(tables, "laporan_kinerja"),
                              _records(tables, "berakhlak")),
         pengaduan=_pengaduan_chart(ctx, totals) if totals else None,
+        mutu_skp=html_suara.mutu_skp(ctx, _records(tables, "mutu_skp")),
+        suara=html_suara.suara_warga(ctx, _records(tables, "suara_warga")),
         files=sorted(meta.get("files") or [], key=lambda f: str(f["name"])),
         revisi=list(meta.get("revisi") or []))

@@ -7,8 +7,9 @@ and the HTML report) for:
 - `nomor-identitas` a number shaped like a NIP/NI PPPK (18 digits) or a NIK (16 digits);
 - `nama-pegawai`    a value that is or contains the name of an employee of the warehouse;
 - `teks-bebas`      free text: a survey respondent's saran, a complaint's uraian, a rater's feedback, a
-                    leader's expectation, an employee's report (FREE_TEXT_COLUMNS), or any value long enough
-                    to be prose rather than a label;
+                    leader's expectation, an employee's report (FREE_TEXT_COLUMNS), or what an employee
+                    wrote in his SKP (an RHK's uraian, indicator or target in words), or any value long
+                    enough to be prose rather than a label;
 - `sel-kecil`       a count of people by predikat, of complaints, respondents or service requests
                     (or, in a table the scan does not know, any column named jumlah…) of 1 to
                     min_cell_size - 1;
@@ -102,6 +103,14 @@ class Known:
                     free |= {r[0] for r in conn.execute(
                         f'select distinct lower("{column}") from raw."{table}" where lower("{column}") = any(%s)',
                         (sorted(candidates),))}
+            if conn.execute("select to_regclass('raw.rhk') is not null").fetchone()[0]:
+                # what an employee wrote in his SKP (the result, the indicator, a target in words) is his
+                # own text: the SKP quality tables publish counts of it, never the text. Texts of four
+                # words or more: a two-word target ('tepat waktu') is a label the report may say too
+                free |= {r[0] for r in conn.execute(
+                    "select distinct lower(v) from raw.rhk, "
+                    "lateral (values (rhk_uraian), (indikator), (target_teks)) as t(v) "
+                    "where lower(v) = any(%s)", (sorted(candidates),)) if len(r[0].split()) >= 4}
         return cls(names, free)
 
 
@@ -129,13 +138,17 @@ GROUP_COUNTS = {
     "kepatuhan_unit": ("jumlah_pegawai", ("jumlah_punya_skp", "jumlah_dievaluasi", "jumlah_tepat_waktu")),
     "pelatihan": ("jumlah_pegawai", ("jumlah_terlatih", "jumlah_memenuhi_standar")),
     "pelatihan_unit": ("jumlah_pegawai", ("jumlah_terlatih", "jumlah_memenuhi_standar")),
+    # RHK lines that can be measured: a process fact of the staff with lines (counts of lines, not people)
+    "mutu_skp": ("jumlah_pegawai", ("jumlah_rhk_terukur",)),
     "umpan_balik": ("jumlah_pegawai", ("jumlah_umpan_balik_tepat",)),
     "umpan_balik_unit": ("jumlah_pegawai", ("jumlah_umpan_balik_tepat",)),
     "laporan_kinerja": ("jumlah_pegawai", ("jumlah_melapor", "jumlah_tepat_waktu")),
     "berakhlak": ("jumlah_pegawai", ("jumlah_diatas", "jumlah_dibawah")),
 }
 # tables whose other counts are no count of people of their own (totals of the tables above)
-NO_SMALL_COUNTS = {"tren_bulanan", "capaian_iku"}
+NO_SMALL_COUNTS = {"tren_bulanan", "capaian_iku",
+                   # counts of service units (not people) beside rates taken from the tables above
+                   "suara_warga"}
 
 
 class Scan:
@@ -210,7 +223,7 @@ class Scan:
                                              f"contains an employee's name ({_redact(sorted(windows & known.names)[0])})"))
             if windows & known.free_text:
                 self.findings.append(Finding(where, "teks-bebas", "free text held in the warehouse (saran, complaint, "
-                                                                  f"feedback, report) ({_redact(text)})"))
+                                                                  f"feedback, report, SKP text) ({_redact(text)})"))
         return sorted(set(self.findings), key=lambda f: (f.where, f.rule, f.detail))
 
 

@@ -22,7 +22,8 @@ demo/synth/writers/app_db.py writes):
              by the agency's kode in lower case; default: '{agency}_ekinerja', or '{agency}_skm'
              for skm_responden)
   queries    {entity: SQL}: one row per delivered record (for the pivot: one row per answer,
-             ordered by respondent); bind parameters :periode ('YYYY-MM' or 'YYYY-Qn'),
+             ordered by respondent); bind parameters :periode ('YYYY-MM', 'YYYY-Qn', or 'YYYY' for
+             evaluasi_tahunan),
              :tahun, :tanggal_awal and :tanggal_akhir (ISO dates, the period's first and last day)
   columns    {entity: {application column: canonical column}}
   codes      {entity: {canonical column: {application value: canonical value}}}; quote keys
@@ -111,6 +112,15 @@ DEFAULT_QUERIES: dict[str, str] = {
         FROM rencana_perilaku r JOIN periode p ON p.id = r.periode_id
         WHERE p.kode_periode = :periode
         ORDER BY r.id""",
+    # the annual evaluations: one row per employee and SKP of the year (penilaian_tahunan)
+    "evaluasi_tahunan": """
+        SELECT s.nip, t.tahun, s.nomor_skp, t.kode_opd, t.nama_jabatan, t.jenis_jabatan, t.tanggal_mulai,
+               t.tanggal_selesai, t.dasar_hukum, t.nilai_hasil_kerja, t.nilai_perilaku_kerja, t.nilai_skp,
+               t.nilai_perilaku, t.predikat, t.predikat_unit, t.nip_penilai, t.waktu_penilaian, t.plt_plh
+        FROM penilaian_tahunan t
+        JOIN skp s ON s.id = t.skp_id
+        WHERE t.tahun = :tahun
+        ORDER BY t.id""",
     # long format: one row per answer (a respondent without answers gives one row without unsur)
     "skm_responden": """
         SELECT r.no_urut, r.kode_responden, l.kode_pemda, l.kode_unit_layanan, l.nama_layanan,
@@ -158,6 +168,14 @@ DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
         "nip": "nip", "nomor_skp": "skp_id", "kode_periode": "periode", "kode_perilaku": "perilaku_kode",
         "ekspektasi": "ekspektasi", "nilai": "rating",
     },
+    "evaluasi_tahunan": {
+        "nip": "nip", "tahun": "tahun", "nomor_skp": "skp_id", "kode_opd": "unit_kode", "nama_jabatan": "jabatan_nama",
+        "jenis_jabatan": "jabatan_kategori", "tanggal_mulai": "periode_awal", "tanggal_selesai": "periode_akhir",
+        "dasar_hukum": "regime", "nilai_hasil_kerja": "rating_hasil_kerja",
+        "nilai_perilaku_kerja": "rating_perilaku_kerja", "nilai_skp": "nilai_skp", "nilai_perilaku": "nilai_perilaku",
+        "predikat": "predikat", "predikat_unit": "predikat_organisasi", "nip_penilai": "penilai_nip",
+        "waktu_penilaian": "waktu_dinilai", "plt_plh": "is_plt_plh",
+    },
     "skm_responden": {
         "kode_responden": "responden_id", "kode_pemda": "instansi_kode", "kode_unit_layanan": "unit_layanan_kode",
         "nama_layanan": "jenis_layanan", "tanggal_survei": "tanggal", "umur": "usia",
@@ -169,32 +187,41 @@ _RATING = {"1": "DIATAS", "2": "SESUAI", "3": "DIBAWAH"}  # this application: 1 
 # the BerAKHLAK values numbered in the acronym's order (SE MenPANRB 20/2021)
 _BERAKHLAK = {"1": "BERORIENTASI_PELAYANAN", "2": "AKUNTABEL", "3": "KOMPETEN", "4": "HARMONIS", "5": "LOYAL",
               "6": "ADAPTIF", "7": "KOLABORATIF"}
+_JABATAN = {"1": "JPT_UTAMA", "2": "JPT_MADYA", "3": "JPT_PRATAMA", "4": "ADMINISTRATOR", "5": "PENGAWAS",
+            "6": "FUNGSIONAL", "7": "PELAKSANA"}
+_REGIME = {"permenpanrb_6_2022": "PERMEN6_2022", "pp_30_2019": "PP30_2019"}
+# the application still says "cukup" (PerBKN 3/2023) for Butuh Perbaikan
+_PREDIKAT = {"sangat_baik": "SANGAT_BAIK", "baik": "BAIK", "cukup": "BUTUH_PERBAIKAN", "kurang": "KURANG",
+             "sangat_kurang": "SANGAT_KURANG"}
+_PREDIKAT_UNIT = {"A": "ISTIMEWA", "B": "BAIK", "C": "BUTUH_PERBAIKAN", "D": "KURANG", "E": "SANGAT_KURANG"}
+_PLT_PLH = {"1": "true", "0": "false"}
 DEFAULT_CODES: dict[str, dict[str, dict[str, str]]] = {
     "unit_kerja": {"is_unit_layanan": {"Y": "true", "T": "false"}},
     "pegawai": {
         "status_kepegawaian": {"PNS": "PNS", "CPNS": "CPNS", "PPPK": "PPPK", "PPPK-PW": "PPPK_PARUH_WAKTU"},
         "jenis_kelamin": {"1": "L", "2": "P"},  # as digit 15 of the NIP
-        "jabatan_kategori": {
-            "1": "JPT_UTAMA", "2": "JPT_MADYA", "3": "JPT_PRATAMA", "4": "ADMINISTRATOR", "5": "PENGAWAS",
-            "6": "FUNGSIONAL", "7": "PELAKSANA",
-        },
+        "jabatan_kategori": _JABATAN,
         "aktif": {"aktif": "true", "nonaktif": "false"},
     },
     "evaluasi_periodik": {
-        "regime": {"permenpanrb_6_2022": "PERMEN6_2022", "pp_30_2019": "PP30_2019"},
+        "regime": _REGIME,
         "rating_hasil_kerja": _RATING,
         "rating_perilaku_kerja": _RATING,
-        "predikat": {  # the application still says "cukup" (PerBKN 3/2023) for Butuh Perbaikan
-            "sangat_baik": "SANGAT_BAIK", "baik": "BAIK", "cukup": "BUTUH_PERBAIKAN", "kurang": "KURANG",
-            "sangat_kurang": "SANGAT_KURANG",
-        },
-        "is_plt_plh": {"1": "true", "0": "false"},
+        "predikat": _PREDIKAT,
+        "is_plt_plh": _PLT_PLH,
     },
     "rhk": {"jenis_rhk": {"1": "UTAMA", "2": "TAMBAHAN"}},
+    "evaluasi_tahunan": {
+        "jabatan_kategori": _JABATAN,
+        "regime": _REGIME,
+        "rating_hasil_kerja": _RATING,
+        "rating_perilaku_kerja": _RATING,
+        "predikat": _PREDIKAT,
+        "predikat_organisasi": _PREDIKAT_UNIT,
+        "is_plt_plh": _PLT_PLH,
+    },
     "predikat_organisasi": {
-        "predikat_organisasi": {
-            "A": "ISTIMEWA", "B": "BAIK", "C": "BUTUH_PERBAIKAN", "D": "KURANG", "E": "SANGAT_KURANG",
-        },
+        "predikat_organisasi": _PREDIKAT_UNIT,
     },
     "skm_responden": {"jenis_kelamin": {"1": "L", "2": "P"}},
     "umpan_balik": {"aspek": {"hasil_kerja": "RHK", "perilaku": "PERILAKU"}, "perilaku_kode": _BERAKHLAK},
@@ -351,7 +378,9 @@ def first_line(exc: BaseException) -> str:
 # ----------------------------------------------------------------------------- periods
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of 'YYYY-MM' or 'YYYY-Qn'."""
+    """First and last day of 'YYYY-MM', 'YYYY-Qn' or (the annual evaluations) 'YYYY'."""
+    if re.fullmatch(r"\d{4}", period):
+        return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
     match = re.fullmatch(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))", period)
     if not match:
         raise ValueError(f"period '{period}' is not YYYY-MM or YYYY-Qn")

@@ -25,7 +25,7 @@ Options of the source (config/agencies.yml), all optional:
                       is a change here, not in code.
   values              {canonical column: {printed value: canonical code}}: more printed spellings
   fill                {entity: {canonical column: value}} for columns the export does not print
-                      (default: regime PERMEN6_2022 for evaluasi_periodik)
+                      (default: regime PERMEN6_2022 for evaluasi_periodik and evaluasi_tahunan)
   timezone            offset given to date-times, which Excel stores without one (default "+07:00")
   limits              {name: number} over LIMITS: what a workbook may unpack to (below)
 
@@ -71,6 +71,8 @@ FILES: dict[str, str] = {
     "predikat_organisasi": "predikat_kinerja_organisasi.xlsx",
     "perilaku_kerja": "laporan_perilaku_kerja.xlsx",
     "umpan_balik": "laporan_umpan_balik.xlsx",
+    # the annual sheet ("Laporan Penilaian SKP Tahunan"), in the year's folder
+    "evaluasi_tahunan": "laporan_penilaian_skp_tahunan.xlsx",
 }
 
 # printed header label -> canonical column (labels are compared lowercase, runs of other
@@ -148,10 +150,32 @@ COLUMNS: dict[str, dict[str, str]] = {
         "nip_pemberi": "pemberi_nip",
         "waktu_umpan_balik": "waktu_diberikan",
     },
+    # e-Kinerja's penilaian columns (domain.md §4.2) of the annual sheet: the SKP's span and post, and
+    # the unit's annual predikat as the evaluation form prints it ("Capaian Kinerja Organisasi")
+    "evaluasi_tahunan": {
+        "nip": "nip",
+        "tahun_skp": "tahun",
+        "skp_id": "skp_id",
+        "skp_unor_id": "unit_kode",
+        "skp_jabatan": "jabatan_nama",
+        "skp_jenis_jabatan": "jabatan_kategori",
+        "periode_awal_skp": "periode_awal",
+        "periode_akhir_skp": "periode_akhir",
+        "periode_akhir": "periode_akhir",
+        "hasil_kerja": "rating_hasil_kerja",
+        "perilaku_kerja": "rating_perilaku_kerja",
+        "hasil_akhir": "predikat",
+        "capaian_kinerja_organisasi": "predikat_organisasi",
+        "pegawai_atasan_nip": "penilai_nip",
+        "waktu_dinilai": "waktu_dinilai",
+        "is_plt_plh_pjb": "is_plt_plh",
+        "is_skp_plt_plh_pjb": "is_plt_plh",
+    },
 }
 
 # canonical columns e-Kinerja does not print (it only knows PermenPANRB 6/2022)
-FILL: dict[str, dict[str, str]] = {"evaluasi_periodik": {"regime": "PERMEN6_2022"}}
+FILL: dict[str, dict[str, str]] = {"evaluasi_periodik": {"regime": "PERMEN6_2022"},
+                                   "evaluasi_tahunan": {"regime": "PERMEN6_2022"}}
 
 _YA = {"true": ["Ya", "Y", "true", "1"], "false": ["Tidak", "false", "0"]}
 # canonical code -> the spellings e-Kinerja prints, for columns that etl.canonical does not

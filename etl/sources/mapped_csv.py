@@ -13,7 +13,8 @@ encodings, decimal commas, date formats and codes (e.g. WANGGAR's SIMPEG on PP 3
   columns     entity -> {source column: canonical column}
   values      canonical column -> {source value: canonical value}
   numeric     canonical columns holding numbers (decimal separator converted)
-  datetime    canonical column -> strptime format of the source (converted to ISO 8601)
+  datetime    canonical column -> strptime format of the source (converted to ISO 8601; a format
+              without a time of day gives a date, YYYY-MM-DD, without an offset)
   timezone    UTC offset of local times (default +07:00, WIB)
 
 A value that cannot be converted is passed on as received, so the suite quarantines it with its
@@ -103,7 +104,10 @@ def converter(options: dict):
             if column in frame:
                 text = frame[column].astype("string").str.strip()
                 parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-                iso = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S") + offset
+                if re.search(r"%[HIMSfp]", fmt):
+                    iso = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S") + offset
+                else:  # a date without a time of day (an SKP's span) stays a date
+                    iso = parsed.dt.strftime("%Y-%m-%d")
                 frame[column] = iso.where(parsed.notna(), frame[column])
         return frame
 

@@ -28,7 +28,10 @@ Options (config/agencies.yml, `sources[].options`; {sources_dir} and {agency} ar
     endpoints            {entity: path under base_url}; defaults: unit_kerja unor, pegawai pegawai,
                          evaluasi_periodik kinerja-periodik, rhk rhk, predikat_organisasi
                          predikat-organisasi, skm_responden responden, skm_populasi populasi,
-                         iku iku, pelatihan rw-diklat, umpan_balik umpan-balik
+                         iku iku, pelatihan rw-diklat, evaluasi_tahunan rw-skp22 (periode=YYYY; its
+                         capitalised fields, KuadranKinerjaNilai and PerilakuKerjaNilai, are read in
+                         either spelling: siasn_contract.field_value),
+                         umpan_balik umpan-balik
     page_size            500
     connect_timeout      5 (seconds)      read_timeout   60 (seconds)
     max_attempts         5 tries per request on 5xx, timeouts and connection errors
@@ -471,7 +474,7 @@ def read(agency: Agency, source: Source, entity: str, path: Path, chunk_rows: in
                     raise SourceError(f"{path}: line {number} is not a JSON object")
                 row = {}
                 for column, name, kind in fields:
-                    value = contract.decode(record.get(name))
+                    value = contract.decode(contract.field_value(record, name))
                     if kind == contract.RATING and value:
                         value = codes.get(value.strip(), value)
                     row[column] = value

@@ -114,6 +114,21 @@ RESOURCES: dict[str, Resource] = {
         "jalur": ("jenisPengembangan", TEXT), "tanggal_mulai": ("tanggalMulai", TEXT),
         "tanggal_selesai": ("tanggalSelesai", TEXT), "jumlah_jp": ("jumlahJam", NUMBER), "periode": ("periode", TEXT),
     }),
+    # SIASN's rw-skp22 (domain.md §4.1, `rw_skp22`): the annual evaluation of an SKP under PermenPANRB
+    # 6/2022. Its real payload capitalises some fields (`KuadranKinerjaNilai`, `PerilakuKerjaNilai`
+    # beside `hasilKinerjaNilai`): written here as SIASN spells them, read in either spelling
+    # (field_value). The span, post, unit and the unit's annual predikat are this API's additions.
+    "evaluasi_tahunan": Resource("siasn", "rw-skp22", {
+        "nip": ("nipBaru", TEXT), "tahun": ("tahun", NUMBER), "skp_id": ("id", TEXT), "unit_kode": ("unorId", TEXT),
+        "jabatan_nama": ("jabatanNama", TEXT), "jabatan_kategori": ("jenisJabatan", TEXT),
+        "periode_awal": ("periodeAwal", TEXT), "periode_akhir": ("periodeAkhir", TEXT),
+        "regime": ("jenisPeraturanKinerjaKd", TEXT), "rating_hasil_kerja": ("hasilKinerjaNilai", RATING),
+        "rating_perilaku_kerja": ("PerilakuKerjaNilai", RATING), "nilai_skp": ("nilaiSkp", NUMBER),
+        "nilai_perilaku": ("nilaiPerilakuKerja", NUMBER), "predikat": ("kuadranKinerja", TEXT),
+        "predikat_organisasi": ("predikatKinerjaOrganisasi", TEXT), "penilai_nip": ("nipNrpPenilai", TEXT),
+        "waktu_dinilai": ("waktuDinilai", TEXT), "is_plt_plh": ("isPltPlh", BOOL),
+        "kuadran_nilai": ("KuadranKinerjaNilai", NUMBER),
+    }),
     # continuous feedback (umpan balik) of the real-time reporting application: on an RHK line's
     # realisation (jenisUmpanBalik "RHK") or on a BerAKHLAK value ("PERILAKU")
     "umpan_balik": Resource("siasn", "umpan-balik", {
@@ -179,6 +194,16 @@ def decode(value) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def field_value(record: dict, name: str):
+    """A field of a record by its name, or (absent so spelled) by the same name in another case:
+    SIASN capitalises some fields in one payload and not in another (`KuadranKinerjaNilai`,
+    `kuadranKinerjaNilai`), so both spellings are read. An exact spelling wins over another case."""
+    if name in record:
+        return record[name]
+    wanted = name.casefold()
+    return next((value for key, value in record.items() if isinstance(key, str) and key.casefold() == wanted), None)
 
 
 def dumps(record: dict) -> str:

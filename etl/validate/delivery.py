@@ -88,7 +88,12 @@ class Validated:
     gate: str | None
     seconds: float
     chunks: int = 0  # a delivery of several chunks has its natural key checked across them at load
-
+    # GX's part (audit.batch_judgement): whether it judged the batch, and 'agreed' (it found what the
+    # compiled checks found on the rows it judged), 'disagreed' (the batch is refused) or 'full' (it
+    # checked every row: KINERJA_VALIDATE_ENGINE=gx); rows_judged: the rows it looked at
+    gx_judged: bool = False
+    gx_result: str | None = None
+    gx_rows_judged: int | None = None
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -221,6 +226,7 @@ class BatchCheck:
         self.own_keys = [t for t in wanted if t[0] == batch.entity]  # the keys other entities point at
         self.tally = Tally()
         self.received = self.quarantined = self.pieces = 0
+        self.gx: tuple[bool, str | None, int | None] = (False, None, None)  # (judged, result, rows)
         work = landing.work_dir(batch.batch_id)
         self.good_path, self.bad_path = work / "good.csv", work / "quarantine.csv"
 
@@ -235,16 +241,20 @@ class BatchCheck:
             samples = self.split(checker.run(batch.entity, self.checked_by_reference(active, self_referencing)))
             if self.received == 0 and not entity_def(batch.entity).may_be_empty:
                 raise EmptyDeliveryError(f"{batch.source_file}: the delivery holds no rows")
-            if self.received and is_judged(batch.batch_id, self.received):
+            if checker.check is gx_check and self.received:
+                self.gx = (True, "full", self.received)  # GX checked every row itself
+            elif self.received and is_judged(batch.batch_id, self.received):
+                self.gx = (True, "disagreed", sum(len(s) for s in samples))  # until it agrees
                 judge(batch.entity, samples, batch.batch_id)  # GX confirms what the fast checks found
+                self.gx = (True, "agreed", self.gx[2])
             volume_gate(self.government, batch, self.received, volumes)
         except (SourceError, SuiteError, GateFailure) as exc:
             gate = getattr(exc, "gate", "suite")
             return Validated(batch.to_dict(), "rejected", self.received, 0, None, None, [], str(exc), gate,
-                             time.perf_counter() - started)
+                             time.perf_counter() - started, 0, *self.gx)
         return Validated(batch.to_dict(), "validated", self.received, self.quarantined, str(self.good_path),
                          str(self.bad_path), [r.__dict__ | {"column_name": r.column} for r in self.tally.rules.values()],
-                         None, None, time.perf_counter() - started, self.pieces)
+                         None, None, time.perf_counter() - started, self.pieces, *self.gx)
 
     def collect(self, chunk: pd.DataFrame) -> None:
         """The chunk's values of the keys other rows point at."""

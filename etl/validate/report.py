@@ -1,7 +1,9 @@
 """The validation report of a month: one static HTML page, the project's equivalent of GX Data Docs.
 
 `render(period)` reads audit.batch, audit.validation_result and audit.quarantine and writes
-`<KINERJA_HOME>/reports/validation/<period>/index.html`:
+`<KINERJA_HOME>/reports/validation/<period>/index.html`, and beside it `kalender.html`, the delivery
+calendar's page (marts.mart_kalender_kiriman: what each government owed for the month, its status —
+on time, late, replaced, refused with its gate, missing —, and each government's history by month):
 
   summary      per instansi and entity, the latest delivery of the month (and, in a quarter's last
                month, of the quarter 'YYYY-Qn'): status, the gate that refused it and why, rows
@@ -148,8 +150,14 @@ def render(period: str, out_dir: Path | None = None) -> Path:
     folder = Path(out_dir) if out_dir is not None else default_dir(period)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "index.html"
-    # write beside it, then rename: a reader never sees half a page
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index-", suffix=".html")
+    _write(target, page)
+    _write(folder / "kalender.html", render_calendar_page(period, calendar_rows()))
+    return target
+
+
+def _write(target: Path, page: str) -> None:
+    """Beside it, then renamed: a reader never sees half a page."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(page.encode("utf-8"))
@@ -158,7 +166,48 @@ def render(period: str, out_dir: Path | None = None) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+
+
+# --------------------------------------------------------------------------- the delivery calendar
+
+CALENDAR_COLUMNS = ("bulan", "instansi_kode", "entity", "periode", "status", "batas_waktu", "diterima_pertama",
+                    "jumlah_kiriman", "gate", "pesan", "diterima_terakhir")
+HISTORY_MONTHS = 12  # months of each government's history on the calendar page
+
+
+def calendar_rows(month: str | None = None) -> list[dict]:
+    """The delivery calendar (marts.mart_kalender_kiriman) for a month (the month a delivery is due
+    in: a quarter's in its last month), or every month, latest first; [] before its first build.
+    `kinerja status` prints it (etl.delivery_calendar.status_rows), the report draws it."""
+    with warehouse.connect() as conn:
+        if not conn.execute("select to_regclass('marts.mart_kalender_kiriman') is not null").fetchone()[0]:
+            return []
+        cursor = conn.execute(
+            f"""select {', '.join(CALENDAR_COLUMNS)} from marts.mart_kalender_kiriman
+                where %(month)s::text is null or bulan = %(month)s
+                order by bulan desc, instansi_kode, entity""", {"month": month})
+        names = [d.name for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
+
+
+def render_calendar_page(period: str, rows: list[dict]) -> str:
+    """The calendar's page of the month (etl/pages/templates/kalender.html.j2): the month's rows, and
+    per government its last HISTORY_MONTHS months up to this one, counted by status."""
+    mine = sorted((r for r in rows if r["bulan"] == period), key=lambda r: (r["instansi_kode"], _entity_rank(r["entity"]),
+                                                                             r["periode"]))
+    months = sorted({r["bulan"] for r in rows if r["bulan"] <= period}, reverse=True)[:HISTORY_MONTHS]
+    history: dict[str, dict[str, dict[str, int]]] = {}
+    for r in sorted(rows, key=lambda r: (r["instansi_kode"], r["bulan"], r["status"])):
+        if r["bulan"] in months:
+            cell = history.setdefault(r["instansi_kode"], {}).setdefault(r["bulan"], {})
+            cell[r["status"]] = cell.get(r["status"], 0) + 1
+    counts: dict[str, int] = {}
+    for r in mine:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    received = [r["diterima_terakhir"] for r in mine if r.get("diterima_terakhir")]
+    return pages.render("kalender.html.j2", period=period, rows=mine, counts=dict(sorted(counts.items())),
+                        history=history, months=months, history_head=[("instansi", False)] + [(m, False) for m in months],
+                        as_of=max(received) if received else None)
 
 
 # --------------------------------------------------------------------------- reading

@@ -45,8 +45,11 @@ KINERJA = str(Path(sys.executable).with_name("kinerja"))
 # are set (null or not), never by value. Every other column of every table and view is compared
 # byte for byte. docs/reliability.md explains each.
 VOLATILE: dict[str, tuple[str, ...]] = {
+    # the month's re-judge samples the deliveries in force when it runs: a rerun, a killed run or a
+    # re-delivery may have re-judged others before (audit.batch_judgement, kind 'rejudge')
     "audit.batch": ("attempts", "first_received_at", "extracted_at", "validated_at", "loaded_at",
-                    "extract_seconds", "validate_seconds", "load_seconds"),
+                    "extract_seconds", "validate_seconds", "load_seconds", "gx_rejudge_result", "gx_rejudged_at"),
+    "audit.batch_judgement": ("id", "attempt_id", "at"),
     # the append-only ledger under audit.batch: the moments, durations and sequence numbers
     "audit.batch_delivery": ("received_at",),
     "audit.batch_extraction": ("id", "at", "extract_seconds"),
@@ -57,9 +60,10 @@ VOLATILE: dict[str, tuple[str, ...]] = {
     "audit.redaction": ("id", "at"),
     "audit.instansi": ("updated_at",),
     "staging.stg_audit__batch": ("attempts", "first_received_at", "loaded_at", "extract_seconds",
-                                 "validate_seconds", "load_seconds"),
+                                 "validate_seconds", "load_seconds", "gx_rejudge_result", "gx_rejudged_at"),
     "staging.stg_audit__instansi": ("updated_at",),
-    "marts.mart_rekonsiliasi": ("attempts", "first_received_at", "loaded_at", "detik_total"),
+    "marts.mart_rekonsiliasi": ("attempts", "first_received_at", "loaded_at", "detik_total", "gx_rejudge_result",
+                                "gx_rejudged_at"),
     # dbt's snapshot bookkeeping (the times of the runs that saw a version), and the dimensions'
     # copies of it
     "riwayat.snp_pegawai": ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to"),
@@ -74,12 +78,17 @@ VOLATILE: dict[str, tuple[str, ...]] = {
 # the ledger gains a row per extraction and per attempt, so a run that was killed and rerun has more
 # of them: each batch's last extraction and last attempt are compared
 LAST_ATTEMPT_ONLY = {"audit.batch_attempt": ("batch_id", "id"), "audit.batch_extraction": ("batch_id", "id"),
+                     # whether GX judged each batch's latest validation (the re-judge's rows: ONLY_ROWS)
+                     "audit.batch_judgement": ("batch_id", "id"),
                      # each run records what every government owed: the last record of each is compared
                      "audit.delivery_expected": (("instansi_kode", "entity", "periode"), "id"),
                      "staging.stg_audit__delivery_expected": (("instansi_kode", "entity", "periode"), "catatan_id")}
 # the quarantined rows and rule counts of every attempt: those of each batch's load in force are
 # compared (what audit.quarantine and audit.validation_result show); a rerun's reload adds a copy
 STANDING_ONLY = ("audit.quarantine_row", "audit.validation_result_row")
+# rows compared of a relation, the others being the run history's: the re-judge's verdicts depend on
+# which deliveries were in force each time it ran (audit.batch's re-judge columns are VOLATILE above)
+ONLY_ROWS = {"audit.batch_judgement": "kind = 'validation'"}
 # where a warehouse's landing store is: compared relative to it
 LANDING_COLUMNS = ("landing_path",)
 
@@ -351,6 +360,8 @@ def fingerprint(place: Place, leave_out_batches: tuple[str, ...] = ()) -> dict[s
             if "batch_id" in columns and leave_out_batches:
                 source = sql.SQL("(select * from {} where batch_id <> all({}))").format(
                     source, sql.Literal(list(leave_out_batches)))
+            if relation in ONLY_ROWS:
+                source = sql.SQL("(select * from {} s where {})").format(source, sql.SQL(ONLY_ROWS[relation]))
             if relation in STANDING_ONLY:
                 source = sql.SQL("(select * from {} s where s.attempt_id in (select distinct on (batch_id) id "
                                  "from audit.batch_attempt where status = 'loaded' order by batch_id, id desc))"

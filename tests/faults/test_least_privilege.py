@@ -68,7 +68,8 @@ def test_the_runtime_role_cannot_rewrite_the_ledger_or_raw_nor_create_anything(c
                                     "and rows_quarantined > 0 limit 1").fetchone()
         before = {t: db.execute(f"select count(*) from {t}").fetchone()[0]
                   for t in ("audit.quarantine_row", "audit.validation_result_row", "audit.batch_attempt",
-                            "audit.delivery_expected", "raw.evaluasi_periodik")}
+                            "audit.delivery_expected", "audit.batch_judgement", "audit.notification",
+                            "raw.evaluasi_periodik")}
         for statement in (
             "update audit.batch_attempt set message = 'ditulis ulang' where batch_id = %s",
             "delete from audit.quarantine_row where batch_id = %s",
@@ -80,6 +81,12 @@ def test_the_runtime_role_cannot_rewrite_the_ledger_or_raw_nor_create_anything(c
             "from audit.batch where batch_id = %s)",
             "delete from audit.delivery_expected where instansi_kode = (select instansi_kode from audit.batch "
             "where batch_id = %s)",
+            # whether GX judged a batch, and the monthly re-judge's verdicts (etl/load/sql/005_gx_judged.sql)
+            "update audit.batch_judgement set judged = true, result = 'agreed' where batch_id = %s",
+            "delete from audit.batch_judgement where batch_id = %s",
+            # what was told, so that nothing is told twice (etl/load/sql/006_notification.sql)
+            "delete from audit.notification where instansi_kode = (select instansi_kode from audit.batch "
+            "where batch_id = %s)",
             "update raw.evaluasi_periodik set rating_hasil_kerja = 'DIATAS' where _batch_id = %s",
             "delete from raw.evaluasi_periodik where _batch_id = %s",
         ):
@@ -90,6 +97,8 @@ def test_the_runtime_role_cannot_rewrite_the_ledger_or_raw_nor_create_anything(c
             "truncate raw.evaluasi_periodik",
             "truncate audit.quarantine_row",
             "truncate audit.delivery_expected",
+            "truncate audit.batch_judgement",
+            "truncate audit.notification",
             "create table raw.uji_penyusup (x int)",
             "create table audit.uji_penyusup (x int)",
             "create table public.uji_penyusup (x int)",

@@ -7,6 +7,7 @@ the agency API answering its first requests with 429 so that the connector waits
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -41,25 +42,30 @@ def _secrets(place, sources) -> set[str]:
     return found
 
 
-def test_a_months_run_logs_what_happened_and_no_person_or_secret(places, demo_world, agency_api, capfd):
-    from etl import orchestration
-
-    sources, _ = demo_world
-    place = places("logs")
-    capfd.readouterr()
-    # the etl package's records as they reach the root logger (Airflow's task log handlers hang there,
-    # and may write to a stream an earlier test's capture holds), beside the run's whole output
+@contextlib.contextmanager
+def root_records():
+    """The etl package's records as they reach the root logger (Airflow's task log handlers hang there,
+    and may write to a stream an earlier test's capture holds), to be read beside the run's output."""
     records = io.StringIO()
     handler = logging.StreamHandler(records)
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s [%(name)s]"))
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        with place.active(), agency_api.inject(rate_limit_first=2, retry_after="0.2"):
-            dag_run = orchestration.run_period(PERIOD, publish=False)
-            failed = orchestration.failed_tasks(dag_run)
+        yield records
     finally:
         root.removeHandler(handler)
+
+
+def test_a_months_run_logs_what_happened_and_no_person_or_secret(places, demo_world, agency_api, capfd):
+    from etl import orchestration
+
+    sources, _ = demo_world
+    place = places("logs")
+    capfd.readouterr()
+    with root_records() as records, place.active(), agency_api.inject(rate_limit_first=2, retry_after="0.2"):
+        dag_run = orchestration.run_period(PERIOD, publish=False)
+        failed = orchestration.failed_tasks(dag_run)
     assert failed == [], failed
     captured = capfd.readouterr()
     text = records.getvalue() + captured.out + captured.err

@@ -13,7 +13,7 @@ def test_every_dag_imports_without_errors():
 
     bag = DagBag(dag_folder=str(DAGS))
     assert not bag.import_errors, bag.import_errors
-    assert {"kinerja_bulanan", "kinerja_publikasi"} <= set(bag.dag_ids)
+    assert {"kinerja_bulanan", "kinerja_publikasi", "kinerja_tenggat"} <= set(bag.dag_ids)
 
 
 def test_kinerja_bulanan_shape():
@@ -31,6 +31,21 @@ def test_kinerja_bulanan_shape():
     assert dag.get_task("every_agency_delivered").trigger_rule == "all_done"
     assert "period" in dag.params
     assert str(dag.timetable.description or dag.timetable.summary)  # a monthly interval timetable
+    # the re-judge before the build, its failure a failed run; the notifier when the run ends (issue 23)
+    assert dag.get_task("rejudge").downstream_task_ids >= {"transform", "gx_agrees"}
+    assert dag.get_task("gx_agrees").trigger_rule == "one_failed"
+    from etl.dag_common import MonthNotifier
+
+    assert isinstance(dag.on_failure_callback, MonthNotifier) and dag.on_failure_callback.run_failed
+    assert isinstance(dag.on_success_callback, MonthNotifier) and not dag.on_success_callback.run_failed
+
+
+def test_kinerja_tenggat_checks_the_deadlines_daily():
+    from etl.orchestration import load_dag
+
+    dag = load_dag("kinerja_tenggat")
+    assert dag.task_ids == ["overdue_deliveries"] and dag.catchup is False
+    assert "0 8 * * *" in str(dag.timetable.summary) and "day" in dag.params
 
 
 def test_kinerja_publikasi_is_scheduled_on_the_asset_the_transform_updates():

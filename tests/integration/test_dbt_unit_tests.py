@@ -10,14 +10,14 @@ import json
 
 
 def test_every_dbt_unit_test_passes_on_an_empty_warehouse(warehouse_url):
-    import psycopg
-
-    from etl import transform
+    from etl import transform, warehouse
     from etl.config import dbt_target_dir
     from etl.load import ensure_schema
 
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        ensure_schema(conn)
+    # as the warehouse's owner, as a run makes them: raw tables made by the server's superuser would leave
+    # the loader without the grants the owner's default privileges give, for every later test of the session
+    with warehouse.transaction() as owner:
+        ensure_schema(owner)
     transform.dbt("build", "--resource-type", "seed", "--resource-type", "snapshot", "--resource-type", "model")
     outcome = transform.dbt("test", "--select", "test_type:unit")
     manifest = json.loads((dbt_target_dir() / "manifest.json").read_text())

@@ -155,3 +155,31 @@ def test_the_rules_find_what_they_name():
     assert undocumented(manifest) == ["sel_d.id", "dim_f"]
     assert without_grain_test(manifest) == ["dim_f"]
     assert layer_of("int_publik__sel_predikat") == 1 and layer_of("kinerja") is None
+
+
+def var_period_readers(project) -> list[str]:
+    """Files that read dbt var 'period' other than macro bulan_dijalankan (macros/periode.sql): the run's
+    month comes from the session (etl/transform.py), so that a new month does not make dbt parse again."""
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"""var\(\s*['"]period['"]""")
+    found = []
+    for path in sorted(Path(project).rglob("*")):
+        if path.suffix not in (".sql", ".yml") or "target" in path.parts or "dbt_packages" in path.parts:
+            continue
+        hits = len(pattern.findall(path.read_text(encoding="utf-8")))
+        allowed = 1 if path.name == "periode.sql" and path.parent.name == "macros" else 0
+        if hits > allowed:
+            found.append(str(path))
+    return found
+
+
+def test_only_macro_bulan_dijalankan_reads_the_period_var(tmp_path):
+    from etl.config import dbt_project_dir
+
+    assert var_period_readers(dbt_project_dir()) == []
+    # the rule finds what it names
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.sql").write_text("select '{{ var(\"period\") }}'")
+    assert var_period_readers(tmp_path) == [str(tmp_path / "models" / "m.sql")]

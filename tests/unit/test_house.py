@@ -80,7 +80,8 @@ def test_no_product_module_lives_outside_etl():
 FLOORS: dict[str, int] = {
     "etl": 0,                  # the package's empty __init__
     "etl.settings": 1,         # the environment's settings, one typed model
-    "etl.canonical": 1,        # the canonical entities, label normalisation
+    "etl.canonical": 1,
+    "etl.progress": 1,         # the live progress board, fed by the stages' log records        # the canonical entities, label normalisation
     "etl.config": 2,           # the agencies file, where local state lives
     "etl.access": 3,           # the roles and grants, as SQL on a connection it is given
     "etl.warehouse": 4,        # which PostgreSQL, every connection to it, the bootstrap
@@ -92,14 +93,18 @@ FLOORS: dict[str, int] = {
     "etl.validate": 30,
     "etl.load": 40,
     "etl.retention": 45,
+    "etl.notify": 46,          # the notifications: what to say, from the ledger; sending each once
     "etl.delivery_calendar": 45,  # what each government owes and whether it came (the ledger's)       # landed personal fields redacted, recorded in the ledger
     "etl.transform": 50,
+    "etl.tahunan": 55,         # the yearly run's steps: the year, who delivered, the annual build
     "etl.publish": 60,
     "etl.summary": 70,         # what a run did, read back
     "etl.orchestration": 70,   # Airflow's home for this checkout
     "etl.celery_config": 70,
+    "etl.notifiers": 74,       # the notifications' Airflow side: channels from Airflow connections
     "etl.dag_common": 75,      # what both DAG files share (the marts Asset, retries, the period)
     "etl.pipeline": 80,        # sequences the stages
+    "etl.rejudge": 82,         # the month's small deliveries validated again with GX on every row
     "etl.backfill": 85,        # a range of months: the stages per month, one build, each month published
     "etl.cli": 90,
 }

@@ -36,16 +36,7 @@ bobot as (
 
 bobot_instansi as (
     -- each government's weighting from a month on (agencies file, pp30_2019_bobot: var pp30_bobot_instansi)
-    {%- set daftar = var('pp30_bobot_instansi', []) or [] %}
-    {%- if daftar %}
-    select * from (values
-        {%- for b in daftar %}
-        ('{{ b.instansi_kode }}', '{{ b.mulai }}', '{{ b.cara_penilaian }}'){% if not loop.last %},{% endif %}
-        {%- endfor %}
-    ) as daftar (instansi_kode, mulai, cara_penilaian)
-    {%- else %}
-    select null::text as instansi_kode, null::text as mulai, null::text as cara_penilaian where false
-    {%- endif %}
+    {{ pp30_bobot_instansi() }}
 ),
 
 pita as (
@@ -96,12 +87,7 @@ dinilai_ulang as (
     from ditempatkan
     left join lateral (
         -- the government's setting in force in the period's last month, else var pp30_cara_penilaian
-        select coalesce(
-            (select bobot_instansi.cara_penilaian from bobot_instansi
-             where bobot_instansi.instansi_kode = ditempatkan.instansi_kode
-               and bobot_instansi.mulai <= {{ bulan_pengiriman('ditempatkan.periode') }}
-             order by bobot_instansi.mulai desc limit 1),
-            '{{ var("pp30_cara_penilaian") }}') as cara_penilaian
+        select {{ pp30_cara('bobot_instansi', 'ditempatkan.instansi_kode', bulan_pengiriman('ditempatkan.periode')) }} as cara_penilaian
     ) as cara on ditempatkan.regime = 'PP30_2019'
     left join bobot on bobot.cara_penilaian = cara.cara_penilaian
 ),
@@ -111,19 +97,9 @@ menurut_aturan as (
         dinilai_ulang.*,
         case
             when dinilai_ulang.regime = 'PERMEN6_2022' then matriks.predikat
-            when dinilai_ulang.regime = 'PP30_2019' then (
-                select pita.predikat from pita
-                where coalesce(pita.syarat, '') = ''
-                  and dinilai_ulang.nilai_akhir >= pita.nilai_min
-                  and (dinilai_ulang.nilai_akhir < pita.nilai_max
-                       or (pita.max_termasuk and dinilai_ulang.nilai_akhir = pita.nilai_max))
-                order by pita.nilai_min desc limit 1)
+            when dinilai_ulang.regime = 'PP30_2019' then {{ pp30_predikat('pita', 'dinilai_ulang.nilai_akhir') }}
         end                                                           as predikat_dihitung,
-        case when dinilai_ulang.regime = 'PP30_2019' then (
-            select string_agg(pita.predikat, ',' order by pita.nilai_min desc) from pita
-            where dinilai_ulang.nilai_akhir >= pita.nilai_min
-              and (dinilai_ulang.nilai_akhir < pita.nilai_max
-                   or (pita.max_termasuk and dinilai_ulang.nilai_akhir = pita.nilai_max)))
+        case when dinilai_ulang.regime = 'PP30_2019' then {{ pp30_predikat_diizinkan('pita', 'dinilai_ulang.nilai_akhir') }}
         end                                                           as predikat_diizinkan_pp30
     from dinilai_ulang
     left join matriks
@@ -138,11 +114,8 @@ final as (
     -- the source knows), else the band's
     select
         menurut_aturan.*,
-        case
-            when regime = 'PP30_2019' and predikat_sumber = any (string_to_array(coalesce(predikat_diizinkan_pp30, ''), ','))
-                then predikat_sumber
-            else predikat_dihitung
-        end                                                           as predikat_final
+        {{ pp30_predikat_final('regime', 'predikat_sumber', 'predikat_diizinkan_pp30', 'predikat_dihitung') }}
+                                                                   as predikat_final
     from menurut_aturan
 )
 

@@ -4,9 +4,9 @@
 The e-kinerja application keeps reference periods (`periode`), monthly snapshots of its units
 (`opd`, a tree by `kode_opd_induk`) and employees (`pegawai`), SKP headers (`skp`), their lines
 (`rencana_hasil_kerja`) and monthly realisation (`realisasi`), periodic evaluations (`penilaian`),
-the units' own predikat (`predikat_unit`), its raters' continuous feedback (`umpan_balik`) and the
-behaviour plan of each SKP (`rencana_perilaku`: per BerAKHLAK value, numbered 1-7, the leader's
-expectation and its rating). The SKM application keeps services (`layanan`),
+annual evaluations (`penilaian_tahunan`, by year), the units' own predikat (`predikat_unit`), its raters'
+continuous feedback (`umpan_balik`) and the behaviour plan of each SKP (`rencana_perilaku`: per
+BerAKHLAK value, numbered 1-7, the leader's expectation and its rating). The SKM application keeps services (`layanan`),
 its questionnaire (`pertanyaan`, unsur U1..U9 numbered its own way: U8 = Sarana, U9 = Pengaduan),
 respondents (`responden`) and one row per answer (`jawaban`, nilai 1-4). Both use their own
 names and codes (etl.sources.app_db.DEFAULT_CODES: ratings as 1 = Di Atas, 2 = Sesuai,
@@ -42,8 +42,8 @@ from etl.sources.app_db import (
     sqlalchemy_url,
 )
 
-EKINERJA_ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "umpan_balik",
-                     "perilaku_kerja")
+EKINERJA_ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "evaluasi_tahunan",
+                     "umpan_balik", "perilaku_kerja")
 MYSQL_BATCH_ROWS = 1_000
 
 _MYSQL = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
@@ -115,6 +115,18 @@ penilaian = Table(
     Column("predikat", String(64)), Column("nip_penilai", String(64)), Column("waktu_penilaian", String(64)),
     Column("plt_plh", String(64)), *_timestamps(),
     Index("penilaian_periode_id_index", "periode_id"), Index("penilaian_skp_id_index", "skp_id"), **_MYSQL,
+)
+# the annual evaluations (evaluasi kinerja tahunan): one row per SKP of the year, with its span and post
+penilaian_tahunan = Table(
+    "penilaian_tahunan", EKINERJA, _id(),
+    Column("skp_id", BigInteger, ForeignKey("skp.id"), nullable=False),
+    Column("tahun", String(16), nullable=False), Column("kode_opd", String(128)), Column("nama_jabatan", String(255)),
+    Column("jenis_jabatan", String(64)), Column("tanggal_mulai", String(64)), Column("tanggal_selesai", String(64)),
+    Column("dasar_hukum", String(64)), Column("nilai_hasil_kerja", String(64)),
+    Column("nilai_perilaku_kerja", String(64)), Column("nilai_skp", String(64)), Column("nilai_perilaku", String(64)),
+    Column("predikat", String(64)), Column("predikat_unit", String(64)), Column("nip_penilai", String(64)),
+    Column("waktu_penilaian", String(64)), Column("plt_plh", String(64)), *_timestamps(),
+    Index("penilaian_tahunan_tahun_index", "tahun"), **_MYSQL,
 )
 predikat_unit = Table(
     "predikat_unit", EKINERJA, _id(),
@@ -267,6 +279,7 @@ _ENCODE: dict[str, dict[str, dict[str, str]]] = {
 }
 _KEYS = {  # columns stored as '' rather than NULL (see _key)
     "evaluasi_periodik": ("skp_id", "nip"),
+    "evaluasi_tahunan": ("skp_id", "nip"),
     "rhk": ("skp_id", "nip", "tahun", "rhk_kode"),
     "skm_responden": ("instansi_kode", "unit_layanan_kode", "jenis_layanan"),
 }
@@ -428,6 +441,17 @@ def _move(conn: Connection, entity: str, stage: Table, period: str, context: dic
             "nilai_skp": s.nilai_skp, "nilai_perilaku": s.nilai_perilaku, "predikat": s.predikat,
             "nip_penilai": s.penilai_nip, "waktu_penilaian": s.waktu_dinilai, "plt_plh": s.is_plt_plh,
         }, stage.join(skp, _skp_join(stage, tahun)))
+    elif entity == "evaluasi_tahunan":
+        tahun = literal(period, String)
+        _add_skp(conn, stage, tahun)
+        _copy_rows(conn, penilaian_tahunan, stage, {
+            "skp_id": skp.c.id, "tahun": tahun, "kode_opd": s.unit_kode, "nama_jabatan": s.jabatan_nama,
+            "jenis_jabatan": s.jabatan_kategori, "tanggal_mulai": s.periode_awal, "tanggal_selesai": s.periode_akhir,
+            "dasar_hukum": s.regime, "nilai_hasil_kerja": s.rating_hasil_kerja,
+            "nilai_perilaku_kerja": s.rating_perilaku_kerja, "nilai_skp": s.nilai_skp,
+            "nilai_perilaku": s.nilai_perilaku, "predikat": s.predikat, "predikat_unit": s.predikat_organisasi,
+            "nip_penilai": s.penilai_nip, "waktu_penilaian": s.waktu_dinilai, "plt_plh": s.is_plt_plh,
+        }, stage.join(skp, _skp_join(stage, tahun)))
     elif entity == "rhk":
         _add_skp(conn, stage, s.tahun)
         # an SKP line is shared by the months that realise it; a line that differs in anything is another line
@@ -475,6 +499,8 @@ def _clear(conn: Connection, entity: str, period: str, context: dict) -> None:
              "perilaku_kerja": rencana_perilaku}.get(entity)
     if table is not None:
         conn.execute(delete(table).where(table.c.periode_id == pid))
+    if entity == "evaluasi_tahunan":
+        conn.execute(delete(penilaian_tahunan).where(penilaian_tahunan.c.tahun == period))
     if entity == "skm_responden":
         ids = select(responden.c.id).where(responden.c.periode_survei == period)
         conn.execute(delete(jawaban).where(jawaban.c.responden_id.in_(ids)))
@@ -483,10 +509,11 @@ def _clear(conn: Connection, entity: str, period: str, context: dict) -> None:
 
 def _tidy(conn: Connection, entity: str) -> None:
     """Drop SKP lines, SKP headers and services no row refers to any more."""
-    if entity in ("rhk", "evaluasi_periodik"):
+    if entity in ("rhk", "evaluasi_periodik", "evaluasi_tahunan"):
         conn.execute(delete(rencana_hasil_kerja).where(
             ~exists().where(realisasi.c.rencana_hasil_kerja_id == rencana_hasil_kerja.c.id)))
         conn.execute(delete(skp).where(~exists().where(penilaian.c.skp_id == skp.c.id),
+                                       ~exists().where(penilaian_tahunan.c.skp_id == skp.c.id),
                                        ~exists().where(rencana_hasil_kerja.c.skp_id == skp.c.id)))
     if entity == "skm_responden":
         conn.execute(delete(layanan).where(~exists().where(responden.c.layanan_id == layanan.c.id)))
@@ -512,7 +539,8 @@ def write(out: Path, agency_kode: str, entity: str, period: str, chunks: Iterabl
         with engine.begin() as conn:
             context: dict = {}
             if metadata is EKINERJA:
-                context["periode_id"] = _periode_id(conn, period)
+                if entity != "evaluasi_tahunan":  # the annual rows name their year
+                    context["periode_id"] = _periode_id(conn, period)
             else:
                 found = dict(conn.execute(select(pertanyaan.c.kode_unsur, pertanyaan.c.id)).all())
                 lacking = [code for code in UNSUR_COLUMNS if code not in found]

@@ -35,6 +35,7 @@ NAMES = {
     "predikat_organisasi": "predikat_kinerja_organisasi",
     "perilaku_kerja": "laporan_perilaku_kerja",
     "umpan_balik": "laporan_umpan_balik",
+    "evaluasi_tahunan": "laporan_penilaian_skp_tahunan",
 }
 
 TITLES = {
@@ -45,6 +46,7 @@ TITLES = {
     "predikat_organisasi": "LAPORAN PREDIKAT KINERJA ORGANISASI",
     "perilaku_kerja": "LAPORAN PERILAKU KERJA (BERAKHLAK) - EKSPEKTASI DAN PENILAIAN",
     "umpan_balik": "LAPORAN UMPAN BALIK BERKELANJUTAN",
+    "evaluasi_tahunan": "LAPORAN PENILAIAN SKP TAHUNAN",
 }
 
 INSTANSI = {
@@ -97,6 +99,8 @@ def printed_period(period: str) -> str:
     match = re.fullmatch(r"([0-9]{4})-Q([1-4])", period or "")
     if match:
         return f"Triwulan {QUARTERS[int(match[2]) - 1]} {match[1]}"
+    if re.fullmatch(r"[0-9]{4}", period or ""):
+        return f"Tahunan {period}"
     return period
 
 
@@ -182,6 +186,16 @@ def _skp_span(end: bool) -> Callable:
             return "-"
         return cells.date(dt.date(int(year), 12, 31) if end else dt.date(int(year), 1, 1))
     return cell
+
+
+def _date(value: str, row, cells):
+    """A date cell for an ISO date (the SKP's span), anything else as it is."""
+    if value == "":
+        return "-"
+    try:
+        return cells.date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def _seq(row, seq, cells):
@@ -273,6 +287,27 @@ LAYOUTS: dict[str, list[tuple[str, Callable]]] = {
         ("nip_pemberi", _column("pemberi_nip", _nip)),
         ("waktu_umpan_balik", _column("waktu_diberikan", _waktu)),
     ],
+    # the annual sheet: e-Kinerja's penilaian columns, the year's SKP span and post, the unit's annual
+    # predikat as the evaluation form prints it
+    "evaluasi_tahunan": [
+        ("id", _seq),
+        ("nip", _column("nip", _nip)),
+        ("skp_id", _column("skp_id")),
+        ("tahun_skp", _column("tahun", _number)),
+        ("skp_unor_id", _column("unit_kode")),
+        ("skp_jabatan", _column("jabatan_nama")),
+        ("skp_jenis_jabatan", _column("jabatan_kategori", _vocabulary("jabatan_kategori"))),
+        ("periode_awal_skp", _column("periode_awal", _date)),
+        ("periode_akhir_skp", _column("periode_akhir", _date)),
+        ("skp_status", _const("persetujuan")),
+        ("is_skp_plt_plh_pjb", _column("is_plt_plh", _vocabulary("ya_tidak"))),
+        ("hasil_kerja", _column("rating_hasil_kerja", _vocabulary("rating"))),
+        ("perilaku_kerja", _column("rating_perilaku_kerja", _vocabulary("rating"))),
+        ("hasil_akhir", _column("predikat", _vocabulary("predikat"))),
+        ("capaian_kinerja_organisasi", _column("predikat_organisasi", _vocabulary("predikat_organisasi"))),
+        ("pegawai_atasan_nip", _column("penilai_nip", _nip)),
+        ("waktu_dinilai", _column("waktu_dinilai", _waktu)),
+    ],
 }
 
 
@@ -307,6 +342,8 @@ class _Cells:
 # --------------------------------------------------------------------------- the file
 def _printed_on(period: str) -> dt.datetime:
     """A fixed print date for the period: the 5th of the month after it, 08:00."""
+    if re.fullmatch(r"[0-9]{4}", period or ""):  # a year: printed in January after it
+        return dt.datetime(int(period) + 1, 1, 5, 8, 0, 0)
     match = re.fullmatch(r"([0-9]{4})-(?:([0-9]{2})|Q([1-4]))", period or "")
     if not match:
         return dt.datetime(2026, 1, 5, 8, 0, 0)
@@ -404,7 +441,7 @@ def write(out: Path, agency_kode: str, entity: str, period: str, chunks: Iterabl
             if missing:
                 raise ValueError(f"{entity} chunk lacks the canonical columns {', '.join(missing)}")
             frame = chunk[columns].fillna("").astype(str)
-            if entity == "evaluasi_periodik":
+            if entity in ("evaluasi_periodik", "evaluasi_tahunan"):
                 _check_regime(frame)
             for record in frame.itertuples(index=False, name=None):
                 seq += 1

@@ -23,6 +23,12 @@ COLUMNS = {
                           "penilai_nip": "NIP_PENILAI", "waktu_dinilai": "TGL_PENILAIAN",
                           "is_plt_plh": "PLT_PLH", "rating_hasil_kerja": "RATING_HASIL",
                           "rating_perilaku_kerja": "RATING_PERILAKU"},
+    # the year's PP 30/2019 score of each SKP (the legacy system's annual export)
+    "evaluasi_tahunan": {"nip": "NIP_BARU", "tahun": "TAHUN", "skp_id": "ID_SKP", "unit_kode": "KODE_UNOR",
+                         "jabatan_nama": "NAMA_JABATAN", "jabatan_kategori": "JENIS_JABATAN",
+                         "periode_awal": "TMT_AWAL_SKP", "periode_akhir": "TMT_AKHIR_SKP", "regime": "PERATURAN",
+                         "nilai_skp": "NILAI_SKP", "nilai_perilaku": "NILAI_PERILAKU_KERJA", "predikat": "SEBUTAN",
+                         "penilai_nip": "NIP_PENILAI", "waktu_dinilai": "TGL_PENILAIAN", "is_plt_plh": "PLT_PLH"},
 }
 BOOLEAN = {"true": "Y", "false": "T"}
 REGIME = {"PP30_2019": "PP 30/2019", "PERMEN6_2022": "PERMENPANRB 6/2022"}
@@ -41,6 +47,10 @@ def _legacy(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
     if "waktu_dinilai" in out:
         stamp = pd.to_datetime(out["waktu_dinilai"].str.slice(0, 19), errors="coerce")
         out["waktu_dinilai"] = stamp.dt.strftime("%d/%m/%Y %H:%M").where(stamp.notna(), out["waktu_dinilai"])
+    for column in ("periode_awal", "periode_akhir"):
+        if column in out:
+            day = pd.to_datetime(out[column], format="%Y-%m-%d", errors="coerce")
+            out[column] = day.dt.strftime("%d/%m/%Y").where(day.notna(), out[column])
     if "predikat" in out:
         out["predikat"] = out["predikat"].str.replace("_", " ").str.title()
     mapping = COLUMNS[entity]

@@ -100,33 +100,8 @@ create table if not exists audit.redaction (
     at                timestamptz not null default now()
 );
 
--- the views readers know: each batch's current state
-create or replace view audit.batch as
-with extraction as (
-    select batch_id, count(*)::integer as attempts, min(at) as first_received_at, max(at) as extracted_at,
-           (array_agg(extract_seconds order by id desc))[1] as extract_seconds
-    from audit.batch_extraction group by batch_id
-), standing as (
-    -- the outcome that stands: the latest load; a later refusal does not undo a load
-    select distinct on (batch_id) * from audit.batch_attempt
-    order by batch_id, (status = 'loaded') desc, id desc
-), current_load as (
-    select distinct on (d.instansi_kode, d.entity, d.periode) a.batch_id
-    from audit.batch_attempt a join audit.batch_delivery d using (batch_id)
-    where a.status = 'loaded'
-    order by d.instansi_kode, d.entity, d.periode, a.id desc
-)
-select d.batch_id, d.instansi_kode, d.entity, d.periode, d.source_kind, d.source_file, d.landing_path,
-       d.checksum_sha256, d.size_bytes, coalesce(s.status, 'received') as status, s.message,
-       s.rows_received, s.rows_loaded, s.rows_quarantined, (c.batch_id is not null) as is_current,
-       coalesce(e.attempts, 0) as attempts, coalesce(e.first_received_at, d.received_at) as first_received_at,
-       e.extracted_at, s.at as validated_at, case when s.status = 'loaded' then s.at end as loaded_at,
-       e.extract_seconds, s.validate_seconds, s.load_seconds, s.gate
-from audit.batch_delivery d
-left join extraction e using (batch_id)
-left join standing s using (batch_id)
-left join current_load c using (batch_id);
-
+-- the views readers know: each batch's current state is audit.batch (005_gx_judged.sql, which adds
+-- whether GX judged it); its quarantine, rule counts and governments:
 create or replace view audit.quarantine as
 select q.batch_id, q.row_number, q.source_file, q.row_data, q.reasons
 from audit.quarantine_row q

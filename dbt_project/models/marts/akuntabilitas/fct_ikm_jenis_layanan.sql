@@ -8,7 +8,6 @@
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
-{%- set unsur = skm_unsur() -%}
 
 with jumlah as (
     select * from {{ ref('int_skm__jumlah_per_jenis_layanan') }}
@@ -33,18 +32,9 @@ final as (
         dihitung.jenis_layanan::text                                       as jenis_layanan,
         dihitung.jenis_periode::text                                       as jenis_periode,
         dihitung.periode::text                                             as periode,
-        dihitung.jumlah_responden::integer                                 as jumlah_responden,
-        dihitung.jumlah_kuesioner_kosong::integer                          as jumlah_kuesioner_kosong,
-        {%- for u in unsur %}
-        dihitung.nrr_{{ u }}::numeric(6, 4)                                as nrr_{{ u }},
-        {%- endfor %}
-        round(dihitung.ikm_konversi / 25, 4)::numeric(6, 4)                as ikm,
-        dihitung.ikm_konversi::numeric(5, 2)                               as ikm_konversi,
-        interval_ikm.mutu::text                                            as mutu,
-        interval_ikm.kinerja::text                                         as kinerja
+        {{ skm_kolom_hasil('dihitung', 'interval_ikm') }}
     from dihitung
-    left join interval_ikm
-        on dihitung.ikm_konversi between interval_ikm.konversi_min and interval_ikm.konversi_max
+    {{ skm_gabung_interval('dihitung', 'interval_ikm') }}
 )
 
 select * from final

@@ -15,7 +15,6 @@
 #}
 {{ config(materialized='incremental', unique_key='periode', incremental_strategy='delete+insert',
           on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
-{%- set unsur = skm_unsur() -%}
 
 with jumlah as (
     select * from {{ ref('int_skm__jumlah_per_unsur') }}
@@ -58,15 +57,7 @@ final as (
         dihitung.unit_layanan_kode::text                                   as unit_layanan_kode,
         dihitung.jenis_periode::text                                       as jenis_periode,
         dihitung.periode::text                                             as periode,
-        dihitung.jumlah_responden::integer                                 as jumlah_responden,
-        dihitung.jumlah_kuesioner_kosong::integer                          as jumlah_kuesioner_kosong,
-        {%- for u in unsur %}
-        dihitung.nrr_{{ u }}::numeric(6, 4)                                as nrr_{{ u }},
-        {%- endfor %}
-        round(dihitung.ikm_konversi / 25, 4)::numeric(6, 4)                as ikm,
-        dihitung.ikm_konversi::numeric(5, 2)                               as ikm_konversi,
-        interval_ikm.mutu::text                                            as mutu,
-        interval_ikm.kinerja::text                                         as kinerja,
+        {{ skm_kolom_hasil('dihitung', 'interval_ikm') }},
         populasi_periode.populasi::integer                                 as populasi,
         populasi_periode.jumlah_triwulan::integer                          as jumlah_triwulan_populasi,
         -- the minimum sample only where the population of every quarter of the period is known
@@ -87,8 +78,7 @@ final as (
         (populasi_periode.mutu_dilaporkan is not null
             and populasi_periode.mutu_dilaporkan is distinct from interval_ikm.mutu)::boolean as is_mutu_berbeda
     from dihitung
-    left join interval_ikm
-        on dihitung.ikm_konversi between interval_ikm.konversi_min and interval_ikm.konversi_max
+    {{ skm_gabung_interval('dihitung', 'interval_ikm') }}
     left join populasi_periode
         on populasi_periode.instansi_kode = dihitung.instansi_kode
         and populasi_periode.unit_layanan_kode = dihitung.unit_layanan_kode

@@ -29,6 +29,7 @@ final as (
         rhk.target,
         rhk.satuan,
         rhk.realisasi,
+        rhk.target_teks,
         rhk.realisasi is not null                                          as is_realisasi_dilaporkan,
         case when rhk.target > 0 and rhk.realisasi is not null
              then round(100 * rhk.realisasi / rhk.target, 2) end::numeric(12, 2)  as capaian_persen,

@@ -26,7 +26,7 @@ bulan_dimuat as (
 survei as (
     select instansi_kode, periode as tahun, unit_layanan_kode, jumlah_responden, jumlah_kuesioner_kosong
     from {{ ref('int_skm__jumlah_per_unsur') }}
-    where jenis_periode = 'TAHUNAN' {% if is_incremental() and var('period', none) %}and periode = '{{ var('period')[:4] }}'{% endif %}
+    where jenis_periode = 'TAHUNAN' {% if is_incremental() and bulan_dijalankan() %}and periode = '{{ bulan_dijalankan()[:4] }}'{% endif %}
 ),
 
 final as (

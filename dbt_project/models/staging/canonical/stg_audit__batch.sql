@@ -24,7 +24,12 @@ renamed as (
         loaded_at,
         extract_seconds,
         validate_seconds,
-        load_seconds
+        load_seconds,
+        gx_judged,
+        gx_result,
+        gx_rows_judged,
+        gx_rejudge_result,
+        gx_rejudged_at
     from source
 )
 

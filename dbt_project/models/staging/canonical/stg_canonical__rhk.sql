@@ -19,6 +19,7 @@ renamed as (
         target::numeric                 as target,
         satuan,
         realisasi::numeric              as realisasi,
+        target_teks,
         _batch_id                       as batch_id,
         _row                            as baris_sumber
     from source
