@@ -67,7 +67,10 @@ def _agency(**options) -> Agency:
 
 
 def _frame(entity: str, rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(ENTITIES[entity].columns), dtype=str)
+    """Rows of the canonical columns; optional columns added to the format since (rhk's target_teks) left
+    empty when a row does not give them."""
+    columns = list(ENTITIES[entity].columns)
+    return pd.DataFrame([tuple(r) + ("",) * (len(columns) - len(r)) for r in rows], columns=columns, dtype=str)
 
 
 def _roundtrip(url, entity, period, frame, tmp_path, agency=None, chunk_rows=4):
