@@ -145,7 +145,8 @@ def _frames() -> dict[str, pd.DataFrame]:
         "rhk": rhk, "predikat_organisasi": predikat, "skm_responden": pd.DataFrame(responses),
         "skm_populasi": populasi, "iku": iku, "pelatihan": pelatihan, "umpan_balik": umpan_balik,
     }
-    return {name: frame[list(ENTITIES[name].columns)] for name, frame in frames.items()}
+    # optional columns added to the format since (rhk's target_teks) are empty where a frame does not give them
+    return {name: frame.reindex(columns=list(ENTITIES[name].columns), fill_value="") for name, frame in frames.items()}
 
 
 PERIODS = {"unit_kerja": MONTH, "pegawai": MONTH, "evaluasi_periodik": QUARTER, "rhk": MONTH,
