@@ -67,10 +67,9 @@ def _agency(**options) -> Agency:
 
 
 def _frame(entity: str, rows: list[tuple]) -> pd.DataFrame:
-    """Rows of the canonical columns; optional columns added to the format since (rhk's target_teks) left
-    empty when a row does not give them."""
     columns = list(ENTITIES[entity].columns)
-    return pd.DataFrame([tuple(r) + ("",) * (len(columns) - len(r)) for r in rows], columns=columns, dtype=str)
+    # rows written before an optional column was added at the end (rhk's target_teks) leave it empty
+    return pd.DataFrame([tuple(row) + ("",) * (len(columns) - len(row)) for row in rows], columns=columns, dtype=str)
 
 
 def _roundtrip(url, entity, period, frame, tmp_path, agency=None, chunk_rows=4):
