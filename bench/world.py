@@ -6,7 +6,10 @@ files are written row by row (memory does not grow with the number of employees)
 - governments of about `per_instansi` employees (a Pemda's size; Indonesia has ~600 instansi
   for ~4.5 million ASN), named N0001, N0002, …;
 - per employee a roster row, an evaluation and about five RHK lines (one line is added to the
-  template's ~4);
+  template's ~4); the demo world's careers come with the copies at its rates (demo/synth/careers.py):
+  acting posts (PLT/PLH) with an evaluation of their own, second SKPs after a mutasi or a promotion,
+  people who retired in the month (not active), new CPNS and PPPK, and the units planted at the
+  distribution curve's limit; `World.careers` counts what was written;
 - survey responses at the national rate (~1 million a month for 4.5 million ASN: 0.22 each),
   and each unit's organisation predikat;
 - complaints (0.01 per employee and month, at least one per government) and service requests
@@ -53,6 +56,8 @@ class World:
     period: str
     agencies: list[str]
     rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+    # the careers in the rows written: acting posts' evaluations, second SKPs' evaluations, people not active
+    careers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("plt_plh", "dua_skp", "pensiun"), 0))
 
     @property
     def total(self) -> int:
@@ -122,10 +127,16 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
                 next_nip += len(staff)
                 suffix = f"-{copy}"
                 for p in staff[:wanted - written]:
+                    world.careers["pensiun"] += p["aktif"] == "false"
                     writers["pegawai"].writerow(p | {"nip": mapping[p["nip"]], "unit_kode": _rekey(p["unit_kode"], kode),
                                                      "atasan_nip": mapping.get(p["atasan_nip"], p["atasan_nip"])})
+                rated: dict[tuple[str, str], str] = {}
                 for e in template["evaluasi_periodik"]:
                     if e["nip"] in taken:
+                        if e["is_plt_plh"] == "true":
+                            world.careers["plt_plh"] += 1
+                        elif rated.setdefault((e["nip"], e["periode"]), e["skp_id"]) != e["skp_id"]:
+                            world.careers["dua_skp"] += 1  # another SKP (a duplicated row is a planted defect)
                         writers["evaluasi_periodik"].writerow(e | {
                             "nip": mapping[e["nip"]], "penilai_nip": mapping.get(e["penilai_nip"], e["penilai_nip"]),
                             "skp_id": e["skp_id"] + suffix})

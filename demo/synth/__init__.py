@@ -21,7 +21,7 @@ import pandas as pd
 
 from etl.canonical import entity as entity_def
 from etl.config import ConfigError, quarter_of
-from demo.synth import annual, feedback, mutu, plant, world
+from demo.synth import annual, careers, feedback, mutu, plant, world
 from demo.synth.world import GOVERNMENTS, Government
 
 # the demo world's source systems (contracts.md §1): government -> writer module -> entities
@@ -110,15 +110,29 @@ def writer_options(kind: str, kode: str, entity: str) -> dict:
 class World:
     """One government's deliveries for one month, entity by entity, as streams of canonical chunks."""
 
-    def __init__(self, government: Government, settings: Settings, tally: plant.Tally):
+    def __init__(self, government: Government, settings: Settings, tally: plant.Tally,
+                 ledger: careers.Ledger | None = None):
         self.g = government
         self.s = settings
         self.tally = tally
+        self.ledger = ledger
         self.opds = range(world.opd_count(government, settings.employees))
+        # units planted at the curve's limit (world.KURVA_BATAS): Baik, no careers, defects or findings
+        self.planted = world.planted_curve_units(government, settings.employees)
 
     def _roster(self, index: int, month: str) -> pd.DataFrame:
+        """The OPD's roster of the month, careers included (demo.synth.careers)."""
         people = world.people_of_opd(self.g, index, self.s.seed, self.s.employees)
-        return world.as_of(people, self.g, month, self.s.seed, self.s.employees)
+        moved = world.as_of(people, self.g, month, self.s.seed, self.s.employees)
+        return careers.roster(moved, self.g, month, self.s.seed, self.s.employees)
+
+    def _active(self, index: int, month: str) -> pd.DataFrame:
+        roster = self._roster(index, month)
+        return roster[roster["aktif"] == "true"]
+
+    def _org(self, index: int, period: str) -> str:
+        """An OPD's own predikat in the period (set by the level above); a planted unit's is Baik."""
+        return world.opd_predikat(self.g, index, period, self.s.seed, self.s.employees)
 
     def _counted(self, entity: str, period: str, chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         columns = list(entity_def(entity).columns)
@@ -138,6 +152,11 @@ class World:
         copying = "rhk" in [e for entities in DEMO_SOURCES[self.g.kode].values() for e in entities]
         for index in self.opds:
             roster = self._roster(index, period)
+            if self.ledger is not None:
+                careers.record_roster(self.ledger, self.g, index, period, self.s.seed, self.s.employees)
+            if index in self.planted:  # a unit planted at the curve's limit stays clean
+                yield roster
+                continue
             spared = mutu.copying_unit(roster) if copying else None
             copying = copying and spared is None  # only the delivery's first such unit is planted (World.rhk)
             yield plant.pegawai_defects(roster, rng, self.tally, self.g.kode, period, outsider, spared)
@@ -145,16 +164,27 @@ class World:
     def evaluasi_periodik(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-evaluasi", period)
         month = _last_month(period)
-        baik = [i for i in self.opds
-                if world.org_predikat(f"{self.g.kode}.OPD{i + 1:03d}", period, self.s.seed) == "BAIK"]
+        baik = [i for i in self.opds if i not in self.planted and self._org(i, period) == "BAIK"]
         breaker = baik[int(rng.integers(0, len(baik)))] if baik and len(self.opds) > 1 else None
         drift = self.g.kode in LABEL_DRIFT
         for index in self.opds:
-            frame = world.evaluations(self.g, self._roster(index, month), period, self.s.seed,
-                                      self.s.employees)
-            frame = plant.evaluation_findings(frame, rng, self.tally, self.g.kode, period, index == 0,
-                                              index == breaker)
-            frame = plant.evaluation_defects(frame, rng, self.tally, self.g.kode, period)
+            roster = self._roster(index, month)
+            if index in self.planted:
+                name, baik_n, bp_n = self.planted[index]
+                frame = world.evaluations(self.g, roster, period, self.s.seed, self.s.employees, org="BAIK",
+                                          quotas={"BAIK": baik_n, "BUTUH_PERBAIKAN": bp_n})
+                frame = careers.plant_curve_limit(self.g, index, frame, period, self.s.seed, self.s.employees,
+                                                  self.ledger)
+                if name == "unit_lewat":
+                    self.tally.finding(self.g.kode, period, "evaluasi_periodik", "unit_melanggar_kurva")
+            else:
+                frame = world.evaluations(self.g, roster, period, self.s.seed, self.s.employees,
+                                          org=self._org(index, period))
+                frame = careers.evaluation_rows(self.g, frame, roster, period, self.s.seed, self.s.employees,
+                                                self.ledger)
+                frame = plant.evaluation_findings(frame, rng, self.tally, self.g.kode, period, index == 0,
+                                                  index == breaker)
+                frame = plant.evaluation_defects(frame, rng, self.tally, self.g.kode, period)
             if drift:
                 frame = plant.label_drift(frame, rng)
                 self.tally.finding(self.g.kode, period, "evaluasi_periodik", "label_drift_dinormalisasi", 0)
@@ -167,16 +197,14 @@ class World:
         text_targets = not any("rhk" in entities for kind, entities in DEMO_SOURCES[self.g.kode].items()
                                if kind in NUMERIC_TARGETS)
         for index in self.opds:
-            roster = self._roster(index, period)
+            roster = self._active(index, period)
             lines = world.rhk_lines(self.g, roster, period, self.s.seed)
             lines = plant.rhk_defects(lines, rng, self.tally, self.g.kode, period)
             yield mutu.rhk_findings(lines, roster, quality_rng, self.tally, self.g.kode, period, state, text_targets)
 
     def predikat_organisasi(self, period: str) -> Iterator[pd.DataFrame]:
         yield pd.DataFrame([{"instansi_kode": self.g.kode, "unit_kode": f"{self.g.kode}.OPD{i + 1:03d}",
-                             "periode": period,
-                             "predikat_organisasi": world.org_predikat(f"{self.g.kode}.OPD{i + 1:03d}", period,
-                                                                       self.s.seed)}
+                             "periode": period, "predikat_organisasi": self._org(i, period)}
                             for i in self.opds])
 
     def _service_units(self) -> Iterator[world.Unit]:
@@ -226,8 +254,7 @@ class World:
         same evaluation period (the quarter, or its last month for a monthly government) decides
         whether it reached its targets (world.iku_of_opd)."""
         label = period if self.g.periodicity == "quarterly" else _last_month(period)
-        org = {f"{self.g.kode}.OPD{i + 1:03d}": world.org_predikat(f"{self.g.kode}.OPD{i + 1:03d}", label, self.s.seed)
-               for i in self.opds}
+        org = {f"{self.g.kode}.OPD{i + 1:03d}": self._org(i, label) for i in self.opds}
         rows = [row for i in self.opds
                 for row in world.iku_of_opd(self.g, i, period, self.s.seed, org[f"{self.g.kode}.OPD{i + 1:03d}"])]
         frame = pd.DataFrame(rows, columns=list(entity_def("iku").columns))
@@ -238,7 +265,7 @@ class World:
     def pelatihan(self, period: str) -> Iterator[pd.DataFrame]:
         rng = world.rng_for(self.s.seed, self.g.kode, "plant-pelatihan", period)
         for index in self.opds:
-            courses = world.trainings(self.g, self._roster(index, period), period, self.s.seed)
+            courses = world.trainings(self.g, self._active(index, period), period, self.s.seed)
             yield plant.pelatihan_defects(courses, rng, self.tally, self.g.kode, period)
 
     def umpan_balik(self, period: str) -> Iterator[pd.DataFrame]:
@@ -290,10 +317,11 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
     """Write the demo world under settings.out and return its manifest."""
     out = Path(settings.out)
     tally = plant.Tally()
+    ledger = careers.Ledger()
     chosen = [g for g in GOVERNMENTS if governments is None or g.kode in governments]
     tahunan = {}
     for government in chosen:
-        source = World(government, settings, tally)
+        source = World(government, settings, tally, ledger)
         for month in settings.months:
             for kind, entity, period, chunks in source.deliveries(month):
                 writer(kind).write(out, government.kode, entity, period, chunks(),
@@ -312,6 +340,7 @@ def generate(settings: Settings, progress=None, governments: tuple[str, ...] | N
         "seed": settings.seed, "employees": settings.employees, "months": list(settings.months),
         "sources": {g.kode: {k: list(v) for k, v in DEMO_SOURCES[g.kode].items()} for g in chosen},
         "agencies": tally.to_dict(),
+        **ledger.to_dict(),
         # per government and year: the annual evaluations' hand counts (demo.synth.annual)
         "tahunan": tahunan,
     }

@@ -108,8 +108,7 @@ def istimewa_d_unit(government: world.Government, month: str, months: tuple[str,
         label = in_quarter[-1]
     candidates = []
     for index in range(world.opd_count(government, employees)):
-        opd = f"{government.kode}.OPD{index + 1:03d}"
-        if world.org_predikat(opd, label, seed) == "ISTIMEWA":
+        if world.opd_predikat(government, index, label, seed, employees) == "ISTIMEWA":
             candidates += [u.kode for u in world.units_of_opd(government, index, seed, employees) if u.layanan]
     if not candidates:
         return None

@@ -92,11 +92,18 @@ def _pick(rng: np.random.Generator, free: list[int], k: int) -> list[int]:
     return chosen
 
 
+def _free_staff(frame: pd.DataFrame) -> pd.Series:
+    """Staff rows a defect or finding may be planted in: not those of a career event (demo.synth.careers
+    marks them x_karier), whose second rows must stay as the manifest counts them."""
+    staff = frame["x_role"] == "staff"
+    return staff & ~frame["x_karier"].astype(bool) if "x_karier" in frame else staff
+
+
 def evaluation_findings(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally, agency: str, period: str,
                         first_block: bool, curve_breaker: bool) -> pd.DataFrame:
     """Plant what auditors look for. Modifies and returns the frame."""
     frame = frame.copy()
-    free = list(frame.index[frame["x_role"] == "staff"])
+    free = list(frame.index[_free_staff(frame)])
     new_regime = frame["regime"].iloc[0] == "PERMEN6_2022"
     end = period_end(period)
     if curve_breaker and new_regime:
@@ -201,7 +208,7 @@ def pegawai_defects(frame: pd.DataFrame, rng: np.random.Generator, tally: Tally,
     unit list does not have, and a supervisor who is not on the roster (moved away, not updated).
     The people of `spared_unit` (a unit planted for another finding) are left alone."""
     frame = frame.copy()
-    free = list(frame.index[(frame["x_role"] == "staff") & (frame["unit_kode"] != spared_unit)])
+    free = list(frame.index[_free_staff(frame) & (frame["unit_kode"] != spared_unit)])
     for i in _pick(rng, free, _count(rng, len(frame), DEFECT_RATE / 4)):
         frame.at[i, "unit_kode"] = f"{frame.at[i, 'unit_kode']}.LAMA"  # a unit dissolved last year
         tally.defect(agency, period, "pegawai", RULE["unit_unknown"])

@@ -157,14 +157,47 @@ def units_of_opd(government: Government, index: int, seed: int, total: int) -> l
     return units
 
 
+# Units planted at the distribution curve's limit (domain.md §1.5; demo.synth.careers plants their acting
+# posts): (name in the manifest, people rated Baik, people rated Butuh Perbaikan). The last OPD but one is
+# a Baik unit at exactly 70 % Baik (7 of 10 people), the last one over it by people (8 of 11 = 72.7 %), in
+# every PermenPANRB 6/2022 government with four OPDs or more.
+KURVA_BATAS: tuple[tuple[str, int, int], ...] = (("unit_batas", 7, 3), ("unit_lewat", 8, 3))
+
+
+def planted_curve_units(government: Government, total: int) -> dict[int, tuple[str, int, int]]:
+    """OPD index -> its KURVA_BATAS entry, for the government's units planted at the curve's limit."""
+    k = opd_count(government, total)
+    if government.regime != "PERMEN6_2022" or k < 4:
+        return {}
+    return {k - len(KURVA_BATAS) + i: planted for i, planted in enumerate(KURVA_BATAS)}
+
+
+def opd_predikat(government: Government, index: int, period: str, seed: int, total: int) -> str:
+    """An OPD's own predikat in an evaluation period (set by the level above); a unit planted at the
+    curve's limit is Baik. Every part of the demo world that reads a unit's periodic predikat asks here."""
+    if index in planted_curve_units(government, total):
+        return "BAIK"
+    return org_predikat(f"{government.kode}.OPD{index + 1:03d}", period, seed)
+
+
 @lru_cache(maxsize=64)
 def _opd_sizes(government: Government, seed: int, total: int) -> tuple[int, ...]:
-    """Staff per OPD (the government's head and its secretariat count in OPD 0)."""
+    """Staff per OPD (the government's head and its secretariat count in OPD 0); the units planted at
+    the curve's limit have exactly their people, the others share what that frees."""
     n = employees_of(government, total)
     k = opd_count(government, total)
     weights = rng_for(seed, government.kode, "opd-sizes").uniform(0.6, 1.4, size=k)
     sizes = np.maximum(3, np.floor(weights / weights.sum() * n)).astype(int)
     sizes[0] += max(0, n - int(sizes.sum()))
+    planted = planted_curve_units(government, total)
+    if planted:
+        freed = sum(int(sizes[i]) - baik - bp for i, (_, baik, bp) in planted.items())
+        for i, (_, baik, bp) in planted.items():
+            sizes[i] = baik + bp
+        others = [i for i in range(k) if i not in planted]
+        share, rest = divmod(freed, len(others))
+        for j, i in enumerate(others):
+            sizes[i] += share + (1 if j < rest else 0)
     return tuple(int(s) for s in sizes)
 
 
@@ -347,22 +380,29 @@ HEAD_PAIR = {"ISTIMEWA": ("DIATAS", "SESUAI"), "BAIK": ("SESUAI", "SESUAI"), "BU
              "KURANG": ("DIBAWAH", "SESUAI"), "SANGAT_KURANG": ("DIBAWAH", "DIBAWAH")}
 
 
-def evaluations(government: Government, roster: pd.DataFrame, period: str, seed: int, total: int) -> pd.DataFrame:
+def evaluations(government: Government, roster: pd.DataFrame, period: str, seed: int, total: int,
+                org: str | None = None, quotas: dict[str, int] | None = None) -> pd.DataFrame:
     """Clean periodic evaluations of one OPD's roster for `period` (YYYY-MM or YYYY-Qn).
 
     The OPD is the evaluated unit: its predikat (set by the level above) fixes quotas of staff
     predikat inside the distribution curve, and its head's rating hasil kerja equals the unit's
     achievement. The government's own head is rated outside any OPD curve. Helper columns:
-    _unit (the OPD), _org (its predikat), x_role."""
+    _unit (the OPD), _org (its predikat), x_role. `org` and `quotas` replace the drawn predikat and
+    the curve's quotas (the units planted at the curve's limit); only active people are rated."""
     index = int(roster["x_opd"].iloc[0])
     rng = rng_for(seed, government.kode, "evaluasi", index, period)
     opd = f"{government.kode}.OPD{index + 1:03d}"
-    org = org_predikat(opd, period, seed)
+    org = org or org_predikat(opd, period, seed)
     end = period_end(period)
     year = period[:4]
     rows = []
+    roster = roster[roster["aktif"] == "true"]
     group = roster[roster["x_role"] != "head_government"]
-    quotas = curve_quotas(org, len(group))
+    if quotas is None:
+        quotas = curve_quotas(org, len(group))
+    elif sum(quotas.values()) != len(group):
+        raise ValueError(f"{opd} {period}: quotas for {sum(quotas.values())} people, the unit has {len(group)}")
+    quotas = dict.fromkeys(PAIRS_FOR, 0) | quotas
     head_pair = HEAD_PAIR[org]
     quotas[MATRIX[head_pair]] -= 1
     assigned = [p for p, k in quotas.items() for _ in range(k)]
@@ -381,6 +421,12 @@ def evaluations(government: Government, roster: pd.DataFrame, period: str, seed:
     return pd.DataFrame(rows)
 
 
+def skp_id(government: Government, nip: str, year: str, suffix: str = "") -> str:
+    """An employee's SKP of the year; a later SKP of the same year (after a mutasi or a promotion, an
+    acting post's) carries a suffix (demo.synth.careers)."""
+    return f"SKP-{government.kode}-{year}-{nip[-9:]}{suffix}"
+
+
 def period_end(period: str) -> pd.Timestamp:
     if "Q" in period:
         month = int(period[-1]) * 3
@@ -392,7 +438,7 @@ def _evaluation(government, person, period, year, end, rng, hasil, perilaku, uni
     rated = end + pd.Timedelta(days=int(rng.integers(1, 10)), hours=int(rng.integers(8, 16)),
                                minutes=int(rng.integers(0, 60)))
     row = {
-        "nip": person.nip, "periode": period, "skp_id": f"SKP-{government.kode}-{year}-{person.nip[-9:]}",
+        "nip": person.nip, "periode": period, "skp_id": skp_id(government, person.nip, year, getattr(person, "x_skp", "")),
         "regime": government.regime, "rating_hasil_kerja": hasil, "rating_perilaku_kerja": perilaku,
         "nilai_skp": "", "nilai_perilaku": "", "predikat": MATRIX[(hasil, perilaku)],
         "penilai_nip": person.atasan_nip, "waktu_dinilai": f"{rated:%Y-%m-%dT%H:%M:%S}+07:00",
@@ -458,7 +504,8 @@ def rhk_lines(government: Government, roster: pd.DataFrame, month: str, seed: in
             achieved = rng.normal(1.0, 0.15)
             realisasi = "" if rng.random() < 0.03 else f"{max(0.0, target * achieved):.2f}"
             rows.append({
-                "nip": person.nip, "skp_id": f"SKP-{government.kode}-{year}-{person.nip[-9:]}", "tahun": year,
+                "nip": person.nip, "skp_id": skp_id(government, person.nip, year, getattr(person, "x_skp", "")),
+                "tahun": year,
                 "periode": month, "rhk_kode": f"RHK-{i + 1}", "rhk_uraian": uraian,
                 "jenis_rhk": "UTAMA" if i < 2 else "TAMBAHAN", "indikator": indikator, "target": str(target),
                 "satuan": satuan, "realisasi": realisasi,

@@ -178,10 +178,13 @@ FILL: dict[str, dict[str, str]] = {"evaluasi_periodik": {"regime": "PERMEN6_2022
                                    "evaluasi_tahunan": {"regime": "PERMEN6_2022"}}
 
 _YA = {"true": ["Ya", "Y", "true", "1"], "false": ["Tidak", "false", "0"]}
+# is_skp_plt_plh_pjb: an integer flag in e-Kinerja (1/0, domain.md §4.2); some exports print the kind of
+# acting post (Plt, Plh, Pj/Pjb: pelaksana tugas, pelaksana harian, penjabat) instead
+_ACTING = {"true": [*_YA["true"], "PLT", "PLH", "PJ", "PJB"], "false": _YA["false"]}
 # canonical code -> the spellings e-Kinerja prints, for columns that etl.canonical does not
 # normalise itself (a column etl.canonical.LABEL_COLUMNS covers is left to it)
 VALUES: dict[str, dict[str, list[str]]] = {
-    "is_plt_plh": _YA,
+    "is_plt_plh": _ACTING,
     "is_unit_layanan": _YA,
     "aktif": {"true": ["Aktif", *_YA["true"]], "false": ["Tidak Aktif", *_YA["false"]]},
     "jenis_kelamin": {"L": ["Laki-laki"], "P": ["Perempuan"]},

@@ -419,12 +419,14 @@ def test_ratings_after_training_are_compared_with_the_rest(first_run, db):
         groups = dict(db.execute("""select kelompok, sum(jumlah_dinilai) from marts.mart_pelatihan_dampak
                                     where instansi_kode = %s and periode = %s group by 1""",
                                  (agency, periode)).fetchall())
+        # people, each by the evaluation that speaks for him (an acting post or a second SKP adds nobody)
         evaluated = db.execute("""select count(*) from marts.fct_evaluasi_kinerja where instansi_kode = %s
-                                  and periode = %s and predikat_final is not null""", (agency, periode)).fetchone()[0]
+                                  and periode = %s and predikat_final is not null and is_penentu""",
+                               (agency, periode)).fetchone()[0]
         assert set(groups) == {"SETELAH_PELATIHAN", "TANPA_PELATIHAN"} and sum(groups.values()) == evaluated
         trained = db.execute("""select count(*) from marts.fct_evaluasi_kinerja e
                                 where e.instansi_kode = %s and e.periode = %s and e.predikat_final is not null
-                                  and exists (select from raw.pelatihan p where p._instansi_kode = e.instansi_kode
+                                  and e.is_penentu and exists (select from raw.pelatihan p where p._instansi_kode = e.instansi_kode
                                               and p.nip = e.nip and p._periode < e.periode)""",
                              (agency, periode)).fetchone()[0]
         assert groups["SETELAH_PELATIHAN"] == trained

@@ -254,6 +254,17 @@ def test_header_found_at_row_3_labels_loose_excel_dates_and_numeric_nips(tmp_pat
     assert got["rating_hasil_kerja"].tolist()[:2] == ["DIATAS", "SESUAI"] and pd.isna(got.loc[2, "predikat"])
 
 
+def test_acting_post_flag_as_e_kinerja_stores_it_and_a_second_skp(tmp_path):
+    """e-Kinerja keeps is_skp_plt_plh_pjb as an integer flag (1/0, domain.md §4.2); some exports print
+    the kind of acting post instead. A second SKP of the period is another row with its own SKP id."""
+    rows = [[i + 1, NIP[0], "Rina", "Oktober 2026", skp, flag, "Sesuai", "Sesuai", "Baik", SEKDA, "2026-11-03", None]
+            for i, (skp, flag) in enumerate([("S1", 0), ("S1-M10", 1), ("S1-PLT", "PLT"), ("S2", "Plh"),
+                                             ("S3", "PJ"), ("S4", "ya"), ("S5", "Bukan")])]
+    got = _read(_agency(tmp_path), "evaluasi_periodik", _handmade(tmp_path / "plt.xlsx", 8, HANDMADE_HEADER, rows))
+    assert got["skp_id"].tolist() == ["S1", "S1-M10", "S1-PLT", "S2", "S3", "S4", "S5"]
+    assert got["is_plt_plh"].tolist() == ["false", "true", "true", "true", "true", "true", "Bukan"]  # the last quarantined
+
+
 def test_header_found_at_row_12(tmp_path):
     rows = [[1, NIP[0], "Rina", "Oktober 2026", "S1", "Tidak", "Sesuai", "Sesuai", "Baik", SEKDA, "2026-11-03", None]]
     path = _handmade(tmp_path / "late.xlsx", 12, HANDMADE_HEADER, rows)

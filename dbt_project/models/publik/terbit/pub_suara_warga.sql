@@ -147,12 +147,15 @@ final as (
         semua.predikat_organisasi::text                                    as predikat_organisasi,
         semua.unit_dinilai_kode::text                                      as unit_dinilai_kode,
         semua.jumlah_unit_layanan::integer                                 as jumlah_unit_layanan,
-        (case when semua.unit_layanan_kode = '*' then tidak_selaras.n end)::integer as jumlah_unit_tidak_selaras,
+        -- without the predikat published, no disagreement is judged: null, never a 0 or a false that would
+        -- read as "none disagrees"
+        {% if predikat %}(case when semua.unit_layanan_kode = '*' then tidak_selaras.n end){% else %}null{% endif %}::integer
+                                                                           as jumlah_unit_tidak_selaras,
         semua.is_mutu_tidak_selaras::boolean                               as is_mutu_tidak_selaras,
         semua.is_pengaduan_tidak_selaras::boolean                          as is_pengaduan_tidak_selaras,
-        (case when semua.unit_layanan_kode = '*' then null
+        {% if predikat %}(case when semua.unit_layanan_kode = '*' then null
               else coalesce(semua.is_mutu_tidak_selaras, false) or coalesce(semua.is_pengaduan_tidak_selaras, false)
-         end)::boolean                                                     as is_tidak_selaras,
+         end){% else %}null{% endif %}::boolean                            as is_tidak_selaras,
         semua.is_disembunyikan::boolean                                    as is_disembunyikan
     from semua
     left join tidak_selaras
