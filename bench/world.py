@@ -16,7 +16,9 @@ files are written row by row (memory does not grow with the number of employees)
   (0.5 per employee and month), the demo world's own rows re-keyed;
 - the month's training register at the demo world's rate (about 0.13 completed courses per
   employee and month: a yearly ~20 JP for about half of them). Organisation indicators (IKU) are
-  quarterly and a few dozen rows per government: the benchmark month (October) has none due.
+  quarterly and a few dozen rows per government: the benchmark month (October) has none due;
+- supervisors' feedback at the demo world's rate (about one per RHK line), the seven BerAKHLAK values
+  of each evaluation, and a performance report from about 93 % of the employees (issue 20).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "skm_responden", "pengaduan",
-            "transaksi_layanan", "pelatihan")
+            "transaksi_layanan", "pelatihan", "umpan_balik", "perilaku_kerja", "laporan_kinerja")
+# issue 20: performance reports are WANGGAR's in the demo world, not the template's: one per employee,
+# filed by LAPORAN_RATE of them (the demo's on-time and late reports together)
+LAPORAN_RATE = 0.93
 TEMPLATE = "PAUH"
 SURVEY_RATE = 0.22  # responses per employee and month
 # per employee and month: complaints (a few thousand a month nationally in the demo's proportions) and
@@ -86,7 +91,9 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
     demo = folder / "_template"
     synth.generate(synth.Settings(demo, (period,), seed=seed, employees=3000), governments=(TEMPLATE,))
     source = demo / TEMPLATE / period
-    template = {entity: _read(source, entity) for entity in ENTITIES}
+    template = {entity: _read(source, entity) for entity in ENTITIES if entity != "laporan_kinerja"}
+    template["laporan_kinerja"] = [{"nip": "", "periode": period, "laporan_id": "", "waktu_disampaikan": "",
+                                    "capaian": "", "kendala": ""}]
     staff = template["pegawai"]
     count = max(1, -(-employees // per_instansi))
     world = World(folder, period, [f"N{i + 1:04d}" for i in range(count)])
@@ -145,6 +152,35 @@ def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: i
                     if course["nip"] in taken:
                         writers["pelatihan"].writerow(course | {"nip": mapping[course["nip"]]})
                         world.rows["pelatihan"] += 1
+                first_feedback = {}
+                for given in template["umpan_balik"]:
+                    if given["nip"] in taken:
+                        keyed = given | {
+                            "umpan_balik_id": f"{kode}-{given['umpan_balik_id']}{suffix}", "nip": mapping[given["nip"]],
+                            "skp_id": given["skp_id"] + suffix,
+                            "pemberi_nip": mapping.get(given["pemberi_nip"], given["pemberi_nip"])}
+                        writers["umpan_balik"].writerow(keyed)
+                        if given["aspek"] == "RHK":
+                            first_feedback.setdefault(given["nip"], keyed)
+                        world.rows["umpan_balik"] += 1
+                for keyed in first_feedback.values():  # feedback on the fifth line too
+                    writers["umpan_balik"].writerow(keyed | {"umpan_balik_id": keyed["umpan_balik_id"] + "-T",
+                                                             "rhk_kode": "RHK-T"})
+                    world.rows["umpan_balik"] += 1
+                for value in template["perilaku_kerja"]:
+                    if value["nip"] in taken:
+                        writers["perilaku_kerja"].writerow(value | {"nip": mapping[value["nip"]],
+                                                                    "skp_id": value["skp_id"] + suffix})
+                        world.rows["perilaku_kerja"] += 1
+                for j, p in enumerate(staff[:wanted - written]):
+                    if (next_nip + j) % 100 < LAPORAN_RATE * 100:
+                        filed = dt.date.fromisoformat(f"{period}-01") + dt.timedelta(days=31 + j % 9)
+                        writers["laporan_kinerja"].writerow({
+                            "nip": mapping[p["nip"]], "periode": period, "laporan_id": f"LK-{mapping[p['nip']]}",
+                            "waktu_disampaikan": f"{filed:%Y-%m}-{1 + j % 9:02d}T15:00:00+07:00",
+                            "capaian": f"Menyelesaikan {3 + j % 30} dokumen layanan bulan ini.",
+                            "kendala": "" if j % 3 else "Jaringan aplikasi sering terputus."})
+                        world.rows["laporan_kinerja"] += 1
                 for keyed in first_line.values():  # the fifth line: an additional RHK
                     writers["rhk"].writerow(keyed | {"rhk_kode": "RHK-T", "jenis_rhk": "TAMBAHAN"})
                     world.rows["rhk"] += 1

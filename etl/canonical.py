@@ -178,6 +178,38 @@ ENTITIES: dict[str, Entity] = {
             "annual",
             optional=("kuadran_nilai",),
         ),
+        Entity(
+            "umpan_balik",
+            (
+                "umpan_balik_id", "nip", "skp_id", "periode", "aspek", "rhk_kode", "perilaku_kode", "pemberi_nip",
+                "waktu_diberikan", "umpan_balik",
+            ),
+            ("umpan_balik_id",),
+            "periode",
+            "a rater's feedback (umpan balik, PermenPANRB 6/2022 stage 2) on one RHK line's realisation "
+            "(aspek RHK, rhk_kode) or one BerAKHLAK value (aspek PERILAKU, perilaku_kode) of an employee "
+            "(nip) in the month: who gave it and when; the text stays internal (raw and marts, never publik)",
+            may_be_empty=True,
+        ),
+        Entity(
+            "perilaku_kerja",
+            ("nip", "skp_id", "periode", "perilaku_kode", "ekspektasi", "rating"),
+            ("nip", "skp_id", "periode", "perilaku_kode"),
+            "periode",
+            "per BerAKHLAK value of an employee's SKP in an evaluated period: the leader's specific "
+            "expectation (ekspektasi khusus pimpinan, free text, internal) and the value's rating "
+            "(empty while not yet rated)",
+            "evaluation",
+        ),
+        Entity(
+            "laporan_kinerja",
+            ("nip", "periode", "laporan_id", "waktu_disampaikan", "capaian", "kendala"),
+            ("nip", "periode"),
+            "periode",
+            "an employee's own performance report for the month (achievements and challenges, free "
+            "text kept for auditors only) and when it was filed",
+            may_be_empty=True,
+        ),
     )
 }
 
@@ -251,6 +283,13 @@ _ARAH_IKU = {"NAIK": "NAIK", "MAKSIMAL": "NAIK", "MAKSIMALKAN": "NAIK", "SEMAKIN
 # PP 17/2020 art. 203 (as amended): classical (in a classroom) or non-classical (e-learning, coaching,
 # on-the-job) competence development
 _JALUR_PELATIHAN = {"KLASIKAL": "KLASIKAL", "NONKLASIKAL": "NONKLASIKAL"}
+# the seven BerAKHLAK core values (SE MenPANRB 20/2021; domain.md §1.7, codes of §7), as forms print them
+BERAKHLAK = ("BERORIENTASI_PELAYANAN", "AKUNTABEL", "KOMPETEN", "HARMONIS", "LOYAL", "ADAPTIF", "KOLABORATIF")
+_BERAKHLAK = {**{code.replace("_", ""): code for code in BERAKHLAK},
+              "ORIENTASIPELAYANAN": "BERORIENTASI_PELAYANAN", "BERORIENTASIPADAPELAYANAN": "BERORIENTASI_PELAYANAN"}
+# what a feedback is about: one RHK line or one behaviour value
+_ASPEK_UMPAN_BALIK = {"RHK": "RHK", "HASILKERJA": "RHK", "RENCANAHASILKERJA": "RHK",
+                      "PERILAKU": "PERILAKU", "PERILAKUKERJA": "PERILAKU", "BERAKHLAK": "PERILAKU"}
 
 LABELS: dict[str, dict[str, str]] = {
     "rating": _RATING,
@@ -261,6 +300,8 @@ LABELS: dict[str, dict[str, str]] = {
     "status_pengaduan": _STATUS_PENGADUAN,
     "arah_iku": _ARAH_IKU,
     "jalur_pelatihan": _JALUR_PELATIHAN,
+    "berakhlak": _BERAKHLAK,
+    "aspek_umpan_balik": _ASPEK_UMPAN_BALIK,
 }
 
 
@@ -312,6 +353,8 @@ LABEL_COLUMNS: dict[str, dict[str, str]] = {
         "predikat": "predikat_pegawai",
         "predikat_organisasi": "predikat_organisasi",
     },
+    "umpan_balik": {"aspek": "aspek_umpan_balik", "perilaku_kode": "berakhlak"},
+    "perilaku_kerja": {"perilaku_kode": "berakhlak", "rating": "rating"},
 }
 
 

@@ -6,7 +6,7 @@ Endpoints (JSON; data endpoints need `Authorization: Bearer <token>`):
                                              by HTTP Basic or in the form -> access_token, expires_in
     GET  /apisiasn/1.0/<resource>?periode=P&page=N&pageSize=M
          resources: unor, pegawai, kinerja-periodik, rhk, predikat-organisasi, iku, rw-diklat,
-                   rw-skp22 (the annual evaluations: periode=YYYY)
+                   rw-skp22 (the annual evaluations: periode=YYYY), umpan-balik
     GET  /skm/api/v1/<resource>?periode=P&page=N&pageSize=M
          resources: responden, populasi
     GET  /health                             no token needed

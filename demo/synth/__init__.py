@@ -21,7 +21,7 @@ import pandas as pd
 
 from etl.canonical import ENTITIES, entity as entity_def
 from etl.config import ConfigError, quarter_of
-from demo.synth import annual, careers, mutu, plant, world
+from demo.synth import annual, careers, feedback, mutu, plant, world
 from demo.synth.world import GOVERNMENTS, Government
 
 # the demo world's source systems (contracts.md §1): government -> writer module -> entities
@@ -45,6 +45,17 @@ DEMO_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # sources whose RHK target is a number field (a JSON number): a target in words cannot be delivered
 NUMERIC_TARGETS = {"siasn_api"}
+# feedback, BerAKHLAK values and performance reports (demo/synth/feedback.py), added to the sources above
+FEEDBACK_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "KEPAHIANG": {"ekinerja_xlsx": ("perilaku_kerja", "umpan_balik")},
+    "PAUH": {"canonical_csv": ("umpan_balik", "perilaku_kerja")},
+    "LAMPUNG": {"siasn_api": ("umpan_balik",)},
+    "JAMBI": {"app_db": ("umpan_balik", "perilaku_kerja")},
+    "WANGGAR": {"canonical_csv": ("laporan_kinerja",)},
+}
+for _kode, _kinds in FEEDBACK_SOURCES.items():
+    for _kind, _entities in _kinds.items():
+        DEMO_SOURCES[_kode][_kind] = DEMO_SOURCES[_kode].get(_kind, ()) + _entities
 # hand-kept spreadsheets spell labels as people print them (valid spellings, normalised on read)
 LABEL_DRIFT = {"PAUH"}
 # survey applications that report their own IKM per service unit and quarter, computed the way the
@@ -259,6 +270,31 @@ class World:
         for index in self.opds:
             courses = world.trainings(self.g, self._active(index, period), period, self.s.seed)
             yield plant.pelatihan_defects(courses, rng, self.tally, self.g.kode, period)
+
+    def umpan_balik(self, period: str) -> Iterator[pd.DataFrame]:
+        """Raters' feedback on the month's RHK lines (demo/synth/feedback.py), one planted silent rater."""
+        for index in self.opds:
+            roster = self._roster(index, period)
+            lines = world.rhk_lines(self.g, roster, period, self.s.seed)
+            frame, silent = feedback.feedback(self.g, roster, lines, period, self.s.seed, self.s.employees)
+            if silent:
+                self.tally.finding(self.g.kode, period, "umpan_balik", "penilai_tanpa_umpan_balik")
+            yield frame
+
+    def perilaku_kerja(self, period: str) -> Iterator[pd.DataFrame]:
+        """The seven BerAKHLAK values of each evaluation of the period (clean evaluations)."""
+        month = _last_month(period)
+        for index in self.opds:
+            evaluations = world.evaluations(self.g, self._roster(index, month), period, self.s.seed, self.s.employees)
+            yield feedback.perilaku(evaluations, self.s.seed)
+
+    def laporan_kinerja(self, period: str) -> Iterator[pd.DataFrame]:
+        """Employees' own performance reports of the month, counted on time and late in the manifest."""
+        for index in self.opds:
+            frame, on_time, late = feedback.reports(self.g, self._roster(index, period), period, self.s.seed)
+            self.tally.finding(self.g.kode, period, "laporan_kinerja", "laporan_tepat_waktu", on_time)
+            self.tally.finding(self.g.kode, period, "laporan_kinerja", "laporan_terlambat", late)
+            yield frame
 
     def deliveries(self, month: str) -> Iterator[tuple[str, str, str, Callable[[], Iterator[pd.DataFrame]]]]:
         """(writer kind, entity, period label, chunk stream) for everything due in `month`."""

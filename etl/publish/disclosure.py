@@ -6,8 +6,8 @@ them as that reader does — the CSV files, nothing from the warehouse — and w
 reader knows as linear relations between the numbers:
 
 - each two-way table adds up: a row's cells to its total, the units' rows to the government's
-  (predikat per unit and per government; compliance and training per unit, with the headcounts;
-  complaints per service unit and channel);
+  (predikat per unit and per government; compliance, training and feedback coverage per unit,
+  with the headcounts; performance reports per government; complaints per service unit and channel);
 - tables that count the same people are one system: a unit's predikat total is its number of
   evaluated staff in the compliance table (summed over regimes), the government's predikat
   total is the trend table's, a government's headcount in the compliance table is its headcount
@@ -51,6 +51,13 @@ import numpy as np
 # the predikat two-way tables: a month's, and a year's package's annual ones (etl/publish/tahunan.py)
 PREDIKAT_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "distribusi_predikat_tahunan",
                   "distribusi_predikat_unit_tahunan")
+# other tables of people split YA / TIDAK per month (macro sel_ya_tidak): (file, unit column or None for
+# the instansi's row, key prefix, measures); the instansi file and its unit file share the prefix
+YA_TIDAK_FILES = (
+    ("umpan_balik", None, "U", ("umpan_balik_tepat",)),
+    ("umpan_balik_unit", "unit_kode", "U", ("umpan_balik_tepat",)),
+    ("laporan_kinerja", None, "R", ("melapor", "tepat_waktu")),
+)
 PREDIKAT, PROSES, HITUNGAN = "predikat", "proses", "hitungan"
 EPS = 1e-6
 ROUNDING = 0.05  # percentages are published to one decimal
@@ -198,6 +205,7 @@ def read_packages(packages: Iterable[tuple[str, Path]]) -> System:
     kepatuhan: dict = defaultdict(lambda: defaultdict(dict))  # (a, p, ukuran) -> baris -> kolom -> key
     pelatihan: dict = defaultdict(lambda: defaultdict(dict))
     pengaduan: dict = defaultdict(lambda: defaultdict(dict))
+    ya_tidak: dict = defaultdict(lambda: defaultdict(dict))  # (kind, a, m, ukuran) -> baris -> kolom -> key
     periode_bulan: dict = {}   # (a, bulan_laporan, regime) -> periode, from the predikat tables
     ikm_rows: list = []
     tren_rows: list = []
@@ -260,6 +268,20 @@ def read_packages(packages: Iterable[tuple[str, Path]]) -> System:
                 system.relate({("L", a, m, "memenuhi_standar", baris, "YA"): 1.0,
                                ("L", a, m, "terlatih", baris, "YA"): -1.0}, "<=")
 
+        # feedback coverage and performance reports: YA/TIDAK of people per month, like training
+        for file, unit, kind, measures in YA_TIDAK_FILES:
+            for line, r in enumerate(_read(folder / f"{file}.csv"), start=2):
+                baris = r[unit] if unit else "*"
+                a, m = r["instansi_kode"], r["bulan_laporan"]
+                head = system.number((kind + "H", a, m, baris), r["jumlah_pegawai"], at(file, line, "jumlah_pegawai"))
+                for ukuran in measures:
+                    ya = system.number((kind, a, m, ukuran, baris, "YA"), r[f"jumlah_{ukuran}"],
+                                       at(file, line, f"jumlah_{ukuran}"))
+                    tidak = system.aux((kind, a, m, ukuran, baris, "TIDAK"))
+                    ya_tidak[(kind, a, m, ukuran)][baris] |= {"YA": ya, "TIDAK": tidak, "*": head}
+                    system.kinds[ya] = (PROSES, head, (kind, a, m, ukuran, "*", "YA"), (kind + "H", a, m, "*"))
+                    system.percent(r.get(f"persen_{ukuran}"), {ya: 1.0}, head)
+
         for line, r in enumerate(_read(folder / "pengaduan_unit.csv"), start=2):
             a, p, baris = r["instansi_kode"], r["periode"], r["unit_layanan_kode"]
             for column, kanal in (("jumlah_pengaduan", "*"), ("jumlah_online", "ONLINE"),
@@ -299,6 +321,7 @@ def read_packages(packages: Iterable[tuple[str, Path]]) -> System:
     _add_two_way(system, kepatuhan, "kepatuhan")
     _add_two_way(system, pelatihan, "pelatihan")
     _add_two_way(system, pengaduan, "pengaduan")
+    _add_two_way(system, ya_tidak, "ya-tidak")
 
     # one population in several tables
     for (a, p, ukuran), rows in kepatuhan.items():

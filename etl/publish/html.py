@@ -281,6 +281,23 @@ def _pelatihan(ctx: Context, rows: list[dict]) -> dict | None:
     return {"chart": charts.measured_bars([(None, rows)], list(PELATIHAN), headings=False), "rows": rows}
 
 
+# --------------------------------------------------------------------------- umpan balik, BerAKHLAK, laporan kinerja
+
+def _pembinaan(ctx: Context, feedback: list[dict], reports: list[dict], values: list[dict]) -> dict | None:
+    """Issue 20: per instansi, the month's feedback coverage and performance reports filed on time, and the
+    BerAKHLAK values of the evaluation periods ending in the month; None when the month has none of them."""
+    def named(rows, key):
+        return [dict(r, nama=ctx.instansi(r["instansi_kode"])) for r in sorted(rows, key=key)]
+
+    feedback = named((r for r in feedback if r["bulan_laporan"] == ctx.period), lambda r: r["instansi_kode"])
+    reports = named((r for r in reports if r["bulan_laporan"] == ctx.period), lambda r: r["instansi_kode"])
+    values = named((r for r in values if r["bulan_laporan"] == ctx.period),
+                   lambda r: (r["instansi_kode"], r["periode"], r["urutan"]))
+    if not (feedback or reports or values):
+        return None
+    return {"umpan_balik": feedback, "laporan": reports, "berakhlak": values}
+
+
 # --------------------------------------------------------------------------- pengaduan, waktu layanan
 
 def _pengaduan_chart(ctx: Context, totals: list[dict]) -> charts.BarRows:
@@ -312,7 +329,8 @@ def render_pengaduan(period: str, tables: dict[str, pd.DataFrame], meta: dict) -
 def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> str:
     """The package's index.html for `period` (YYYY-MM) from its public tables (distribusi_predikat,
     distribusi_predikat_unit, kepatuhan, kepatuhan_unit, ikm_unit_layanan, tren_bulanan, capaian_iku,
-    pelatihan, pengaduan_unit, mutu_skp, suara_warga; any may be missing or empty; other columns are ignored) and `meta` (title, organisation, license,
+    pelatihan, umpan_balik, laporan_kinerja, berakhlak, pengaduan_unit, mutu_skp, suara_warga; any may be
+    missing or empty; other columns are ignored) and `meta` (title, organisation, license,
     min_cell_size, files, instansi_nama, revisi: the package's revision notes, a line each)."""
     ctx = _context(check_period(period), meta)
     totals = sorted((r for r in _records(tables, "pengaduan_unit")
@@ -325,6 +343,8 @@ def render_report(period: str, tables: dict[str, pd.DataFrame], meta: dict) -> s
         tren=_tren(ctx, _records(tables, "tren_bulanan")),
         iku=_iku(ctx, _records(tables, "capaian_iku")),
         pelatihan=_pelatihan(ctx, _records(tables, "pelatihan")),
+        pembinaan=_pembinaan(ctx, _records(tables, "umpan_balik"), _records(tables, "laporan_kinerja"),
+                             _records(tables, "berakhlak")),
         pengaduan=_pengaduan_chart(ctx, totals) if totals else None,
         mutu_skp=html_suara.mutu_skp(ctx, _records(tables, "mutu_skp")),
         suara=html_suara.suara_warga(ctx, _records(tables, "suara_warga")),

@@ -160,7 +160,8 @@ def ckan_package(period: str, config: dict, manifest: Manifest, files: list[Writ
         "judul_indikator": "; ".join(manifest.meta(t.model).get("judul", t.file)
                                      for t in dict.fromkeys(w.table for w in files if w.table)),
         "sel_kecil_disembunyikan": ("predikat: jumlah 1-4, baris yang seluruhnya satu predikat, dan sel pelengkap; "
-                                    "kepatuhan dan pelatihan: kelompok kurang dari 10 orang; unit kecil digabung ke induknya"),
+                                    "kepatuhan, pelatihan, umpan balik, laporan kinerja dan nilai BerAKHLAK: kelompok "
+                                    "kurang dari 10 orang; unit kecil digabung ke induknya"),
         **{f"utilitas_{level}": f"{told[level]['published']} dari {told[level]['total']} angka utama diterbitkan"
            for level in ("instansi", "unit")},
         **{f"ms_keg_{key}": value for key, value in ms_keg(period, config).items()},

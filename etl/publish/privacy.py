@@ -6,9 +6,10 @@ and the HTML report) for:
                     alamat, telepon, email, respondent, saran …);
 - `nomor-identitas` a number shaped like a NIP/NI PPPK (18 digits) or a NIK (16 digits);
 - `nama-pegawai`    a value that is or contains the name of an employee of the warehouse;
-- `teks-bebas`      free text: a survey respondent's saran, a complaint's uraian, or what an employee wrote in
-                    his SKP (an RHK's uraian, indicator or target in words), or any value long enough to be
-                    prose rather than a label;
+- `teks-bebas`      free text: a survey respondent's saran, a complaint's uraian, a rater's feedback, a
+                    leader's expectation, an employee's report (FREE_TEXT_COLUMNS), or what an employee
+                    wrote in his SKP (an RHK's uraian, indicator or target in words), or any value long
+                    enough to be prose rather than a label;
 - `sel-kecil`       a count of people by predikat, of complaints, respondents or service requests
                     (or, in a table the scan does not know, any column named jumlah…) of 1 to
                     min_cell_size - 1;
@@ -66,9 +67,20 @@ def _redact(value: str) -> str:
     return value[:4] + "…" if len(value) > 4 else value
 
 
+# the free text the warehouse holds (raw table, column): none of it may be published
+FREE_TEXT_COLUMNS = (
+    ("skm_responden", "saran"),        # a respondent's suggestion
+    ("pengaduan", "uraian"),           # a complaint's text
+    ("umpan_balik", "umpan_balik"),    # a rater's feedback
+    ("perilaku_kerja", "ekspektasi"),  # a leader's expectation of a BerAKHLAK value
+    ("laporan_kinerja", "capaian"),    # an employee's own report: achievements ...
+    ("laporan_kinerja", "kendala"),    # ... and challenges
+)
+
+
 class Known:
-    """What the warehouse knows that must not be published: employees' names, respondents' saran,
-    complaints' uraian."""
+    """What the warehouse knows that must not be published: employees' names and the free text of
+    FREE_TEXT_COLUMNS (respondents' saran, complaints' uraian, feedback, expectations, reports)."""
 
     def __init__(self, names: set[str], free_text: set[str]):
         self.names = names
@@ -81,22 +93,16 @@ class Known:
         if not candidates:
             return cls(set(), set())
         with warehouse.connect() as conn:
-            exists = conn.execute("select to_regclass('raw.pegawai') is not null, "
-                                  "to_regclass('raw.skm_responden') is not null, "
-                                  "to_regclass('raw.pengaduan') is not null").fetchone()
             names = set()
             free = set()
-            if exists[0]:
+            if conn.execute("select to_regclass('raw.pegawai') is not null").fetchone()[0]:
                 names = {r[0] for r in conn.execute(
                     "select distinct lower(nama) from raw.pegawai where lower(nama) = any(%s)", (sorted(candidates),))}
-            if exists[1]:
-                free = {r[0] for r in conn.execute(
-                    "select distinct lower(saran) from raw.skm_responden where lower(saran) = any(%s)",
-                    (sorted(candidates),))}
-            if exists[2]:  # a complaint's text (uraian) is free text too
-                free |= {r[0] for r in conn.execute(
-                    "select distinct lower(uraian) from raw.pengaduan where lower(uraian) = any(%s)",
-                    (sorted(candidates),))}
+            for table, column in FREE_TEXT_COLUMNS:
+                if conn.execute("select to_regclass(%s) is not null", (f"raw.{table}",)).fetchone()[0]:
+                    free |= {r[0] for r in conn.execute(
+                        f'select distinct lower("{column}") from raw."{table}" where lower("{column}") = any(%s)',
+                        (sorted(candidates),))}
             if conn.execute("select to_regclass('raw.rhk') is not null").fetchone()[0]:
                 # what an employee wrote in his SKP (the result, the indicator, a target in words) is his
                 # own text: the SKP quality tables publish counts of it, never the text. Texts of four
@@ -134,6 +140,10 @@ GROUP_COUNTS = {
     "pelatihan_unit": ("jumlah_pegawai", ("jumlah_terlatih", "jumlah_memenuhi_standar")),
     # RHK lines that can be measured: a process fact of the staff with lines (counts of lines, not people)
     "mutu_skp": ("jumlah_pegawai", ("jumlah_rhk_terukur",)),
+    "umpan_balik": ("jumlah_pegawai", ("jumlah_umpan_balik_tepat",)),
+    "umpan_balik_unit": ("jumlah_pegawai", ("jumlah_umpan_balik_tepat",)),
+    "laporan_kinerja": ("jumlah_pegawai", ("jumlah_melapor", "jumlah_tepat_waktu")),
+    "berakhlak": ("jumlah_pegawai", ("jumlah_diatas", "jumlah_dibawah")),
 }
 # tables whose other counts are no count of people of their own (totals of the tables above)
 NO_SMALL_COUNTS = {"tren_bulanan", "capaian_iku",
@@ -212,8 +222,8 @@ class Scan:
                 self.findings.append(Finding(where, "nama-pegawai",
                                              f"contains an employee's name ({_redact(sorted(windows & known.names)[0])})"))
             if windows & known.free_text:
-                self.findings.append(Finding(where, "teks-bebas", f"a respondent's saran, a complaint's or an "
-                                                                  f"employee's SKP text ({_redact(text)})"))
+                self.findings.append(Finding(where, "teks-bebas", "free text held in the warehouse (saran, complaint, "
+                                                                  f"feedback, report, SKP text) ({_redact(text)})"))
         return sorted(set(self.findings), key=lambda f: (f.where, f.rule, f.detail))
 
 

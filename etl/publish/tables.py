@@ -50,6 +50,13 @@ TABLES = (
     PublicTable("pub_mutu_skp", "mutu_skp", ("instansi_kode", "periode"), "bulan_laporan"),
     PublicTable("pub_suara_warga", "suara_warga", ("instansi_kode", "unit_layanan_kode", "triwulan"),
                 "bulan_laporan", year_to_date=True),
+    # issue 20: supervisors' feedback (Lampung, Jambi) and performance reports (Wanggar): counts of people
+    PublicTable("pub_umpan_balik", "umpan_balik", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
+    PublicTable("pub_umpan_balik_unit", "umpan_balik_unit", ("instansi_kode", "unit_kode", "bulan_laporan"),
+                "bulan_laporan"),
+    PublicTable("pub_laporan_kinerja", "laporan_kinerja", ("instansi_kode", "bulan_laporan"), "bulan_laporan"),
+    # issue 20: the BerAKHLAK values (Pauh), per evaluation period: a month's package holds the periods ending in it
+    PublicTable("pub_berakhlak", "berakhlak", ("instansi_kode", "periode", "urutan"), "bulan_laporan"),
 )
 
 

@@ -99,6 +99,19 @@ DEFAULT_QUERIES: dict[str, str] = {
         FROM predikat_unit u JOIN periode p ON p.id = u.periode_id
         WHERE p.kode_periode = :periode
         ORDER BY u.id""",
+    # the application's continuous feedback on RHK realisation and behaviour, and its behaviour plan
+    # (rencana_perilaku: per BerAKHLAK value the leader's expectation and the value's rating)
+    "umpan_balik": """
+        SELECT u.kode_umpan_balik, u.nip, u.nomor_skp, p.kode_periode, u.jenis, u.kode_rhk, u.kode_perilaku,
+               u.nip_pemberi, u.waktu_umpan_balik, u.deskripsi
+        FROM umpan_balik u JOIN periode p ON p.id = u.periode_id
+        WHERE p.kode_periode = :periode
+        ORDER BY u.id""",
+    "perilaku_kerja": """
+        SELECT r.nip, r.nomor_skp, p.kode_periode, r.kode_perilaku, r.ekspektasi, r.nilai
+        FROM rencana_perilaku r JOIN periode p ON p.id = r.periode_id
+        WHERE p.kode_periode = :periode
+        ORDER BY r.id""",
     # the annual evaluations: one row per employee and SKP of the year (penilaian_tahunan)
     "evaluasi_tahunan": """
         SELECT s.nip, t.tahun, s.nomor_skp, t.kode_opd, t.nama_jabatan, t.jenis_jabatan, t.tanggal_mulai,
@@ -146,6 +159,15 @@ DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
         "kode_pemda": "instansi_kode", "kode_opd": "unit_kode", "kode_periode": "periode",
         "predikat": "predikat_organisasi",
     },
+    "umpan_balik": {
+        "kode_umpan_balik": "umpan_balik_id", "nip": "nip", "nomor_skp": "skp_id", "kode_periode": "periode",
+        "jenis": "aspek", "kode_rhk": "rhk_kode", "kode_perilaku": "perilaku_kode", "nip_pemberi": "pemberi_nip",
+        "waktu_umpan_balik": "waktu_diberikan", "deskripsi": "umpan_balik",
+    },
+    "perilaku_kerja": {
+        "nip": "nip", "nomor_skp": "skp_id", "kode_periode": "periode", "kode_perilaku": "perilaku_kode",
+        "ekspektasi": "ekspektasi", "nilai": "rating",
+    },
     "evaluasi_tahunan": {
         "nip": "nip", "tahun": "tahun", "nomor_skp": "skp_id", "kode_opd": "unit_kode", "nama_jabatan": "jabatan_nama",
         "jenis_jabatan": "jabatan_kategori", "tanggal_mulai": "periode_awal", "tanggal_selesai": "periode_akhir",
@@ -162,6 +184,9 @@ DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 _RATING = {"1": "DIATAS", "2": "SESUAI", "3": "DIBAWAH"}  # this application: 1 = Di Atas (not the lowest)
+# the BerAKHLAK values numbered in the acronym's order (SE MenPANRB 20/2021)
+_BERAKHLAK = {"1": "BERORIENTASI_PELAYANAN", "2": "AKUNTABEL", "3": "KOMPETEN", "4": "HARMONIS", "5": "LOYAL",
+              "6": "ADAPTIF", "7": "KOLABORATIF"}
 _JABATAN = {"1": "JPT_UTAMA", "2": "JPT_MADYA", "3": "JPT_PRATAMA", "4": "ADMINISTRATOR", "5": "PENGAWAS",
             "6": "FUNGSIONAL", "7": "PELAKSANA"}
 _REGIME = {"permenpanrb_6_2022": "PERMEN6_2022", "pp_30_2019": "PP30_2019"}
@@ -199,6 +224,8 @@ DEFAULT_CODES: dict[str, dict[str, dict[str, str]]] = {
         "predikat_organisasi": _PREDIKAT_UNIT,
     },
     "skm_responden": {"jenis_kelamin": {"1": "L", "2": "P"}},
+    "umpan_balik": {"aspek": {"hasil_kerja": "RHK", "perilaku": "PERILAKU"}, "perilaku_kode": _BERAKHLAK},
+    "perilaku_kerja": {"perilaku_kode": _BERAKHLAK, "rating": _RATING},
 }
 
 # The SKM application numbers its unsur its own way: U8 = Sarana, U9 = Pengaduan (the regulation

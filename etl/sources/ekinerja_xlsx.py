@@ -69,6 +69,8 @@ FILES: dict[str, str] = {
     "evaluasi_periodik": "laporan_penilaian_skp.xlsx",
     "rhk": "laporan_skp.xlsx",
     "predikat_organisasi": "predikat_kinerja_organisasi.xlsx",
+    "perilaku_kerja": "laporan_perilaku_kerja.xlsx",
+    "umpan_balik": "laporan_umpan_balik.xlsx",
     # the annual sheet ("Laporan Penilaian SKP Tahunan"), in the year's folder
     "evaluasi_tahunan": "laporan_penilaian_skp_tahunan.xlsx",
 }
@@ -126,6 +128,28 @@ COLUMNS: dict[str, dict[str, str]] = {
         "periode_penilaian": "periode",
         "predikat_kinerja_organisasi": "predikat_organisasi",
     },
+    # the SKP's behaviour page: one row per BerAKHLAK value, its expectation and its rating
+    "perilaku_kerja": {
+        "nip": "nip",
+        "skp_id": "skp_id",
+        "periode_penilaian": "periode",
+        "perilaku_kerja": "perilaku_kode",
+        "ekspektasi_khusus_pimpinan": "ekspektasi",
+        "penilaian": "rating",
+    },
+    # continuous feedback (umpan balik berkelanjutan) on RHK realisation and behaviour
+    "umpan_balik": {
+        "id": "umpan_balik_id",
+        "nip": "nip",
+        "skp_id": "skp_id",
+        "periode_realisasi": "periode",
+        "jenis_umpan_balik": "aspek",
+        "kode_rhk": "rhk_kode",
+        "perilaku_kerja": "perilaku_kode",
+        "umpan_balik": "umpan_balik",
+        "nip_pemberi": "pemberi_nip",
+        "waktu_umpan_balik": "waktu_diberikan",
+    },
     # e-Kinerja's penilaian columns (domain.md §4.2) of the annual sheet: the SKP's span and post, and
     # the unit's annual predikat as the evaluation form prints it ("Capaian Kinerja Organisasi")
     "evaluasi_tahunan": {
@@ -176,8 +200,8 @@ VALUES: dict[str, dict[str, list[str]]] = {
                             "SANGAT_KURANG": ["Sangat Kurang"]},
 }
 
-NIP_COLUMNS = frozenset({"nip", "atasan_nip", "penilai_nip"})
-DATETIME_COLUMNS = frozenset({"waktu_dinilai"})
+NIP_COLUMNS = frozenset({"nip", "atasan_nip", "penilai_nip", "pemberi_nip"})
+DATETIME_COLUMNS = frozenset({"waktu_dinilai", "waktu_diberikan"})
 PERIOD_COLUMNS = frozenset({"periode"})
 
 MONTHS = ["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",

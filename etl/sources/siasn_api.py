@@ -30,7 +30,8 @@ Options (config/agencies.yml, `sources[].options`; {sources_dir} and {agency} ar
                          predikat-organisasi, skm_responden responden, skm_populasi populasi,
                          iku iku, pelatihan rw-diklat, evaluasi_tahunan rw-skp22 (periode=YYYY; its
                          capitalised fields, KuadranKinerjaNilai and PerilakuKerjaNilai, are read in
-                         either spelling: siasn_contract.field_value)
+                         either spelling: siasn_contract.field_value),
+                         umpan_balik umpan-balik
     page_size            500
     connect_timeout      5 (seconds)      read_timeout   60 (seconds)
     max_attempts         5 tries per request on 5xx, timeouts and connection errors

@@ -129,6 +129,14 @@ RESOURCES: dict[str, Resource] = {
         "waktu_dinilai": ("waktuDinilai", TEXT), "is_plt_plh": ("isPltPlh", BOOL),
         "kuadran_nilai": ("KuadranKinerjaNilai", NUMBER),
     }),
+    # continuous feedback (umpan balik) of the real-time reporting application: on an RHK line's
+    # realisation (jenisUmpanBalik "RHK") or on a BerAKHLAK value ("PERILAKU")
+    "umpan_balik": Resource("siasn", "umpan-balik", {
+        "umpan_balik_id": ("id", TEXT), "nip": ("nipBaru", TEXT), "skp_id": ("skpId", TEXT),
+        "periode": ("periode", TEXT), "aspek": ("jenisUmpanBalik", TEXT), "rhk_kode": ("rhkKode", TEXT),
+        "perilaku_kode": ("perilakuKerjaKode", TEXT), "pemberi_nip": ("nipNrpPenilai", TEXT),
+        "waktu_diberikan": ("waktuUmpanBalik", TEXT), "umpan_balik": ("deskripsi", TEXT),
+    }),
 }
 
 PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|S[12]))?$")

@@ -26,6 +26,9 @@ TABLES = {
     "raw.iku": "t", "raw.pelatihan": "t", "marts.fct_capaian_iku": "t", "marts.mart_konsistensi_iku": "t",
     "marts.mart_pelatihan_pegawai": "t", "marts.mart_pelatihan_dampak": "t", "publik.pub_capaian_iku": "t",
     "publik.pub_pelatihan": "t", "publik.pub_pelatihan_unit": "t",
+    "raw.umpan_balik": "t", "raw.perilaku_kerja": "t", "raw.laporan_kinerja": "t", "marts.fct_umpan_balik": "t",
+    "marts.mart_umpan_balik_rhk": "t", "marts.mart_berakhlak_pegawai": "t", "marts.mart_laporan_kinerja_pegawai": "t",
+    "publik.pub_umpan_balik": "t", "publik.pub_umpan_balik_unit": "t", "publik.pub_laporan_kinerja": "t",
 }
 
 

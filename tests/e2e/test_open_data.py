@@ -27,7 +27,8 @@ def psycopg_connect():
 PERIOD = "2026-09"  # a quarter's last month: LAMPUNG's quarter and the surveys' quarter are in its package
 TABLE_FILES = ("distribusi_predikat", "distribusi_predikat_unit", "kepatuhan", "kepatuhan_unit",
                "ikm_unit_layanan", "tren_bulanan", "pengaduan_unit", "waktu_layanan", "capaian_iku", "pelatihan",
-               "pelatihan_unit", "mutu_skp", "suara_warga")
+               "pelatihan_unit", "mutu_skp", "suara_warga", "umpan_balik", "umpan_balik_unit", "laporan_kinerja",
+               "berakhlak")
 
 
 def _package(month: str) -> Path:

@@ -19,7 +19,7 @@ from demo.synth.writers import app_db as writer
 
 PERIOD, OTHER = "2026-09", "2026-10"
 URL_ENV = "KINERJA_TEST_JAMBI_APP_URL"
-EKINERJA = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi")
+EKINERJA = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "umpan_balik", "perilaku_kerja")
 TEST_DB = f"kinerja_appdb_test_{os.getpid()}"
 
 
@@ -171,8 +171,23 @@ SKM = _frame("skm_responden", [
      "1", "2", "3", "4", "1", "2", "3", "4", "3", ""),
 ])
 
+UMPAN_BALIK = _frame("umpan_balik", [
+    ("UB-1", NIP_ANALIS, "SKP-2", PERIOD, "RHK", "RHK-1", "", NIP_KADIS, "2026-09-12T10:00:00+07:00",
+     "Realisasi sudah baik, \"pertahankan\""),
+    ("UB-2", NIP_ANALIS, "SKP-2", PERIOD, "Perilaku Kerja", "", "Berorientasi Pelayanan", NIP_KADIS,
+     "2026-10-02T08:00:00+07:00", "Lebih ramah kepada pemohon"),
+    ("UB-3", SCIENTIFIC, "SKP-3", PERIOD, "PERILAKU", "", "Integritas", NIP_KADIS, "2026-09-20T08:00:00+07:00", ""),
+    ("UB-1", NIP_ANALIS, "SKP-2", PERIOD, "RHK", "RHK-1", "", NIP_KADIS, "2026-09-12T10:00:00+07:00", "dua kali"),
+])
+PERILAKU = _frame("perilaku_kerja", [
+    (NIP_ANALIS, "SKP-2", PERIOD, "BERORIENTASI_PELAYANAN", "Melayani dengan ramah", "DIATAS"),
+    (NIP_ANALIS, "SKP-2", PERIOD, "Akuntabel", "", "Sesuai Ekspektasi"),
+    (NIP_ANALIS, "SKP-2", PERIOD, "KOLABORATIF", "Aktif dalam tim", ""),
+    (NIP_ANALIS, "SKP-2", PERIOD, "Loyalitas", "-", "Luar Biasa"),
+])
+
 FRAMES = {"unit_kerja": UNIT_KERJA, "pegawai": PEGAWAI, "evaluasi_periodik": EVALUASI, "rhk": RHK,
-          "predikat_organisasi": PREDIKAT}
+          "predikat_organisasi": PREDIKAT, "umpan_balik": UMPAN_BALIK, "perilaku_kerja": PERILAKU}
 
 
 def _answers(frame: pd.DataFrame) -> list[int]:
@@ -201,6 +216,20 @@ def test_ekinerja_values_are_the_applications_own(app_url, tmp_path):
     assert landed.loc[1, "nip"] == SCIENTIFIC
     assert list(got["rating_hasil_kerja"][:3]) == ["DIATAS", "Luar Biasa", "DIBAWAH"]
     assert list(got["predikat"][:3]) == ["BAIK", "BUTUH_PERBAIKAN", "KURANG"]
+
+
+@pytest.mark.parametrize("entity", ["umpan_balik", "perilaku_kerja"])
+def test_feedback_and_behaviour_plan_are_the_applications_codes(app_url, tmp_path, entity):
+    """The application keeps feedback as 'hasil_kerja' / 'perilaku', the values numbered 1-7 and the ratings as
+    1-3; what it cannot code (Integritas, Loyalitas, Luar Biasa) survives as written, for quarantine."""
+    path, _ = _roundtrip(app_url, entity, PERIOD, FRAMES[entity], tmp_path)
+    landed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if entity == "umpan_balik":
+        assert list(landed["jenis"][:3]) == ["hasil_kerja", "perilaku", "perilaku"]
+        assert list(landed["kode_perilaku"][1:3]) == ["1", "Integritas"]
+    else:
+        assert list(landed["kode_perilaku"]) == ["1", "2", "7", "Loyalitas"]
+        assert list(landed["nilai"]) == ["1", "2", "", "Luar Biasa"]
 
 
 def test_skm_answers_are_pivoted_by_unsur_code(app_url, tmp_path):

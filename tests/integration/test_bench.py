@@ -19,11 +19,14 @@ def test_the_world_is_national_shaped_and_every_key_unique(tmp_path):
     assert 0.05 <= world.rows["pelatihan"] / world.rows["pegawai"] <= 0.25  # the demo world's training rate
     assert 0.009 <= world.rows["pengaduan"] / world.rows["pegawai"] <= 0.012  # complaints, every government some
     assert 0.49 <= world.rows["transaksi_layanan"] / world.rows["pegawai"] <= 0.51  # service requests
+    assert 0.8 <= world.rows["umpan_balik"] / world.rows["rhk"] <= 1.2  # about one feedback per RHK line
+    assert 6.5 <= world.rows["perilaku_kerja"] / world.rows["evaluasi_periodik"] <= 7  # seven values per evaluation
+    assert 0.9 <= world.rows["laporan_kinerja"] / world.rows["pegawai"] <= 0.96  # most staff file a report
     # the demo world's careers at its rates: acting posts beside definitive ones, second SKPs, retirements
     assert 0.002 <= world.careers["plt_plh"] / world.rows["pegawai"] <= 0.05, world.careers
     assert world.careers["dua_skp"] > 0 and world.careers["pensiun"] < 0.01 * world.rows["pegawai"], world.careers
     for kode in world.agencies:
-        for entity, key in national.ID_COLUMN.items():
+        for entity, key in {**national.ID_COLUMN, "umpan_balik": "umpan_balik_id"}.items():
             with open(tmp_path / kode / world.period / f"{entity}.csv", encoding="utf-8") as fh:
                 ids = [line.split(",", 1)[0] for line in fh.readlines()[1:]]
             assert ids and len(ids) == len(set(ids)), (kode, entity)

@@ -127,17 +127,31 @@ def _frames() -> dict[str, pd.DataFrame]:
             ("1.97411E+17", "Pelatihan Komunikasi Efektif", "KLASIKAL", "2026-09-14", "16/09/2026", "0"),
         ])
     ])
+    # feedback: on an RHK line and on a BerAKHLAK value as the application spells it, text with quotes
+    # and a line break, and a value no mapping knows (kept for quarantine)
+    umpan_balik = pd.DataFrame([
+        {"umpan_balik_id": f"UB-{i}", "nip": n, "skp_id": f"SKP-{i}", "periode": MONTH, "aspek": aspek,
+         "rhk_kode": rhk_kode, "perilaku_kode": nilai, "pemberi_nip": people[0]["nip"], "waktu_diberikan": waktu,
+         "umpan_balik": teks}
+        for i, (n, aspek, rhk_kode, nilai, waktu, teks) in enumerate([
+            (people[1]["nip"], "RHK", "RHK-1", "", "2026-09-12T10:00:00+07:00", "Target \"dokumen\" tercapai"),
+            (people[1]["nip"], "Perilaku Kerja", "", "Berorientasi Pelayanan", "2026-10-02T09:30:00+07:00",
+             "Lebih ramah,\nmohon dijaga"),
+            (people[2]["nip"], "PERILAKU", "", "Integritas", "2026-09-20T08:00:00+07:00", ""),
+        ])
+    ])
     frames = {
         "unit_kerja": units, "pegawai": pd.DataFrame(people), "evaluasi_periodik": pd.DataFrame(evaluations),
         "rhk": rhk, "predikat_organisasi": predikat, "skm_responden": pd.DataFrame(responses),
-        "skm_populasi": populasi, "iku": iku, "pelatihan": pelatihan,
+        "skm_populasi": populasi, "iku": iku, "pelatihan": pelatihan, "umpan_balik": umpan_balik,
     }
-    return {name: frame[list(ENTITIES[name].columns)] for name, frame in frames.items()}
+    # optional columns added to the format since (rhk's target_teks) are empty where a frame does not give them
+    return {name: frame.reindex(columns=list(ENTITIES[name].columns), fill_value="") for name, frame in frames.items()}
 
 
 PERIODS = {"unit_kerja": MONTH, "pegawai": MONTH, "evaluasi_periodik": QUARTER, "rhk": MONTH,
            "predikat_organisasi": QUARTER, "skm_responden": MONTH, "skm_populasi": QUARTER, "iku": QUARTER,
-           "pelatihan": MONTH}
+           "pelatihan": MONTH, "umpan_balik": MONTH}
 
 
 @pytest.fixture

@@ -75,6 +75,28 @@ def test_training_path_and_iku_entities():
     assert normalise_label("jalur_pelatihan", "Non-Klasikal") == "NONKLASIKAL"
     assert normalise_label("jalur_pelatihan", "e-learning") == "e-learning"  # not guessed: quarantined
     # the new entities come last, so the existing ones keep their order (reports, loads)
-    assert list(ENTITIES)[-3:] == ["iku", "pelatihan", "evaluasi_tahunan"]
+    names = list(ENTITIES)
+    # the entities added later come after the first ones, in the order they came (reports, loads)
+    assert names.index("iku") + 1 == names.index("pelatihan") == names.index("evaluasi_tahunan") - 1
+    assert names.index("iku") > names.index("pengaduan")
     assert entity("iku").cadence == "quarterly" and entity("iku").period_column == "periode"
     assert entity("pelatihan").cadence == "monthly" and "nip" in entity("pelatihan").natural_key
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("Berorientasi Pelayanan", "BERORIENTASI_PELAYANAN"), ("BERORIENTASI_PELAYANAN", "BERORIENTASI_PELAYANAN"),
+    ("Orientasi Pelayanan", "BERORIENTASI_PELAYANAN"), ("akuntabel", "AKUNTABEL"), ("Kolaboratif", "KOLABORATIF"),
+    ("Integritas", "Integritas"),  # a PP 46/2011 behaviour aspect, not a BerAKHLAK value: kept, then quarantined
+])
+def test_berakhlak_value_spellings_normalise(raw, code):
+    assert normalise_label("berakhlak", raw) == code
+
+
+def test_feedback_behaviour_and_report_entities():
+    names = list(ENTITIES)
+    assert names.index("pelatihan") < names.index("umpan_balik")
+    assert entity("umpan_balik").natural_key == ("umpan_balik_id",) and entity("umpan_balik").may_be_empty
+    assert entity("perilaku_kerja").cadence == "evaluation"
+    assert entity("laporan_kinerja").natural_key == ("nip", "periode")
+    assert normalise_label("aspek_umpan_balik", "Hasil Kerja") == "RHK"
+    assert normalise_label("aspek_umpan_balik", "Perilaku Kerja") == "PERILAKU"

@@ -187,3 +187,21 @@ def test_the_utility_figure_counts_headline_numbers_per_level(tmp_path, name):
     assert told["instansi"] == {"published": per_row, "total": per_row, "share": 1.0}
     assert told["unit"] == {"published": per_row + 1, "total": 2 * per_row, "share": round((per_row + 1) / (2 * per_row), 4)}
     assert "instansi" in utility.describe(told) and "unit" in utility.describe(told)
+
+
+def test_feedback_coverage_tables_are_audited_as_one_two_way_table(tmp_path):
+    """pub_umpan_balik and pub_umpan_balik_unit: a unit's withheld count follows from the instansi's and the
+    other units' (36 - 14 - 10 = 2 of a group of 6): a finding; withheld in two units, it is protected."""
+    package = tmp_path / "2026-09"
+    common = {"instansi_kode": "X", "bulan_laporan": "2026-09"}
+    _write(package, "umpan_balik", [{**common, "jumlah_pegawai": 40, "jumlah_umpan_balik_tepat": 26,
+                                     "persen_umpan_balik_tepat": 65.0}])
+    rows = [("A", 6, None), ("B", 20, 14), ("C", 14, 10)]
+    _write(package, "umpan_balik_unit", [{**common, "unit_kode": u, "jumlah_pegawai": n, "jumlah_umpan_balik_tepat": k,
+                                          "persen_umpan_balik_tepat": None} for u, n, k in rows])
+    assert ("2026-09/umpan_balik_unit.csv line 2, jumlah_umpan_balik_tepat", "interval-sempit") in _where(_audit(package))
+
+    rows = [("A", 6, None), ("B", 20, 14), ("C", 14, None)]
+    _write(package, "umpan_balik_unit", [{**common, "unit_kode": u, "jumlah_pegawai": n, "jumlah_umpan_balik_tepat": k,
+                                          "persen_umpan_balik_tepat": None} for u, n, k in rows])
+    assert _audit(package).findings == []

@@ -271,3 +271,23 @@ def test_the_ikm_shows_the_last_ended_quarter_and_the_year_so_far():
     year = year[:year.index("</table>")]
     assert [q for q in ("2026-Q1", "2026-Q2", "2026-Q3", "2025-Q4") if q in year] == ["2026-Q1", "2026-Q2", "2026-Q3"]
     assert "80,50 · B" in year and "82,75 · B" in year
+
+
+def test_feedback_reports_and_berakhlak_have_a_section_only_when_the_month_has_them():
+    assert 'id="pembinaan"' not in render_report(PERIOD, tables(), META)
+    data = {**tables(),
+            "umpan_balik": pd.DataFrame([{"instansi_kode": "PAUH", "bulan_laporan": PERIOD, "jumlah_pegawai": 61,
+                                          "jumlah_umpan_balik_tepat": 54, "persen_umpan_balik_tepat": 88.5,
+                                          "is_disembunyikan": False}]),
+            "laporan_kinerja": pd.DataFrame([{"instansi_kode": "WANGGAR", "bulan_laporan": PERIOD, "jumlah_pegawai": 140,
+                                              "jumlah_melapor": None, "persen_melapor": None, "jumlah_tepat_waktu": 116,
+                                              "persen_tepat_waktu": 82.9, "is_disembunyikan": True}]),
+            "berakhlak": pd.DataFrame([{"instansi_kode": "PAUH", "periode": PERIOD, "bulan_laporan": PERIOD,
+                                        "perilaku_kode": "AKUNTABEL", "nilai_berakhlak": "Akuntabel", "urutan": 2,
+                                        "jumlah_pegawai": 61, "jumlah_diatas": 12, "persen_diatas": 19.7,
+                                        "jumlah_dibawah": 3, "persen_dibawah": 4.9, "is_disembunyikan": False}])}
+    page = render_report(PERIOD, data, META)
+    section = page[page.index('id="pembinaan"'):page.index('id="pengaduan"')]
+    assert "88,5" in section and "82,9" in section and "Akuntabel" in section and "19,7" in section
+    assert WITHHELD in section  # the withheld count of reports filed
+    assert '<a href="#pembinaan">' in page

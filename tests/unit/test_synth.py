@@ -175,3 +175,42 @@ def test_generation_streams_opd_by_opd_at_national_size(tmp_path):
     national, sizes = peak(NATIONAL)
     assert max(sizes) <= 2_001 * 6  # an OPD's roster, or its RHK lines (at most 6 per person)
     assert national < 1.15 * tenth, (tenth, national)  # kB of resident memory at its peak
+
+
+def test_feedback_is_about_one_per_rhk_line_and_the_silent_rater_gives_none():
+    from demo.synth import feedback
+
+    government = next(g for g in world.GOVERNMENTS if g.kode == "PAUH")
+    people = world.people_of_opd(government, 0, 5, 400)
+    roster = world.as_of(people, government, "2026-09", 5, 400)
+    lines = world.rhk_lines(government, roster, "2026-09", 5)
+    frame, silent = feedback.feedback(government, roster, lines, "2026-09", 5, 400)
+    assert silent and silent in set(roster["nip"])
+    assert silent in set(world.evaluations(government, roster, "2026-09", 5, 400)["penilai_nip"])  # he rates
+    assert silent not in set(frame["pemberi_nip"])  # and never gives feedback
+    his_staff = set(roster.loc[roster["atasan_nip"] == silent, "nip"])
+    assert his_staff and not his_staff & set(frame["nip"])
+    rhk = frame[frame["aspek"] == "RHK"]
+    assert 0.7 <= len(rhk) / len(lines) <= 1.1
+    assert frame["umpan_balik_id"].is_unique
+    # every other rated employee got feedback on his first line, from his own rater
+    others = lines[~lines["nip"].isin(his_staff) & (lines["rhk_kode"] == "RHK-1")]
+    first = rhk[rhk["rhk_kode"] == "RHK-1"]
+    assert set(others["nip"]) <= set(first["nip"])
+    rater = feedback.rater_of(government, roster, 5, 400)
+    assert all(rater[n] == g for n, g in zip(first["nip"], first["pemberi_nip"]))
+    # some after the month's end, most before
+    late = (pd.to_datetime(frame["waktu_diberikan"].str[:10]) > pd.Timestamp("2026-09-30")).mean()
+    assert 0.02 < late < 0.3
+
+
+def test_berakhlak_values_are_seven_per_evaluation_near_the_overall_rating():
+    from demo.synth import feedback
+
+    government = next(g for g in world.GOVERNMENTS if g.kode == "KEPAHIANG")
+    roster = world.as_of(world.people_of_opd(government, 1, 5, 400), government, "2026-09", 5, 400)
+    evaluations = world.evaluations(government, roster, "2026-09", 5, 400)
+    values = feedback.perilaku(evaluations, 5)
+    assert len(values) == 7 * len(evaluations)
+    merged = values.merge(evaluations[["nip", "rating_perilaku_kerja"]], on="nip")
+    assert 0.65 <= (merged["rating"] == merged["rating_perilaku_kerja"]).mean() <= 0.95

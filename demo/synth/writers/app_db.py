@@ -4,7 +4,9 @@
 The e-kinerja application keeps reference periods (`periode`), monthly snapshots of its units
 (`opd`, a tree by `kode_opd_induk`) and employees (`pegawai`), SKP headers (`skp`), their lines
 (`rencana_hasil_kerja`) and monthly realisation (`realisasi`), periodic evaluations (`penilaian`),
-annual evaluations (`penilaian_tahunan`, by year) and the units' own predikat (`predikat_unit`). The SKM application keeps services (`layanan`),
+annual evaluations (`penilaian_tahunan`, by year), the units' own predikat (`predikat_unit`), its raters'
+continuous feedback (`umpan_balik`) and the behaviour plan of each SKP (`rencana_perilaku`: per
+BerAKHLAK value, numbered 1-7, the leader's expectation and its rating). The SKM application keeps services (`layanan`),
 its questionnaire (`pertanyaan`, unsur U1..U9 numbered its own way: U8 = Sarana, U9 = Pengaduan),
 respondents (`responden`) and one row per answer (`jawaban`, nilai 1-4). Both use their own
 names and codes (etl.sources.app_db.DEFAULT_CODES: ratings as 1 = Di Atas, 2 = Sesuai,
@@ -40,7 +42,8 @@ from etl.sources.app_db import (
     sqlalchemy_url,
 )
 
-EKINERJA_ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "evaluasi_tahunan")
+EKINERJA_ENTITIES = ("unit_kerja", "pegawai", "evaluasi_periodik", "rhk", "predikat_organisasi", "evaluasi_tahunan",
+                     "umpan_balik", "perilaku_kerja")
 MYSQL_BATCH_ROWS = 1_000
 
 _MYSQL = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
@@ -130,6 +133,23 @@ predikat_unit = Table(
     Column("periode_id", BigInteger, ForeignKey("periode.id"), nullable=False),
     Column("kode_pemda", String(64)), Column("kode_opd", String(128)), Column("predikat", String(64)),
     *_timestamps(), Index("predikat_unit_periode_id_index", "periode_id"), **_MYSQL,
+)
+# continuous feedback (umpan balik) on an RHK line (jenis 'hasil_kerja') or a BerAKHLAK value ('perilaku'),
+# and the behaviour plan: per value the leader's expectation and, once rated, its rating (domain.md §4.4 (b))
+umpan_balik = Table(
+    "umpan_balik", EKINERJA, _id(),
+    Column("periode_id", BigInteger, ForeignKey("periode.id"), nullable=False),
+    Column("kode_umpan_balik", String(128)), Column("nip", String(64)), Column("nomor_skp", String(128)),
+    Column("jenis", String(64)), Column("kode_rhk", String(128)), Column("kode_perilaku", String(64)),
+    Column("nip_pemberi", String(64)), Column("waktu_umpan_balik", String(64)), Column("deskripsi", Text),
+    *_timestamps(), Index("umpan_balik_periode_id_index", "periode_id"), **_MYSQL,
+)
+rencana_perilaku = Table(
+    "rencana_perilaku", EKINERJA, _id(),
+    Column("periode_id", BigInteger, ForeignKey("periode.id"), nullable=False),
+    Column("nip", String(64)), Column("nomor_skp", String(128)), Column("kode_perilaku", String(64)),
+    Column("ekspektasi", Text), Column("nilai", String(64)),
+    *_timestamps(), Index("rencana_perilaku_periode_id_index", "periode_id"), **_MYSQL,
 )
 
 SKM = MetaData()
@@ -443,6 +463,18 @@ def _move(conn: Connection, entity: str, stage: Table, period: str, context: dic
             "rencana_hasil_kerja_id": rencana_hasil_kerja.c.id, "periode_id": literal(context["periode_id"], BigInteger),
             "nilai_realisasi": s.realisasi,
         }, stage.join(skp, _skp_join(stage, s.tahun)).join(rencana_hasil_kerja, _rhk_join(stage)))
+    elif entity == "umpan_balik":
+        _copy_rows(conn, umpan_balik, stage, {
+            "periode_id": literal(context["periode_id"], BigInteger), "kode_umpan_balik": s.umpan_balik_id,
+            "nip": s.nip, "nomor_skp": s.skp_id, "jenis": s.aspek, "kode_rhk": s.rhk_kode,
+            "kode_perilaku": s.perilaku_kode, "nip_pemberi": s.pemberi_nip, "waktu_umpan_balik": s.waktu_diberikan,
+            "deskripsi": s.umpan_balik,
+        })
+    elif entity == "perilaku_kerja":
+        _copy_rows(conn, rencana_perilaku, stage, {
+            "periode_id": literal(context["periode_id"], BigInteger), "nip": s.nip, "nomor_skp": s.skp_id,
+            "kode_perilaku": s.perilaku_kode, "ekspektasi": s.ekspektasi, "nilai": s.rating,
+        })
     elif entity == "skm_responden":
         services = select(s.instansi_kode, s.unit_layanan_kode, s.jenis_layanan).distinct().where(
             ~exists().where(_layanan_join(stage)))
@@ -463,7 +495,8 @@ def _clear(conn: Connection, entity: str, period: str, context: dict) -> None:
     """Remove what an earlier write put in the period (rows shared with other periods stay)."""
     pid = context.get("periode_id")
     table = {"unit_kerja": opd, "pegawai": pegawai, "predikat_organisasi": predikat_unit,
-             "evaluasi_periodik": penilaian, "rhk": realisasi}.get(entity)
+             "evaluasi_periodik": penilaian, "rhk": realisasi, "umpan_balik": umpan_balik,
+             "perilaku_kerja": rencana_perilaku}.get(entity)
     if table is not None:
         conn.execute(delete(table).where(table.c.periode_id == pid))
     if entity == "evaluasi_tahunan":

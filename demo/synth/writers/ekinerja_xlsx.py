@@ -33,6 +33,8 @@ NAMES = {
     "evaluasi_periodik": "laporan_penilaian_skp",
     "rhk": "laporan_skp",
     "predikat_organisasi": "predikat_kinerja_organisasi",
+    "perilaku_kerja": "laporan_perilaku_kerja",
+    "umpan_balik": "laporan_umpan_balik",
     "evaluasi_tahunan": "laporan_penilaian_skp_tahunan",
 }
 
@@ -42,6 +44,8 @@ TITLES = {
     "evaluasi_periodik": "LAPORAN PENILAIAN SKP PERIODIK",
     "rhk": "LAPORAN SKP - RENCANA HASIL KERJA DAN REALISASI",
     "predikat_organisasi": "LAPORAN PREDIKAT KINERJA ORGANISASI",
+    "perilaku_kerja": "LAPORAN PERILAKU KERJA (BERAKHLAK) - EKSPEKTASI DAN PENILAIAN",
+    "umpan_balik": "LAPORAN UMPAN BALIK BERKELANJUTAN",
     "evaluasi_tahunan": "LAPORAN PENILAIAN SKP TAHUNAN",
 }
 
@@ -69,6 +73,10 @@ PRINTED: dict[str, dict[str, str]] = {
                          "ADMINISTRATOR": "Administrator", "PENGAWAS": "Pengawas", "FUNGSIONAL": "Fungsional",
                          "PELAKSANA": "Pelaksana"},
     "jenis_rhk": {"UTAMA": "Utama", "TAMBAHAN": "Tambahan"},
+    "berakhlak": {"BERORIENTASI_PELAYANAN": "Berorientasi Pelayanan", "AKUNTABEL": "Akuntabel",
+                  "KOMPETEN": "Kompeten", "HARMONIS": "Harmonis", "LOYAL": "Loyal", "ADAPTIF": "Adaptif",
+                  "KOLABORATIF": "Kolaboratif"},
+    "aspek": {"RHK": "Hasil Kerja", "PERILAKU": "Perilaku Kerja"},
 }
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -257,6 +265,27 @@ LAYOUTS: dict[str, list[tuple[str, Callable]]] = {
         ("unor_id", _column("unit_kode")),
         ("periode_penilaian", _column("periode", _period)),
         ("predikat_kinerja_organisasi", _column("predikat_organisasi", _vocabulary("predikat_organisasi"))),
+    ],
+    "perilaku_kerja": [
+        ("id", _seq),
+        ("nip", _column("nip", _nip)),
+        ("skp_id", _column("skp_id")),
+        ("periode_penilaian", _column("periode", _period)),
+        ("perilaku_kerja", _column("perilaku_kode", _vocabulary("berakhlak"))),
+        ("ekspektasi_khusus_pimpinan", _column("ekspektasi")),
+        ("penilaian", _column("rating", _vocabulary("rating"))),
+    ],
+    "umpan_balik": [
+        ("id", _column("umpan_balik_id")),
+        ("nip", _column("nip", _nip)),
+        ("skp_id", _column("skp_id")),
+        ("periode_realisasi", _column("periode", _period)),
+        ("jenis_umpan_balik", _column("aspek", _vocabulary("aspek"))),
+        ("kode_rhk", _column("rhk_kode")),
+        ("perilaku_kerja", _column("perilaku_kode", _vocabulary("berakhlak"))),
+        ("umpan_balik", _column("umpan_balik")),
+        ("nip_pemberi", _column("pemberi_nip", _nip)),
+        ("waktu_umpan_balik", _column("waktu_diberikan", _waktu)),
     ],
     # the annual sheet: e-Kinerja's penilaian columns, the year's SKP span and post, the unit's annual
     # predikat as the evaluation form prints it

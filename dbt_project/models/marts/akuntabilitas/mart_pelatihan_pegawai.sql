@@ -30,12 +30,7 @@ leluhur as (
 
 opd as (
     -- each unit's OPD: its ancestor just below the root (the root is its own)
-    select instansi_kode, bulan, unit_kode, leluhur_kode as opd_kode
-    from (
-        select leluhur.*, max(jarak) over (partition by instansi_kode, bulan, unit_kode) as kedalaman
-        from leluhur
-    ) as dengan_kedalaman
-    where jarak = greatest(kedalaman - 1, 0)
+    {{ opd_per_unit('leluhur') }}
 ),
 
 pelatihan as (

@@ -1,0 +1,43 @@
+{#
+  Raters who rate without ever giving feedback: per government and year, every rater of an
+  evaluation of the year (not a rating of oneself, a finding of its own in fct_evaluasi_kinerja)
+  who gave no feedback at all in that year, in a government that delivered feedback that year
+  (a government whose sources hold none is not judged). With how many people and periods he rated.
+#}
+with evaluasi as (
+    select instansi_kode, left(periode, 4)::integer as tahun, periode, nip, penilai_nip
+    from {{ ref('fct_evaluasi_kinerja') }}
+    where penilai_nip is not null and not is_menilai_diri_sendiri
+),
+
+umpan_balik as (
+    select * from {{ ref('fct_umpan_balik') }}
+),
+
+dilaporkan as (
+    select distinct instansi_kode, tahun from umpan_balik
+),
+
+pemberi as (
+    select distinct instansi_kode, tahun, pemberi_nip from umpan_balik
+),
+
+final as (
+    select
+        evaluasi.instansi_kode::text                                       as instansi_kode,
+        evaluasi.tahun::integer                                            as tahun,
+        evaluasi.penilai_nip::text                                         as penilai_nip,
+        count(distinct evaluasi.nip)::integer                              as jumlah_pegawai_dinilai,
+        count(distinct evaluasi.periode)::integer                          as jumlah_periode,
+        min(evaluasi.periode)::text                                        as periode_pertama,
+        max(evaluasi.periode)::text                                        as periode_terakhir
+    from evaluasi
+    join dilaporkan on dilaporkan.instansi_kode = evaluasi.instansi_kode and dilaporkan.tahun = evaluasi.tahun
+    left join pemberi
+        on pemberi.instansi_kode = evaluasi.instansi_kode and pemberi.tahun = evaluasi.tahun
+        and pemberi.pemberi_nip = evaluasi.penilai_nip
+    where pemberi.pemberi_nip is null
+    group by 1, 2, 3
+)
+
+select * from final

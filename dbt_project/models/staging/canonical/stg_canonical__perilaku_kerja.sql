@@ -1,0 +1,21 @@
+{{ config(meta={'kolom_periode': 'periode'}) }}
+
+with source as (
+    select * from {{ source('raw', 'perilaku_kerja') }}
+),
+
+renamed as (
+    select
+        _instansi_kode                  as instansi_kode,
+        periode,
+        nip,
+        skp_id,
+        perilaku_kode,
+        ekspektasi,
+        rating,
+        _batch_id                       as batch_id,
+        _row                            as baris_sumber
+    from source
+)
+
+select * from renamed
