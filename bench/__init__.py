@@ -213,7 +213,7 @@ def _forget_month(period: str) -> None:
 
     with warehouse.connect(autocommit=True) as conn:
         conn.execute("truncate audit.quarantine_row, audit.validation_result_row, audit.batch_attempt, "
-                     "audit.batch_extraction, audit.redaction, audit.batch_delivery")
+                     "audit.batch_extraction, audit.redaction, audit.batch_delivery, audit.batch_judgement")
         for entity in ENTITIES:
             conn.execute(sql.SQL("drop table if exists {}").format(
                 sql.Identifier("raw", loader.period_partition(entity, period))))

@@ -130,6 +130,10 @@ def test_no_free_text_reaches_publik_or_the_packages(first_run, db, tmp_path):
         assert not any(text in body for text in texts), name
     assert privacy.scan_schema("publik") == []
     package = Path(os.environ["KINERJA_OPEN_DATA_DIR"]) / max(first_run)
+    if not package.is_dir():  # an earlier test of the session took the month's package away: publish it again
+        from etl import publish
+
+        publish.publish(max(first_run))
     assert {"umpan_balik.csv", "umpan_balik_unit.csv", "laporan_kinerja.csv"} <= {p.name for p in package.iterdir()}
     assert privacy.scan_folder(package) == []
     # the scan does find them when they leak into the new tables' files

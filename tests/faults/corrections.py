@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,9 +116,12 @@ def correct_october(world: World, loaded_nips: list[str], quarantined_row: int) 
     nip, rating = header.index("nip"), header.index("rating_hasil_kerja")
     corrected = []
     good = ("SESUAI", "SESUAIEKSPEKTASI", "DIATAS", "DIATASEKSPEKTASI")
+    # employees with one evaluation in the month: with a second SKP or an acting post (the demo world's
+    # careers) one row may be loaded and another quarantined, and correcting that one would load it
+    rows_of = Counter(row[nip] for row in rows)
     for row in rows:
-        if row[nip] in loaded_nips and row[nip] not in world.hostile_nips and len(corrected) < 5 \
-                and row[rating].replace(" ", "").upper() in good:
+        if row[nip] in loaded_nips and rows_of[row[nip]] == 1 and row[nip] not in world.hostile_nips \
+                and len(corrected) < 5 and row[rating].replace(" ", "").upper() in good:
             row[rating] = CORRECTED_RATING
             corrected.append(row[nip])
     del rows[quarantined_row - 2]

@@ -100,7 +100,7 @@ def test_a_header_that_does_not_match_is_refused(db, delivery):
     # everything that points at the units waits for them (the training register through the roster)
     assert {e for e, b in batches.items() if b[1] == "reference"} == {
         "pegawai", "predikat_organisasi", "skm_responden", "evaluasi_periodik", "rhk", "pengaduan", "transaksi_layanan",
-        "pelatihan"}
+        "pelatihan", "umpan_balik", "perilaku_kerja"}
 
 
 def test_references_quarantine_rows_that_point_nowhere(db, delivery):
