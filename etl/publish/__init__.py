@@ -29,6 +29,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,6 +97,36 @@ def _frame(columns, rows) -> pd.DataFrame:
     return frame
 
 
+class PackageWriter:
+    """A package's files written into its folder, each kept as what was written (table, name, format,
+    rows, size, SHA-256), for its metadata and SHA256SUMS: a month's package and a year's
+    (etl/publish/tahunan.py)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.written: list[WrittenFile] = []
+
+    def put(self, name: str, data: bytes, fmt: str, table=None, rows=None) -> None:
+        (self.folder / name).write_bytes(data)
+        self.written.append(WrittenFile(table, name, fmt, rows, len(data), _sha256(data)))
+
+    def tables(self, tables, period: str, manifest: Manifest) -> dict[str, pd.DataFrame]:
+        """Each public table's rows of the period as CSV and Parquet; returns them as frames by file name."""
+        frames: dict[str, pd.DataFrame] = {}
+        for table in tables:
+            columns = manifest.columns(table.model)
+            rows = read(table, period, columns)
+            self.put(f"{table.file}.csv", files.to_csv(columns, rows), "CSV", table, len(rows))
+            self.put(f"{table.file}.parquet", files.to_parquet(columns, rows), "Parquet", table, len(rows))
+            frames[table.file] = _frame(columns, rows)
+        return frames
+
+    def checksums(self) -> None:
+        """SHA256SUMS over every file written."""
+        sums = "".join(f"{w.sha256}  {w.name}\n" for w in sorted(self.written, key=lambda w: w.name))
+        (self.folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
+
+
 def instansi_names(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Every government's name as the package's pages show it: from any of its tables that carries
     one (a government may appear in only some tables in a month: complaints, but no evaluation),
@@ -112,19 +143,9 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
     """Write every file of the package into `folder`. Returns what was written, in order."""
     manifest = manifest or Manifest()
     config = load_config()
-    written: list[WrittenFile] = []
-    frames: dict[str, pd.DataFrame] = {}
-
-    def put(name: str, data: bytes, fmt: str, table=None, rows=None) -> None:
-        (folder / name).write_bytes(data)
-        written.append(WrittenFile(table, name, fmt, rows, len(data), _sha256(data)))
-
-    for table in TABLES:
-        columns = manifest.columns(table.model)
-        rows = read(table, period, columns)
-        put(f"{table.file}.csv", files.to_csv(columns, rows), "CSV", table, len(rows))
-        put(f"{table.file}.parquet", files.to_parquet(columns, rows), "Parquet", table, len(rows))
-        frames[table.file] = _frame(columns, rows)
+    package = PackageWriter(folder)
+    written, put = package.written, package.put
+    frames = package.tables(TABLES, period, manifest)
 
     told = utility.utility(folder)
     sumber, sumber_sebelumnya = revision.sources(period)
@@ -141,12 +162,7 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
         "instansi_nama": dict(sorted(instansi.items())),
     }
     put(html.PENGADUAN_PAGE, html.render_pengaduan(period, frames, page_meta).encode("utf-8"), "HTML")
-    report = html.render_report(period, frames, {
-        "title": config["title"],
-        "organisation": config["organization"]["title"],
-        "license": config["license"]["id"],
-        "min_cell_size": min_cell_size(),
-        "instansi_nama": dict(sorted(instansi.items())),
+    report = html.render_report(period, frames, page_meta | {
         "revisi": [revision.describe(r) for r in revisi],
         "files": [{"name": w.name, "rows": w.rows, "sha256": w.sha256,
                    "description": manifest.meta(w.table.model).get("judul", w.table.file) if w.table
@@ -155,8 +171,7 @@ def build_package(period: str, folder: Path, manifest: Manifest | None = None) -
     })
     put("index.html", report.encode("utf-8"), "HTML")
     put("ckan.json", _json(ckan_package(period, config, manifest, written, told, load_agencies(), revisi)), "JSON")
-    sums = "".join(f"{w.sha256}  {w.name}\n" for w in sorted(written, key=lambda w: w.name))
-    (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    package.checksums()
     return written
 
 
@@ -186,10 +201,16 @@ def _swap_in(period: str, staged: Path) -> Path:
 
 def published_periods() -> list[str]:
     """The months whose package is where readers look: open-data/<YYYY-MM>/ with its SHA256SUMS."""
+    return published(PERIOD_RE)
+
+
+def published(pattern: re.Pattern) -> list[str]:
+    """The packages where readers look whose folder name matches `pattern` (a month's, a year's): the
+    folders of open-data/ with their SHA256SUMS."""
     root = open_data_dir()
     if not root.exists():
         return []
-    return sorted(p.name for p in root.iterdir() if PERIOD_RE.match(p.name) and (p / "SHA256SUMS").exists())
+    return sorted(p.name for p in root.iterdir() if pattern.match(p.name) and (p / "SHA256SUMS").exists())
 
 
 def packages_to_publish(months: list[str]) -> list[str]:

@@ -18,11 +18,11 @@ import shutil
 from etl import warehouse
 from etl.config import open_data_dir
 from etl.publish import (
-    STAGING, Publication, PublishError, _json, _only_publication, _sha256, _swap_in, disclosure, files, min_cell_size,
-    privacy, protection, utility,
+    STAGING, PackageWriter, Publication, PublishError, _json, _only_publication, _swap_in, disclosure, min_cell_size,
+    privacy, protection, published, utility,
 )
 from etl.publish.metadata import WrittenFile, _field, load_config
-from etl.publish.tables import Manifest, PublicTable, read
+from etl.publish.tables import Manifest, PublicTable
 
 YEAR_RE = re.compile(r"^[0-9]{4}$", re.ASCII)
 
@@ -46,10 +46,7 @@ def consolidated_years() -> list[str]:
 
 def published_years() -> list[str]:
     """The years whose package is where readers look: open-data/<YYYY>/ with its SHA256SUMS."""
-    root = open_data_dir()
-    if not root.exists():
-        return []
-    return sorted(p.name for p in root.iterdir() if YEAR_RE.match(p.name) and (p / "SHA256SUMS").exists())
+    return published(YEAR_RE)
 
 
 def _datapackage(year: str, manifest: Manifest, written: list[WrittenFile]) -> dict:
@@ -76,21 +73,11 @@ def _datapackage(year: str, manifest: Manifest, written: list[WrittenFile]) -> d
 
 def build_year_package(year: str, folder, manifest: Manifest | None = None) -> list[WrittenFile]:
     manifest = manifest or Manifest()
-    written: list[WrittenFile] = []
-
-    def put(name: str, data: bytes, fmt: str, table=None, rows=None) -> None:
-        (folder / name).write_bytes(data)
-        written.append(WrittenFile(table, name, fmt, rows, len(data), _sha256(data)))
-
-    for table in TABLES:
-        columns = manifest.columns(table.model)
-        rows = read(table, year, columns)
-        put(f"{table.file}.csv", files.to_csv(columns, rows), "CSV", table, len(rows))
-        put(f"{table.file}.parquet", files.to_parquet(columns, rows), "Parquet", table, len(rows))
-    put("datapackage.json", _json(_datapackage(year, manifest, written)), "JSON")
-    sums = "".join(f"{w.sha256}  {w.name}\n" for w in sorted(written, key=lambda w: w.name))
-    (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
-    return written
+    package = PackageWriter(folder)
+    package.tables(TABLES, year, manifest)
+    package.put("datapackage.json", _json(_datapackage(year, manifest, package.written)), "JSON")
+    package.checksums()
+    return package.written
 
 
 def publish_year(year: str) -> Publication:
