@@ -7,7 +7,9 @@
   those rated. Counts of people.
 #}
 with nilai as (
-    select * from {{ ref('stg_canonical__perilaku_kerja') }}
+    -- the values of the evaluation that speaks for each employee (macro dari_skp_penentu): one person once
+    select * from {{ ref('stg_canonical__perilaku_kerja') }} as nilai
+    where {{ dari_skp_penentu('nilai', ref('fct_evaluasi_kinerja')) }}
 ),
 
 unit as (

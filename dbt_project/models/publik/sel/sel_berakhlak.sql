@@ -8,8 +8,9 @@
 {%- set nilai = ['BERORIENTASI_PELAYANAN', 'AKUNTABEL', 'KOMPETEN', 'HARMONIS', 'LOYAL', 'ADAPTIF', 'KOLABORATIF'] %}
 
 with nilai as (
-    select * from {{ ref('stg_canonical__perilaku_kerja') }}
-    where rating is not null
+    -- the values of the evaluation that speaks for each employee (macro dari_skp_penentu): one person once
+    select * from {{ ref('stg_canonical__perilaku_kerja') }} as nilai
+    where rating is not null and {{ dari_skp_penentu('nilai', ref('fct_evaluasi_kinerja')) }}
 ),
 
 orang as (
