@@ -2,6 +2,7 @@
   The BerAKHLAK values per instansi and evaluation period, as published (Pauh: attitude and ethics
   beside the numbers): per value (seed berakhlak), of the employees rated on the values, how many were
   rated Di Atas and Di Bawah Ekspektasi on it, as counts and shares, from sel_berakhlak's instansi row.
+  The unpublished Sesuai (the rest) is protected too: where it would be a small cell, both counts go.
   No NIP, no expectation text.
 #}
 with sel as (
@@ -36,6 +37,20 @@ per_nilai as (
     group by 1, 2, 3, 4, 5
 ),
 
+dijaga as (
+    -- Sesuai is not published, but it is jumlah_pegawai - jumlah_diatas - jumlah_dibawah: where all three
+    -- are shown and that difference is a small cell (1 to min_cell_size - 1), both counts are withheld
+    select
+        per_nilai.*,
+        diatas_tampil and not coalesce(sesuai_kecil, false)                as diatas_terbit,
+        dibawah_tampil and not coalesce(sesuai_kecil, false)               as dibawah_terbit
+    from per_nilai
+    cross join lateral (
+        select pegawai_tampil and diatas_tampil and dibawah_tampil
+               and pegawai - diatas - dibawah between 1 and {{ var('min_cell_size') }} - 1 as sesuai_kecil
+    ) as selisih
+),
+
 final as (
     select
         p.instansi_kode::text                                              as instansi_kode,
@@ -46,14 +61,14 @@ final as (
         p.nama::text                                                       as nilai_berakhlak,
         p.urutan::integer                                                  as urutan,
         (case when p.pegawai_tampil then p.pegawai end)::integer           as jumlah_pegawai,
-        (case when p.diatas_tampil then p.diatas end)::integer             as jumlah_diatas,
-        (case when p.diatas_tampil and p.pegawai_tampil
+        (case when p.diatas_terbit then p.diatas end)::integer             as jumlah_diatas,
+        (case when p.diatas_terbit and p.pegawai_tampil
               then round(100.0 * p.diatas / nullif(p.pegawai, 0), 1) end)::numeric(4, 1) as persen_diatas,
-        (case when p.dibawah_tampil then p.dibawah end)::integer           as jumlah_dibawah,
-        (case when p.dibawah_tampil and p.pegawai_tampil
+        (case when p.dibawah_terbit then p.dibawah end)::integer           as jumlah_dibawah,
+        (case when p.dibawah_terbit and p.pegawai_tampil
               then round(100.0 * p.dibawah / nullif(p.pegawai, 0), 1) end)::numeric(4, 1) as persen_dibawah,
-        coalesce(p.disembunyikan, false)::boolean                          as is_disembunyikan
-    from per_nilai as p
+        (coalesce(p.disembunyikan, false) or p.diatas_terbit is false or p.dibawah_terbit is false)::boolean as is_disembunyikan
+    from dijaga as p
     left join instansi on instansi.instansi_kode = p.instansi_kode
 )
 
