@@ -73,7 +73,7 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
             skipped += 1
         elif status in ("error", "fail", "runtime error"):
             failed += 1
-            failures.append(f"{item.node.name}: {(item.message or status).strip().splitlines()[0]}")
+            failures.append(f"{item.node.name}: {_what_failed(item.message or status)}")
         else:
             passed += 1  # warn counts as built
     outcome = DbtOutcome(" ".join(args), passed, failed, skipped, failures)
@@ -82,6 +82,16 @@ def dbt(*args: str, period: str | None = None, tuned: bool = True) -> DbtOutcome
             raise TransformError(f"dbt {args[0]} could not run: {result.exception}")
         raise TransformError(f"dbt {args[0]} failed: " + "; ".join(failures[:5]))
     return outcome
+
+
+def _what_failed(message: str) -> str:
+    """A node's failure in one line: dbt's first line, and for a database error the server's own words
+    after it ("Database Error in model x" alone does not say a key was duplicated, or which)."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].startswith("Database Error"):
+        detail = [line for line in lines[1:] if not line.startswith("compiled code at")][:2]
+        return " ".join([lines[0] + ":", *detail])
+    return lines[0] if lines else message
 
 
 def show(inline: str, period: str | None = None) -> list[tuple]:

@@ -67,11 +67,16 @@ def connect(logins):
         conn.close()
 
 
-def _relations(db, schema):
+def _relations(db, schema, partitions=None):
+    """The schema's tables and views; with partitions=True only the partitions of its partitioned tables
+    (in marts a partisi_periode model's months, macros/partisi_periode.sql, which nobody but the owner
+    reads), with partitions=False none of them."""
     return [row[0] for row in db.execute(
         """select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
            join pg_namespace n on n.oid = c.relnamespace
-           where n.nspname = %s and c.relkind in ('r', 'v', 'm', 'p') order by 1""", (schema,)).fetchall()]
+           where n.nspname = %s and c.relkind in ('r', 'v', 'm', 'p')
+             and c.relispartition = coalesce(%s, c.relispartition) order by 1""",
+        (schema, partitions)).fetchall()]
 
 
 def _with_instansi_kode(db, relation):
@@ -122,8 +127,10 @@ def check_instansi(db, connect):
         assert _count(both, _own(relation, "pauh")) + _count(both, _own(relation, "jambi")) == own + jambi, relation
         _denied(pauh, f"select 1 from {_own(relation, 'jambi')} limit 1")  # not another government's view
         _denied(pauh, f"select 1 from {relation} limit 1")  # nor the table itself
+    for relation in _relations(db, "marts", partitions=True)[:3]:
+        _denied(pauh, f"select 1 from {relation} limit 1")  # nor a month of a partitioned one
     # every marts table: its PAUH rows exactly, or, without instansi_kode, the calendar whole and nothing else
-    for relation in _relations(db, "marts"):
+    for relation in _relations(db, "marts", partitions=False):
         own = _own(relation, "pauh")
         exists = db.execute("select to_regclass(%s) is not null", (own,)).fetchone()[0]
         if _with_instansi_kode(db, relation):
@@ -142,10 +149,12 @@ def check_instansi(db, connect):
 def check_auditor(db, connect):
     auditor = connect("auditor")
     for schema in AUDITED:
-        relations = _relations(db, schema)
+        relations = _relations(db, schema, partitions=False if schema == "marts" else None)
         assert relations, schema
         for relation in relations:
             assert _count(auditor, relation) == _count(db, relation), relation  # every row, marts too
+    for relation in _relations(db, "marts", partitions=True)[:3]:
+        _denied(auditor, f"select 1 from {relation} limit 1")  # through the table only, as everybody
     assert _count(auditor, "marts.fct_evaluasi_kinerja") > _count(db, "marts.fct_evaluasi_kinerja",
                                                                   "instansi_kode = 'PAUH'")
     for statement in (
@@ -189,7 +198,7 @@ def check_etl(db, connect):
 def check_policies(db):
     """Every marts table has row-level security on, not forced (its owner, dbt, builds it), with the
     auditor's policy; those with instansi_kode the instansi readers' policy too."""
-    for relation in _relations(db, "marts"):
+    for relation in _relations(db, "marts", partitions=False):
         enabled, forced = db.execute("select relrowsecurity, relforcerowsecurity from pg_class where oid = %s::regclass",
                                      (relation,)).fetchone()
         assert (enabled, forced) == (True, False), relation
@@ -198,6 +207,14 @@ def check_policies(db):
         assert "kinerja_auditor" in policies, relation
         if _with_instansi_kode(db, relation):
             assert "kinerja_instansi_sendiri" in policies, relation
+    # a partitioned table's months: row-level security on and no privilege for anyone but the owner, so
+    # the table's grants and policies are the only way to their rows
+    partitions = _relations(db, "marts", partitions=True)
+    assert "marts.fct_rhk_capaian__2026_10" in partitions, partitions
+    for relation in partitions:
+        enabled, acl = db.execute("select relrowsecurity, relacl::text from pg_class where oid = %s::regclass",
+                                  (relation,)).fetchone()
+        assert enabled and acl is None, (relation, enabled, acl)
 
 
 def test_publik_reads_the_public_tables_and_nothing_else(db, connect):

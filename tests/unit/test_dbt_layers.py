@@ -7,7 +7,8 @@ Layers by prefix: stg_ (staging) < int_ (intermediate) < fct_ / dim_ / mart_ (ma
 staging models read sources (fct_direct_join_to_source); a seed is a source every layer may read; a
 snapshot belongs to the layer of the models it records. Every model
 has a description, every column its file lists has one, and every model a grain test (unique on a
-column, or the project's unique_combination on several). That every column the warehouse has for a
+column, or the project's unique_combination on several; for a partisi_periode model, the UNIQUE
+constraint of its config kunci_unik, which every partition holds). That every column the warehouse has for a
 model is described is checked against the built warehouse's catalog (tests/e2e/test_kinerja_bulanan.py).
 """
 
@@ -87,6 +88,10 @@ def without_grain_test(manifest: dict) -> list[str]:
         if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") in GRAIN_TESTS:
             if node.get("attached_node"):
                 with_grain.add(node["attached_node"])
+    for uid, node in models(manifest).items():
+        config = node.get("config") or {}
+        if config.get("materialized") == "partisi_periode" and config.get("kunci_unik"):
+            with_grain.add(uid)  # the grain is each partition's UNIQUE constraint (macros/partisi_periode.sql)
     return sorted(node["name"] for uid, node in models(manifest).items() if uid not in with_grain)
 
 
@@ -148,12 +153,15 @@ def test_the_rules_find_what_they_name():
               "test_metadata": {"name": "unique_combination" if n == "fct_c" else "unique"},
               "attached_node": f"model.kinerja.{n}", "depends_on": {"nodes": [f"model.kinerja.{n}"]}}
              for n in ("stg_a", "int_b", "fct_c", "int_hitungan", "sel_d", "pub_e")]
+    nodes.append(_model("fct_g", "marts/akuntabilitas") | {"config": {"materialized": "partisi_periode",
+                                                                         "kunci_unik": ["id", "periode"]}})
+    nodes.append(_model("fct_h", "marts/akuntabilitas") | {"config": {"materialized": "partisi_periode"}})
     manifest = {"nodes": {n["unique_id"]: n for n in nodes + tests}}
     assert backwards(manifest) == ["int_hitungan reads fct_c", "sel_d reads source k.holds (only staging reads sources)",
                                    "dim_f reads snp_d"]
     assert misplaced(manifest) == ["pub_e: in models/marts/publik/pub_e.sql, not under models/publik/"]
     assert undocumented(manifest) == ["sel_d.id", "dim_f"]
-    assert without_grain_test(manifest) == ["dim_f"]
+    assert without_grain_test(manifest) == ["dim_f", "fct_h"]
     assert layer_of("int_publik__sel_predikat") == 1 and layer_of("kinerja") is None
 
 

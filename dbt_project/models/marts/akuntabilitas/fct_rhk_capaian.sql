@@ -1,9 +1,11 @@
 {#
   One row per RHK line (a result the employee's SKP plans) and month: its target, what was
-  realised, and the achievement in percent. Incremental by period.
+  realised, and the achievement in percent. Partitioned by period: a month's build makes the
+  month's partition beside the table and swaps it in (macros/partisi_periode.sql); the grain is
+  each partition's UNIQUE constraint, checked as it is built.
 #}
-{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
-          on_schema_change='append_new_columns', indexes=[{'columns': ['periode', 'instansi_kode']}]) }}
+{{ config(materialized='partisi_periode', kolom_partisi='periode',
+          kunci_unik=['instansi_kode', 'nip', 'skp_id', 'periode', 'rhk_kode'], meta={'kolom_periode': 'periode'}) }}
 
 with rhk as (
     select * from {{ ref('stg_canonical__rhk') }}
