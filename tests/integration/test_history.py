@@ -91,8 +91,12 @@ def test_the_rhk_fact_is_a_partition_per_month_and_a_rebuild_swaps_only_its_mont
     anew and swaps it in, and leaves every other month's partition as it was."""
     from etl import pipeline
 
-    kind = history.execute("select relkind::text from pg_class where oid = 'marts.fct_rhk_capaian'::regclass").fetchone()[0]
-    assert kind == "p"
+    for table in ("marts.fct_rhk_capaian", "marts.fct_evaluasi_kinerja"):
+        kind = history.execute("select relkind::text from pg_class where oid = %s::regclass", (table,)).fetchone()[0]
+        assert kind == "p", table
+    evaluated = {row[0]: row[1] for row in history.execute(
+        "select periode, count(*) from marts.fct_evaluasi_kinerja group by 1").fetchall()}
+    assert {p: rows for p, (_, rows) in _partitions(history, "marts.fct_evaluasi_kinerja").items()} == evaluated
     before = _partitions(history)
     assert set(before) == set(MONTHS)
     for month, (_, rows) in before.items():

@@ -2,15 +2,14 @@
   One row per employee and evaluated period: the predikat the source reported beside the one the
   regulation gives, the rater, and when the rating was given. An employee with several evaluations
   in a period (an acting post, a second SKP after a mutasi) keeps every row; is_penentu marks the
-  one that speaks for him (macro urutan_penentu), the only one a count of people reads. Incremental by period: a month's run
-  replaces the periods it consolidates (delete+insert), history stays as it was.
+  one that speaks for him (macro urutan_penentu), the only one a count of people reads. Partitioned by
+  period: a month's run builds the partitions of the periods it consolidates beside the table and
+  swaps them in (macros/partisi_periode.sql), history stays as it was; the grain is each partition's
+  UNIQUE constraint.
 #}
 {{ config(
-    materialized='incremental',
-    unique_key='periode', meta={'kolom_periode': 'periode'},
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-    indexes=[{'columns': ['periode', 'instansi_kode']}],
+    materialized='partisi_periode', kolom_partisi='periode',
+    kunci_unik=['instansi_kode', 'nip', 'periode', 'skp_id'], meta={'kolom_periode': 'periode'},
 ) }}
 
 with dinilai_ulang as (
