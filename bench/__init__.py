@@ -524,6 +524,7 @@ def run_annual(employees: int, year: str = PERIOD[:4], per_instansi: int = 7000,
             months: dict[str, dict[str, int]] = {}
             batches: dict[str, dict[str, int]] = {}
             preparation: list[Stage] = []
+            largest_month_mb = 0.0  # a month's files and their landed copies, the most the disk holds of them
             written_seconds = 0.0
             for month in year_world.months:
                 begun = time.perf_counter()
@@ -532,6 +533,7 @@ def run_annual(employees: int, year: str = PERIOD[:4], per_instansi: int = 7000,
                 stage, summaries = measure(f"ingest {month}", world.total,
                                            lambda: _ingest(month, world.agencies, concurrency))
                 batches |= balance(summaries, world)
+                largest_month_mb = max(largest_month_mb, _megabytes(work / "sources") + _megabytes(landing_dir()))
                 with warehouse.connect(autocommit=True) as conn:
                     loader.analyze_period(conn, month)  # as the month's build does first
                 months[month] = world.rows
@@ -551,6 +553,7 @@ def run_annual(employees: int, year: str = PERIOD[:4], per_instansi: int = 7000,
             annual = year_world.annual()
             written_seconds += time.perf_counter() - begun
             figures |= {"months": months, "rows": annual.rows, "sources_mb": _megabytes(work / "sources"),
+                        "month_files_mb": round(largest_month_mb, 1),
                         "world_seconds": round(written_seconds + year_world.template_seconds, 1),
                         "preparation": [asdict(s) | {"rows_per_second": round(s.rows_per_second)} for s in preparation]}
             echo(f"built {annual.total:,} annual evaluations for {len(annual.agencies)} instansi, after "
@@ -572,6 +575,8 @@ def run_annual(employees: int, year: str = PERIOD[:4], per_instansi: int = 7000,
             for stage in ours:
                 echo(f"  ours   {stage.name:<9}{stage.seconds:8.1f} s  {stage.rows_per_second:>10,.0f} rows/s  "
                      f"peak {stage.peak_mb:,.0f} MB")
+            echo(f"  disk: the database {figures['database_mb']:,.0f} MB, a month's files and landed copies "
+                 f"{largest_month_mb:,.0f} MB at most, the annual files and the template {figures['sources_mb']:,.0f} MB")
             ceiling = run_ceiling(annual)
             echo(f"  COPY   ceiling  {ceiling.seconds:8.1f} s  {ceiling.rows_per_second:>10,.0f} rows/s")
     finally:
