@@ -15,17 +15,17 @@ import pandas as pd
 import sqlalchemy as sa
 
 from bench import measure
-from bench.world import ENTITIES, World
+from bench.world import World
 
 
-def _suites(context):
+def _suites(context, entities):
     from great_expectations.core import ExpectationSuite
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     from etl.validate import load_suite_spec
 
     suites = {}
-    for entity in ENTITIES:
+    for entity in entities:
         spec = load_suite_spec(entity)
         suites[entity] = context.suites.add(ExpectationSuite(
             name=f"plain_{entity}", expectations=[ExpectationConfiguration(**e) for e in spec["expectations"]]))
@@ -41,7 +41,7 @@ def run(world: World, echo=print) -> list:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    suites = _suites(context)
+    suites = _suites(context, world.entities)
     batch_definition = context.data_sources.add_pandas("plain").add_dataframe_asset("frame") \
         .add_batch_definition_whole_dataframe("whole")
     engine = sa.create_engine(warehouse.sqlalchemy_url())
@@ -52,8 +52,8 @@ def run(world: World, echo=print) -> list:
 
     def read():
         for kode in world.agencies:
-            for entity in ENTITIES:
-                path = world.folder / kode / world.period / f"{entity}.csv"
+            for entity in world.entities:
+                path = world.path(kode, entity)
                 frames[kode, entity] = pd.read_csv(path, dtype=str, keep_default_na=False)
         return sum(len(f) for f in frames.values())
 

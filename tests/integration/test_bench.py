@@ -1,8 +1,11 @@
 """`kinerja bench` on a small national-shaped month: the real pipeline, the COPY ceiling and the plain
 way all run on the same rows and the figures are written. No timing is asserted (figures come from
 the benchmark itself, never from a timed test); what is checked is that every stage ran on every row
-and that both ratios are computed from them."""
+and that both ratios are computed from them. A quarter's last month loads its quarterly deliveries,
+and the annual run (kinerja bench --annual) loads the year's annual evaluations and builds an annual
+mart and public table for every government."""
 
+import csv
 import json
 
 import pytest
@@ -60,3 +63,102 @@ def test_the_benchmark_runs_every_stage_on_every_row(warehouse_url, tmp_path):
     written = json.loads((tmp_path / figures["written_to"].rsplit("/", 1)[1]).read_text())
     assert written["ingest_over_copy"] == figures["ingest_over_copy"]
     assert any("of COPY" in line for line in lines) and any("times ours" in line for line in lines)
+
+
+def _column(path, name):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [row[name] for row in csv.DictReader(fh)]
+
+
+def test_a_quarters_last_month_carries_the_quarterly_deliveries(tmp_path):
+    december = national.build(tmp_path / "12", 2500, "2026-12", per_instansi=1000)
+    november = national.build(tmp_path / "11", 2500, "2026-11", per_instansi=1000)
+    assert set(national.QUARTERLY) <= set(december.entities) and not set(national.QUARTERLY) & set(november.entities)
+    assert december.entities[:len(national.ENTITIES)] == november.entities == national.ENTITIES
+    for kode in december.agencies:
+        for entity in national.QUARTERLY:
+            path = tmp_path / "12" / kode / "2026-Q4" / f"{entity}.csv"
+            assert december.path(kode, entity) == path
+            assert set(_column(path, "instansi_kode")) == {kode}, (kode, entity)
+            assert set(_column(path, "periode")) == {"2026-Q4"}, (kode, entity)
+    # every government the same OPDs' indicators and service units, once (not per copy of the people)
+    assert december.rows["iku"] % 3 == 0 and december.rows["skm_populasi"] % 3 == 0 and december.rows["iku"] > 0
+    units = {u for kode in december.agencies for u in _column(december.path(kode, "unit_kerja"), "unit_kode")}
+    for kode in december.agencies:
+        assert set(_column(december.path(kode, "iku"), "unit_kode")) <= units
+        assert set(_column(december.path(kode, "skm_populasi"), "unit_layanan_kode")) <= units
+    listed = december.agencies_file(tmp_path / "agencies.yml").read_text()
+    assert "iku" in listed and "skm_populasi" in listed
+
+
+def test_the_annual_world_keeps_each_person_all_year_with_one_annual_evaluation(tmp_path):
+    year = national.Year(tmp_path, 2500, "2026", per_instansi=1000)
+    assert year.agencies == ["N0001", "N0002", "N0003"]
+    rosters = {}
+    for month in year.months:
+        world = year.month(month)
+        assert world.entities == national.ANNUAL_UPSTREAM
+        assert 0.9 * 2500 <= world.rows["pegawai"] <= 2500, world.rows  # the month's own people of the year's 2,500
+        rosters[month] = {n for kode in world.agencies for n in _column(world.path(kode, "pegawai"), "nip")}
+        periodic = {n for kode in world.agencies for n in _column(world.path(kode, "evaluasi_periodik"), "nip")}
+        assert periodic <= rosters[month]
+    annual = year.annual()
+    nips = [n for kode in annual.agencies for n in _column(annual.path(kode, national.ANNUAL), "nip")]
+    assert len(nips) == len(set(nips)) == annual.rows[national.ANNUAL]  # one annual evaluation per employee
+    assert set(nips) <= set().union(*rosters.values())  # the people of the year, under the months' NIPs
+    assert len(set(nips) & rosters["2026-12"]) >= 0.95 * len(nips)
+    assert len(rosters["2026-01"] & rosters["2026-12"]) >= 0.9 * len(rosters["2026-12"])  # the same people all year
+    assert annual.total == len(nips) >= 0.9 * 2500
+    for kode in annual.agencies:
+        assert {u.split(".")[0] for u in _column(annual.path(kode, national.ANNUAL), "unit_kode")} == {kode}
+
+
+@pytest.mark.e2e
+def test_a_quarters_last_month_runs_its_quarterly_deliveries_through_the_pipeline(warehouse_url, tmp_path):
+    import bench
+
+    figures = bench.run(3000, per_instansi=1500, plain=False, results=tmp_path, echo=lambda line: None,
+                        period="2026-12")
+    assert figures["period"] == "2026-12" and figures["quarter"] == "2026-Q4"
+    assert set(figures["quarterly"]) == set(national.QUARTERLY) and all(figures["quarterly"].values())
+    # every entity's rows reached the warehouse: received as written, loaded or quarantined, batch by batch
+    for entity, rows in figures["rows"].items():
+        label = f"{entity} {'2026-Q4' if entity in national.QUARTERLY else '2026-12'}"
+        counted = figures["batches"][label]
+        assert counted["batches"] == 2 and counted["received"] == rows
+        assert counted["loaded"] + counted["quarantined"] == rows and counted["loaded"] > 0, label
+    stages = {s["name"]: s for s in figures["stages"]["ours"]}
+    assert all(stages[name]["rows"] == sum(figures["rows"].values()) for name in stages)
+
+
+@pytest.mark.e2e
+def test_the_annual_run_loads_the_year_and_builds_the_annual_marts_for_every_government(warehouse_url, tmp_path):
+    import bench
+
+    lines = []
+    figures = bench.run_annual(3000, "2026", per_instansi=1500, results=tmp_path, echo=lines.append)
+    written = figures["rows"][national.ANNUAL]
+    assert figures["instansi"] == 2 and written >= 0.9 * 3000
+    annual = figures["batches"][f"{national.ANNUAL} 2026"]
+    assert annual["batches"] == 2 and annual["received"] == written == annual["loaded"] + annual["quarantined"]
+    # the year's months of what the annual marts read, every one loaded and balanced
+    for month, rows in figures["months"].items():
+        assert set(rows) == set(national.ANNUAL_UPSTREAM)
+        for entity, count in rows.items():
+            counted = figures["batches"][f"{entity} {month}"]
+            assert counted["received"] == count == counted["loaded"] + counted["quarantined"]
+    assert len(figures["months"]) == 12
+    tables = figures["annual_tables"]
+    assert set(tables) == set(bench.ANNUAL_TABLES)
+    assert all(t["instansi"] == 2 and t["rows"] > 0 for t in tables.values()), tables
+    assert tables["marts.fct_evaluasi_tahunan"]["rows"] == annual["loaded"]  # every loaded evaluation in the fact
+    assert tables["marts.mart_tahunan_periodik"]["rows"] == annual["loaded"]  # each set against his year
+    stages = {group: {s["name"]: s for s in items} for group, items in figures["stages"].items()}
+    assert list(stages["ours"]) == ["ingest", "dbt", "publish"] and list(stages["ceiling"]) == ["copy"]
+    assert all(s["rows"] == written and s["seconds"] > 0 and s["peak_mb"] > 0
+               for items in stages.values() for s in items.values())
+    assert figures["files_published"] > 0
+    assert figures["ingest_over_copy"] == pytest.approx(
+        written / stages["ours"]["ingest"]["seconds"] / stages["ceiling"]["copy"]["rows_per_second"], abs=0.0005)
+    assert json.loads((tmp_path / figures["written_to"].rsplit("/", 1)[1]).read_text())["kind"] == "annual"
+    assert any("of COPY" in line for line in lines)

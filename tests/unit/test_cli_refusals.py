@@ -42,6 +42,8 @@ MALFORMED_MONTH = st.one_of(
     st.text(NOT_DIGITS, max_size=12), METACHARACTERS, st.builds(lambda n: "9" * n, st.integers(5, 5000)),
 )
 BAD_MONTH = st.one_of(MALFORMED_MONTH, _future_month())
+BAD_YEAR = st.one_of(st.just(""), st.just("26"), st.just("2026-01"), st.just("２０２６"), st.just(" 2026"), METACHARACTERS,
+                    st.text(NOT_DIGITS, min_size=1, max_size=8), st.builds(str, st.integers(THIS_YEAR + 1, 9999)))
 NOT_A_NUMBER = st.one_of(st.just(""), UNICODE, METACHARACTERS, st.just("1e5"), st.just("12.5"), st.just("0x10"))
 
 
@@ -77,7 +79,8 @@ COMMANDS = {
     ("status",): [("--period", BAD_MONTH)],
     ("report",): [("--period", BAD_MONTH)],
     ("bench",): [("--employees", _count(1, MAX_EMPLOYEES)), ("--concurrency", _count(1, 256)),
-                 ("--history-months", _count(0, 60)), ("--per-instansi", _count(1, 200_000))],
+                 ("--history-months", _count(0, 60)), ("--per-instansi", _count(1, 200_000)),
+                 ("--period", BAD_MONTH), ("--annual", BAD_YEAR)],
     ("retention",): [],
     ("airflow",): [("--port", _count(1, 65535))],
     ("workbench",): [("--port", _count(1, 65535)), ("--docs-url", st.one_of(UNICODE, METACHARACTERS, st.just("")))],
@@ -155,6 +158,9 @@ def test_every_command_refuses_hostile_arguments_in_one_sentence(args, stores):
     (["synth", "--employees", "-5"], r"--employees must be from 1 to 10,000,000, not -5"),
     (["synth", "--months", "2026-05..2026-01"], r"months '2026-05..2026-01' is not a valid range"),
     (["bench", "--employees", "0"], r"--employees must be from 1 to 10,000,000, not 0"),
+    (["bench", "--period", "2026-Q4"], r"period '2026-Q4' is not of the form YYYY-MM"),
+    (["bench", "--annual", "26"], r"the year must be YYYY in ASCII digits \(as 2026\), not 26"),
+    (["bench", "--annual", "2026", "--history-months", "3"], r"give either --annual or --history-months, not both"),
     (["run", "--period", "2026-13"], r"period '2026-13' is not of the form YYYY-MM"),
     (["warehouse", "grant-login", "admin", "budi"], r"admin is not one of the project's group roles: kinerja_etl, "),
     (["warehouse", "access-log", "--login", "x; drop table"], r"--login 'x; drop table' is not a login's name"),
