@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from uv import find_uv_bin
+
 from etl import access, warehouse
 from etl.settings import PROJECT_DIR, home, workbench_dir
 
@@ -88,14 +90,10 @@ def installed() -> bool:
 
 
 def uv_bin() -> str | None:
-    """uv's binary (the pipeline's dependency `uv`), or None where it is not installed."""
-    try:
-        from uv import find_uv_bin
-    except ImportError:
-        return None
+    """uv's binary (the pipeline's dependency `uv`), or None where it cannot be found."""
     try:
         return find_uv_bin()
-    except FileNotFoundError:
+    except FileNotFoundError:  # the package without its binary
         return None
 
 
