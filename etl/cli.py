@@ -651,24 +651,32 @@ def workbench_command(
             fail(f"port {port} is taken: is the workbench running already? (another port: --port)")
         started = time.monotonic()
         warehouse.url()
+        steps: dict[str, float] = {}  # seconds of each step that ran, for the closing line
         try:
             with console.status("installing Superset in its own environment (the first time only: a few minutes)…"):
-                seconds = superset_workbench.install()
-            with console.status("setting up the workbench: metadata, connections, roles, dashboards…"):
-                superset_workbench.initialise()
-                dashboards = superset_workbench.setup()
+                if seconds := superset_workbench.install():
+                    steps["install"] = seconds
+            with console.status("setting up the workbench: Superset's metadata…"):
+                steps.update(superset_workbench.initialise())
+            # the server boots (its workers import Superset) while the connections, roles and dashboards
+            # are set up beside it: it only reads the metadata, and the URL is announced after both
+            server_started = time.monotonic()
             server = subprocess.Popen(superset_workbench.serve_command(port),
                                       env=superset_workbench.environment(docs_url), start_new_session=True)
             try:
+                with console.status("setting up the workbench: connections, roles, dashboards…"):
+                    dashboards = superset_workbench.setup()
+                    steps["connections, roles, dashboards"] = time.monotonic() - server_started
                 with console.status(f"starting Superset on port {port}…"):
                     superset_workbench.wait_until_up(port)
+                    steps["server"] = time.monotonic() - server_started
             except superset_workbench.WorkbenchError:
                 server.terminate()
                 raise
         except superset_workbench.WorkbenchError as exc:
             fail(str(exc))
         console.print(f"workbench: http://localhost:{port}  ({len(dashboards)} dashboards; up in "
-                      f"{time.monotonic() - started:.0f} s" + (f", of which installing {seconds:.0f} s" if seconds else "")
+                      f"{time.monotonic() - started:.0f} s: " + ", ".join(f"{name} {value:.0f} s" for name, value in steps.items())
                       + "); Ctrl-C stops it", soft_wrap=True)
         console.print("a login: KINERJA_LOGIN_PASSWORD=… kinerja warehouse grant-login auditor NAME --workbench",
                       soft_wrap=True, markup=False)

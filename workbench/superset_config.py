@@ -47,6 +47,11 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 SQLALCHEMY_DATABASE_URI = os.environ.get("SUPERSET_METADATA_URL") or f"sqlite:///{HOME / 'superset.db'}"
 SQLALCHEMY_TRACK_MODIFICATIONS = False
+# Superset's permissions are written by `superset init` alone (kinerja workbench and the compose service
+# run it whenever the pins change), not again by every process that starts the app (Flask-AppBuilder's
+# default): `kinerja workbench` boots the server's workers while setup_superset.py writes the metadata,
+# and SQLite takes one writer at a time
+FAB_UPDATE_PERMS = False
 
 # nothing cached: an answer is the warehouse's, under the asking person's login, every time
 CACHE_CONFIG = {"CACHE_TYPE": "NullCache"}
