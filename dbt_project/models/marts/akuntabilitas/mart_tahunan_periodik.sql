@@ -31,19 +31,8 @@ periodik as (
       and left(evaluasi.periode, 4) in (select distinct tahun from tahunan)
 ),
 
-per_urutan as (
-    select instansi_kode, tahun, nip, urutan, count(*) as jumlah
-    from periodik
-    group by 1, 2, 3, 4
-),
-
-terbanyak as (
-    select distinct on (instansi_kode, tahun, nip) instansi_kode, tahun, nip, urutan
-    from per_urutan
-    order by instansi_kode, tahun, nip, jumlah desc, urutan
-),
-
 ringkas as (
+    -- one pass over the year's periodic evaluations: the count of each predikat, the best and worst
     select
         instansi_kode, tahun, nip,
         count(*)                                                           as jumlah_periodik,
@@ -56,6 +45,19 @@ ringkas as (
         max(urutan)                                                        as urutan_terburuk
     from periodik
     group by 1, 2, 3
+),
+
+terbanyak as (
+    -- the most frequent predikat from those counts, ties to the better (the smaller urutan); no
+    -- second grouping and sort of the evaluations (the year's national evaluations are ~55 million)
+    select
+        ringkas.instansi_kode, ringkas.tahun, ringkas.nip,
+        (select jumlah.urutan
+         from unnest(array[ringkas.jumlah_sangat_baik, ringkas.jumlah_baik, ringkas.jumlah_butuh_perbaikan,
+                           ringkas.jumlah_kurang, ringkas.jumlah_sangat_kurang]) with ordinality as jumlah(n, urutan)
+         order by jumlah.n desc, jumlah.urutan
+         limit 1)::integer                                                 as urutan
+    from ringkas
 ),
 
 final as (
