@@ -142,3 +142,31 @@
     {%- else -%} {{ column }} between '{{ bulan[:4] }}-01' and '{{ bulan[:4] }}-12'
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  SQL: `column` (a month) lies in one of the run's periods: the run's month and, in a quarter's last
+  month, every month of the quarter (their rows read the quarter's evaluation, which arrives then).
+  With dengan_triwulan, `column` (an evaluation period) may also be the quarter of the run's month:
+  the evaluations those months' rows read.
+#}
+{% macro pada_bulan_periode_dijalankan(column, dengan_triwulan=false) -%}
+    {%- set bulan = bulan_dijalankan() -%}
+    {%- if bulan is none -%} true
+    {%- else -%}
+        {%- set tahun, nomor = bulan[:4], bulan[5:7] | int -%}
+        ({% if nomor % 3 == 0 -%} {{ column }} between '{{ tahun }}-{{ "%02d" | format(nomor - 2) }}' and '{{ bulan }}'
+        {%- else -%} {{ column }} = '{{ bulan }}'
+        {%- endif -%}
+        {%- if dengan_triwulan %} or {{ column }} = '{{ tahun }}-Q{{ (nomor + 2) // 3 }}'{% endif -%})
+    {%- endif -%}
+{%- endmacro %}
+
+{# SQL: `column` (an evaluation period, a month or a quarter) lies in the run's year. #}
+{% macro pada_tahun_periode_dijalankan(column) -%}
+    {%- set bulan = bulan_dijalankan() -%}
+    {%- if bulan is none -%} true
+    {%- else -%}
+        {%- set tahun = bulan[:4] -%}
+        {{ column }} in ({% for m in range(1, 13) %}'{{ tahun }}-{{ "%02d" | format(m) }}', {% endfor %}{% for q in range(1, 5) %}'{{ tahun }}-Q{{ q }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}

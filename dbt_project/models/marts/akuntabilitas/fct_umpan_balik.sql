@@ -3,10 +3,17 @@
   BerAKHLAK value (aspek PERILAKU), who gave it to whom and when, against the month it is about:
   days after the month's last day (negative: before it ended; macro hari_setelah_periode, the rule
   of the ratings' timing) and whether it came before the month ended. The text stays here and in
-  raw (internal: auditors, and each government for its own rows), never in publik.
+  raw (internal: auditors, and each government for its own rows), never in publik. Partitioned by month (macros/partisi_periode.sql): a month's run builds the month's
+  partition beside the table and swaps it in; the grain is each partition's UNIQUE constraint.
 #}
+{{ config(
+    materialized='partisi_periode', kolom_partisi='bulan',
+    kunci_unik=['instansi_kode', 'umpan_balik_id', 'bulan'], meta={'kolom_periode': 'bulan'},
+) }}
+
 with umpan_balik as (
     select * from {{ ref('stg_canonical__umpan_balik') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('periode') }}{% endif %}
 ),
 
 final as (

@@ -4,15 +4,21 @@
   values got, and the overall perilaku kerja rating of his evaluation for the same SKP. PermenPANRB
   6/2022 rates perilaku "against" the values but gives no formula from their ratings to the overall
   one (domain.md §1.2, §1.7), so nothing here is a finding: is_sama_dengan_terbanyak only sets the
-  two side by side. Personal (NIP): auditors and the government's own readers.
+  two side by side. Personal (NIP): auditors and the government's own readers. Incremental by evaluation period
+  (the periods the run consolidates).
 #}
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
+
 with nilai as (
     select * from {{ ref('stg_canonical__perilaku_kerja') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('periode_pengiriman') }} and {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
 evaluasi as (
     select instansi_kode, periode, nip, skp_id, rating_perilaku_kerja
     from {{ ref('fct_evaluasi_kinerja') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
 per_pegawai as (

@@ -4,17 +4,22 @@
   (fct_evaluasi_kinerja.unit_kode, else his unit on the roster of the period's last month) and
   value (seed berakhlak), the employees with the value in their SKP, how many had an expectation
   written, and how many were rated Di Atas, Sesuai and Di Bawah Ekspektasi on it, with shares of
-  those rated. Counts of people.
+  those rated. Counts of people. Incremental by evaluation period (the periods the run consolidates).
 #}
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
+
 with nilai as (
     -- the values of the evaluation that speaks for each employee (macro dari_skp_penentu): one person once
     select * from {{ ref('stg_canonical__perilaku_kerja') }} as nilai
     where {{ dari_skp_penentu('nilai', ref('fct_evaluasi_kinerja')) }}
+      {% if is_incremental() %}and {{ pada_bulan_dijalankan('nilai.periode_pengiriman') }} and {{ pada_periode_dijalankan('nilai.periode') }}{% endif %}
 ),
 
 unit as (
     select distinct on (instansi_kode, periode, nip) instansi_kode, periode, nip, unit_kode
     from {{ ref('fct_evaluasi_kinerja') }}
+    {% if is_incremental() %}where {{ pada_periode_dijalankan('periode') }}{% endif %}
     order by instansi_kode, periode, nip, is_penentu desc
 ),
 

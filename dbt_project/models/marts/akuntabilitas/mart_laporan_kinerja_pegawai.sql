@@ -3,19 +3,23 @@
   challenges): every active employee on the month's roster of a government that delivered reports
   for the month (and anyone who filed one while missing from the loaded roster, in no unit), whether he filed one, when (days after the month's last day) and whether on time
   (seed aturan_laporan_kinerja: by that many days after the month's last day, local date). The
-  reports' text is not here: it stays in raw, read by auditors only. Personal (NIP).
+  reports' text is not here: it stays in raw, read by auditors only. Personal (NIP). Incremental by month.
 #}
+{{ config(materialized='incremental', unique_key='bulan', meta={'kolom_periode': 'bulan'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['bulan']}]) }}
+
 with dilaporkan as (
     select distinct instansi_kode, periode as bulan
     from {{ ref('stg_audit__batch') }}
     where entity = 'laporan_kinerja' and is_current and status = 'loaded'
+      {% if is_incremental() %}and {{ pada_bulan_dijalankan('periode') }}{% endif %}
 ),
 
 roster as (
     select pegawai.instansi_kode, pegawai.periode as bulan, pegawai.nip, pegawai.unit_kode
     from {{ ref('stg_canonical__pegawai') }} as pegawai
     join dilaporkan on dilaporkan.instansi_kode = pegawai.instansi_kode and dilaporkan.bulan = pegawai.periode
-    where pegawai.aktif
+    where pegawai.aktif {% if is_incremental() %}and {{ pada_bulan_dijalankan('pegawai.periode') }}{% endif %}
 ),
 
 pegawai as (
@@ -25,16 +29,22 @@ pegawai as (
     union all
     select laporan.instansi_kode, laporan.periode, laporan.nip, null
     from {{ ref('stg_canonical__laporan_kinerja') }} as laporan
-    where not exists (select 1 from roster where roster.instansi_kode = laporan.instansi_kode
+    where {% if is_incremental() %}{{ pada_bulan_dijalankan('laporan.periode_pengiriman') }} and {{ pada_bulan_dijalankan('laporan.periode') }} and {% endif %}not exists (select 1 from roster where roster.instansi_kode = laporan.instansi_kode
                       and roster.bulan = laporan.periode and roster.nip = laporan.nip)
 ),
 
+leluhur as (
+    select * from {{ ref('int_unit_kerja__leluhur') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
+),
+
 opd as (
-    {{ opd_per_unit(ref('int_unit_kerja__leluhur')) }}
+    {{ opd_per_unit('leluhur') }}
 ),
 
 laporan as (
     select * from {{ ref('stg_canonical__laporan_kinerja') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('periode_pengiriman') }} and {{ pada_bulan_dijalankan('periode') }}{% endif %}
 ),
 
 aturan as (

@@ -1,9 +1,13 @@
 {#
   Who filed a performance report on time, per unit and month (mart_laporan_kinerja_pegawai summed):
-  active staff, reports filed, filed on time (seed aturan_laporan_kinerja), and the share on time.
+  active staff, reports filed, filed on time (seed aturan_laporan_kinerja), and the share on time. Incremental by month.
 #}
+{{ config(materialized='incremental', unique_key='bulan', meta={'kolom_periode': 'bulan'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['bulan']}]) }}
+
 with pegawai as (
     select * from {{ ref('mart_laporan_kinerja_pegawai') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
 ),
 
 final as (

@@ -2,16 +2,21 @@
   Raters who rate without ever giving feedback: per government and year, every rater of an
   evaluation of the year (not a rating of oneself, a finding of its own in fct_evaluasi_kinerja)
   who gave no feedback at all in that year, in a government that delivered feedback that year
-  (a government whose sources hold none is not judged). With how many people and periods he rated.
+  (a government whose sources hold none is not judged). With how many people and periods he rated. Incremental by year: a month's run rebuilds its year.
 #}
+{{ config(materialized='incremental', unique_key='tahun', incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns') }}
+
 with evaluasi as (
     select instansi_kode, left(periode, 4)::integer as tahun, periode, nip, penilai_nip
     from {{ ref('fct_evaluasi_kinerja') }}
     where penilai_nip is not null and not is_menilai_diri_sendiri
+      {% if is_incremental() %}and {{ pada_tahun_periode_dijalankan('periode') }}{% endif %}
 ),
 
 umpan_balik as (
     select * from {{ ref('fct_umpan_balik') }}
+    {% if is_incremental() %}where {{ pada_tahun_dijalankan('bulan') }}{% endif %}
 ),
 
 dilaporkan as (

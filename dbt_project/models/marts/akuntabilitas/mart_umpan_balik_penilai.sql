@@ -2,10 +2,15 @@
   Feedback coverage per rater and unit (Lampung, Jambi: a real-time reporting application with
   supervisor feedback): per month, rater and the unit of the staff he rates, the RHK lines, how many
   received feedback, how many before the month ended (the share: coverage) and the median days from
-  the month's last day to the first feedback (negative: before it ended). Personal (the rater's NIP).
+  the month's last day to the first feedback (negative: before it ended). Personal (the rater's NIP). Incremental by month, rebuilding the months
+  mart_umpan_balik_rhk rebuilds (a quarter's last month: the quarter's, whose rater it may set).
 #}
+{{ config(materialized='incremental', unique_key='bulan', meta={'kolom_periode': 'bulan'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['bulan']}]) }}
+
 with rhk as (
     select * from {{ ref('mart_umpan_balik_rhk') }}
+    {% if is_incremental() %}where {{ pada_bulan_periode_dijalankan('bulan') }}{% endif %}
 ),
 
 final as (

@@ -4,16 +4,22 @@
   split by whether they received any feedback in the period's months (RHK or behaviour), counted
   per rating hasil kerja and predikat, with each count's share of its group. Governments and
   periods without any feedback delivered are left out. Counts of people. (An evaluation period is a
-  month or a quarter: a month of feedback counts in both.)
+  month or a quarter: a month of feedback counts in both.) Incremental by evaluation period: a
+  month's run rebuilds the periods it consolidates (the month; in a quarter's last month the quarter).
 #}
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['periode']}]) }}
+
 with evaluasi as (
     select instansi_kode, periode, nip, regime, rating_hasil_kerja, predikat_final
     from {{ ref('fct_evaluasi_kinerja') }}
     where is_penentu and predikat_final is not null
+      {% if is_incremental() %}and {{ pada_periode_dijalankan('periode') }}{% endif %}
 ),
 
 bulan_umpan_balik as (
     select distinct instansi_kode, bulan, nip from {{ ref('fct_umpan_balik') }}
+    {% if is_incremental() %}where {{ pada_bulan_periode_dijalankan('bulan') }}{% endif %}
 ),
 
 umpan_balik as (

@@ -4,35 +4,48 @@
   evaluation for the period holding the month; else his atasan on the roster; else who gave him
   feedback), and the feedback the line received: how many, the first one's days after the month's
   last day (negative: before it ended), and whether one came before the month ended. Personal
-  (NIPs): auditors and the government's own readers.
+  (NIPs): auditors and the government's own readers. Incremental by month: a month's run rebuilds the
+  month and, in a quarter's last month, the quarter's months (their lines read the quarter's rater,
+  whose evaluation arrives then; macro pada_bulan_periode_dijalankan).
 #}
+{{ config(materialized='incremental', unique_key='bulan', meta={'kolom_periode': 'bulan'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['bulan']}]) }}
+
 with dilaporkan as (
     -- the governments and months whose feedback was delivered and loaded
     select distinct instansi_kode, periode as bulan
     from {{ ref('stg_audit__batch') }}
     where entity = 'umpan_balik' and is_current and status = 'loaded'
+      {% if is_incremental() %}and {{ pada_bulan_periode_dijalankan('periode') }}{% endif %}
 ),
 
 rhk as (
     select distinct rhk.instansi_kode, rhk.periode as bulan, rhk.nip, rhk.skp_id, rhk.rhk_kode
     from {{ ref('stg_canonical__rhk') }} as rhk
     join dilaporkan on dilaporkan.instansi_kode = rhk.instansi_kode and dilaporkan.bulan = rhk.periode
+    {% if is_incremental() %}where {{ pada_bulan_periode_dijalankan('rhk.periode_pengiriman') }} and {{ pada_bulan_periode_dijalankan('rhk.periode') }}{% endif %}
 ),
 
 pegawai as (
     select instansi_kode, periode as bulan, nip, unit_kode, atasan_nip
     from {{ ref('stg_canonical__pegawai') }}
+    {% if is_incremental() %}where {{ pada_bulan_periode_dijalankan('periode') }}{% endif %}
+),
+
+leluhur as (
+    select * from {{ ref('int_unit_kerja__leluhur') }}
+    {% if is_incremental() %}where {{ pada_bulan_periode_dijalankan('bulan') }}{% endif %}
 ),
 
 opd as (
-    {{ opd_per_unit(ref('int_unit_kerja__leluhur')) }}
+    {{ opd_per_unit('leluhur') }}
 ),
 
 penilai as (
     -- the rater of the evaluation that speaks for him in each period
     select instansi_kode, periode, nip, penilai_nip
     from {{ ref('fct_evaluasi_kinerja') }}
-    where is_penentu
+    where is_penentu {% if is_incremental() %}and {{ pada_bulan_periode_dijalankan('periode', dengan_triwulan=true) }}{% endif %}
 ),
 
 umpan_balik as (
@@ -43,7 +56,7 @@ umpan_balik as (
         bool_or(is_sebelum_periode_berakhir)                               as is_sebelum_periode_berakhir,
         min(pemberi_nip)                                                   as pemberi_nip
     from {{ ref('fct_umpan_balik') }}
-    where aspek = 'RHK'
+    where aspek = 'RHK' {% if is_incremental() %}and {{ pada_bulan_periode_dijalankan('bulan') }}{% endif %}
     group by 1, 2, 3, 4, 5
 ),
 

@@ -2,10 +2,14 @@
   Feedback coverage per unit and month: the RHK lines of the unit's staff, how many received
   feedback before the month ended (coverage), the median days to the first feedback, and the
   staff who received feedback before the month ended on at least one line (people: what publik
-  counts). mart_umpan_balik_penilai splits the same lines by rater.
+  counts). mart_umpan_balik_penilai splits the same lines by rater. Incremental by month (no rater here: the run's month alone).
 #}
+{{ config(materialized='incremental', unique_key='bulan', meta={'kolom_periode': 'bulan'}, incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns', indexes=[{'columns': ['bulan']}]) }}
+
 with rhk as (
     select * from {{ ref('mart_umpan_balik_rhk') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
 ),
 
 per_pegawai as (

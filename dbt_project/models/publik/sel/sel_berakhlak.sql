@@ -3,14 +3,19 @@
   of the employees rated on the values, how many were rated Di Atas and how many Di Bawah Ekspektasi
   on each value (measures <value>_diatas, <value>_dibawah), one row per instansi (baris = the
   instansi: no unit split is published); built by macro sel_ya_tidak (withheld where the group is
-  small, then complemented). Counts of people, no text. Grain: instansi × periode × ukuran × baris × kolom.
+  small, then complemented). Counts of people, no text. Grain: instansi × periode × ukuran × baris × kolom. Incremental by evaluation period (the periods
+  the run consolidates).
 #}
+{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
+          on_schema_change='sync_all_columns', indexes=[{'columns': ['periode']}]) }}
+
 {%- set nilai = ['BERORIENTASI_PELAYANAN', 'AKUNTABEL', 'KOMPETEN', 'HARMONIS', 'LOYAL', 'ADAPTIF', 'KOLABORATIF'] %}
 
 with nilai as (
     -- the values of the evaluation that speaks for each employee (macro dari_skp_penentu): one person once
     select * from {{ ref('stg_canonical__perilaku_kerja') }} as nilai
     where rating is not null and {{ dari_skp_penentu('nilai', ref('fct_evaluasi_kinerja')) }}
+      {% if is_incremental() %}and {{ pada_bulan_dijalankan('nilai.periode_pengiriman') }} and {{ pada_periode_dijalankan('nilai.periode') }}{% endif %}
 ),
 
 orang as (

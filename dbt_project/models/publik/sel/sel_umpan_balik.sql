@@ -4,10 +4,14 @@
   (sel_opd_terbit) × YA / TIDAK with the headcounts: staff with RHK lines in the month who received
   feedback before the month ended on at least one line (mart_umpan_balik_rhk), counts of people
   only, no text; built by macro sel_ya_tidak (withheld where the group is small, then complemented).
-  Grain: instansi × bulan × ukuran × baris × kolom.
+  Grain: instansi × bulan × ukuran × baris × kolom. Incremental by month.
 #}
+{{ config(materialized='incremental', unique_key='bulan', meta={'kolom_periode': 'bulan'}, incremental_strategy='delete+insert',
+          on_schema_change='sync_all_columns', indexes=[{'columns': ['bulan']}]) }}
+
 with rhk as (
     select * from {{ ref('mart_umpan_balik_rhk') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
 ),
 
 pegawai as (
@@ -18,6 +22,7 @@ pegawai as (
 
 terbit as (
     select * from {{ ref('sel_opd_terbit') }}
+    {% if is_incremental() %}where {{ pada_bulan_dijalankan('bulan') }}{% endif %}
 ),
 
 orang as (

@@ -12,6 +12,7 @@ renamed as (
     select
         _instansi_kode                  as instansi_kode,
         periode,
+        _periode                        as periode_pengiriman,
         nip,
         laporan_id,
         waktu_disampaikan::timestamptz  as waktu_disampaikan,

@@ -8,6 +8,7 @@ renamed as (
     select
         _instansi_kode                  as instansi_kode,
         periode,
+        _periode                        as periode_pengiriman,
         nip,
         skp_id,
         perilaku_kode,
