@@ -10,10 +10,11 @@
       and spacing ignored, held by more than ambang_persen % of the unit's staff with lines, in a unit
       of at least minimum_kelompok of them: the lines carrying it).
   A line breaking none is measurable (is_terukur). Lines of people not on the month's roster have no
-  unit: the unit rules do not judge them. Incremental by month.
+  unit: the unit rules do not judge them. Partitioned by month like fct_rhk_capaian, whose lines
+  it judges (macros/partisi_periode.sql): the grain is each partition's UNIQUE constraint.
 #}
-{{ config(materialized='incremental', unique_key='periode', meta={'kolom_periode': 'periode'}, incremental_strategy='delete+insert',
-          on_schema_change='append_new_columns', indexes=[{'columns': ['periode', 'instansi_kode']}]) }}
+{{ config(materialized='partisi_periode', kolom_partisi='periode',
+          kunci_unik=['instansi_kode', 'nip', 'skp_id', 'periode', 'rhk_kode'], meta={'kolom_periode': 'periode'}) }}
 
 with rhk as (
     select * from {{ ref('fct_rhk_capaian') }}
@@ -25,7 +26,8 @@ aturan as (
 ),
 
 kuantitatif as (
-    select lower(kata_awal) as kata_awal from {{ ref('indikator_kuantitatif') }}
+    select lower(kata_awal) as kata_awal, split_part(lower(kata_awal), ' ', 1) as kata_pertama
+    from {{ ref('indikator_kuantitatif') }}
 ),
 
 ambang as (
@@ -48,9 +50,11 @@ baris as (
 ditandai as (
     select
         baris.*,
+        -- the first word first (a hash join over the month's lines instead of every seed word's LIKE on each)
         exists (select 1 from kuantitatif
-                where baris.indikator_baku = kuantitatif.kata_awal
-                   or baris.indikator_baku like kuantitatif.kata_awal || ' %') as is_kuantitatif
+                where kuantitatif.kata_pertama = split_part(baris.indikator_baku, ' ', 1)
+                  and (baris.indikator_baku = kuantitatif.kata_awal
+                       or baris.indikator_baku like kuantitatif.kata_awal || ' %')) as is_kuantitatif
     from baris
 ),
 
