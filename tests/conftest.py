@@ -4,6 +4,7 @@ temporary folders for sources, landing, open data and Airflow's metadata."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -66,6 +67,31 @@ def warehouse_url():
         os.environ["KINERJA_WAREHOUSE_URL"] = previous
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@contextlib.contextmanager
+def warehouse_of_its_own(warehouse_url: str, suffix: str):
+    """A database of its own beside the session's (`<session db>_<suffix>`, made empty), the pipeline
+    pointed at it (KINERJA_WAREHOUSE_URL) while the block runs; its URL. Dropped afterwards."""
+    name = f"{psycopg.conninfo.conninfo_to_dict(warehouse_url)['dbname']}_{suffix}"
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    url = make_conninfo(warehouse_url, dbname=name)
+    saved = os.environ["KINERJA_WAREHOUSE_URL"]
+    os.environ["KINERJA_WAREHOUSE_URL"] = url
+    try:
+        yield url
+    finally:
+        os.environ["KINERJA_WAREHOUSE_URL"] = saved
+        with psycopg.connect(warehouse_url, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def own_warehouse(warehouse_url):
+    """own_warehouse(suffix): warehouse_of_its_own on the session's server, as a `with` block."""
+    return lambda suffix: warehouse_of_its_own(warehouse_url, suffix)
 
 
 @pytest.fixture

@@ -1,37 +1,23 @@
 """History: consolidating months in calendar order, the snapshots keep each employee's versions
 (mutasi to another unit under another supervisor), and dim_pegawai says who was where in any month."""
 
-import os
-
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
 MONTHS = ("2026-08", "2026-09", "2026-10")
 
 
 @pytest.fixture(scope="module")
-def history(demo_world, warehouse_url):
+def history(demo_world, own_warehouse):
     """PAUH's three months in a database of their own, each month loaded and built in turn."""
     from etl import pipeline
 
-    name = f"{psycopg.conninfo.conninfo_to_dict(warehouse_url)['dbname']}_riwayat"
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
-    url = make_conninfo(warehouse_url, dbname=name)
-    saved = os.environ["KINERJA_WAREHOUSE_URL"]
-    os.environ["KINERJA_WAREHOUSE_URL"] = url
-    try:
+    with own_warehouse("riwayat") as url:
         for month in MONTHS:
             pipeline.load(pipeline.validate(pipeline.extract("PAUH", month)))
             pipeline.build(month)
         with psycopg.connect(url, autocommit=True) as conn:
             yield conn
-    finally:
-        os.environ["KINERJA_WAREHOUSE_URL"] = saved
-        with psycopg.connect(warehouse_url, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
 
 
 def test_a_mutasi_is_a_new_version_from_its_month(history):

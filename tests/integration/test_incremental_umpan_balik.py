@@ -4,11 +4,8 @@ the demo world's three months (every government: LAMPUNG's quarterly evaluations
 WANGGAR alone files reports), each of them holds exactly the rows a --full-refresh build over the same
 warehouse makes: row counts and an md5 over the sorted rows, per table."""
 
-import os
-
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
 MONTHS = ("2026-08", "2026-09", "2026-10")
 AGENCIES = ("KEPAHIANG", "PAUH", "LAMPUNG", "JAMBI", "WANGGAR")
@@ -38,37 +35,25 @@ def _fingerprints(conn) -> dict[str, tuple[int, str]]:
 
 
 @pytest.fixture(scope="module")
-def monthly(demo_world, warehouse_url):
+def monthly(demo_world, own_warehouse):
     """The demo world's governments in a database of their own, each month loaded and built in turn
     (the monthly run's build, incremental), then the fingerprints of the models, the months' row
     counts of the rater mart as September's build left them, and the connection."""
     from etl import pipeline, transform
     from etl.load import AgencyBatchFailed
 
-    name = f"{psycopg.conninfo.conninfo_to_dict(warehouse_url)['dbname']}_inkremental"
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
-    url = make_conninfo(warehouse_url, dbname=name)
-    saved = os.environ["KINERJA_WAREHOUSE_URL"]
-    os.environ["KINERJA_WAREHOUSE_URL"] = url
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            for month in MONTHS:
-                for agency in AGENCIES:
-                    try:
-                        pipeline.load(pipeline.validate(pipeline.extract(agency, month)))
-                    except AgencyBatchFailed:
-                        pass  # a rejected batch (a planted fault): the others are loaded, as in the monthly run
-                # the month's incremental build of what these models read and of the models themselves
-                # (the data tests and the public tables are other tests' business: this module compares rows)
-                transform.dbt("build", "--select", *(f"+{model}" for model in MODELS),
-                              "--exclude", "resource_type:test", period=month)
-            yield conn
-    finally:
-        os.environ["KINERJA_WAREHOUSE_URL"] = saved
-        with psycopg.connect(warehouse_url, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
+    with own_warehouse("inkremental") as url, psycopg.connect(url, autocommit=True) as conn:
+        for month in MONTHS:
+            for agency in AGENCIES:
+                try:
+                    pipeline.load(pipeline.validate(pipeline.extract(agency, month)))
+                except AgencyBatchFailed:
+                    pass  # a rejected batch (a planted fault): the others are loaded, as in the monthly run
+            # the month's incremental build of what these models read and of the models themselves
+            # (the data tests and the public tables are other tests' business: this module compares rows)
+            transform.dbt("build", "--select", *(f"+{model}" for model in MODELS),
+                          "--exclude", "resource_type:test", period=month)
+        yield conn
 
 
 def test_the_models_are_built_by_period(monthly):
