@@ -14,6 +14,7 @@ secret key and logins' password file are its own (KINERJA_WORKBENCH_DIR)."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -214,14 +215,30 @@ def test_the_charts_data_equals_the_marts(workbench, warehouse_url):
         assert got == [tuple(r) for r in _marts(warehouse_url, SUMMARY.format(where=where))], name
 
 
-def _login(browser: Browser, workbench: Workbench, name: str) -> None:
+def _login(browser: Browser, workbench: Workbench, name: str, attempts: int = 3) -> None:
+    """Sign in through Superset's login page as a person does. The page is a React form: typing before it has
+    settled can leave a field empty (a CI run once stayed on /login for 60 s), so the fields are checked to
+    hold what was typed before the click, and a page that stays on /login is tried again, up to `attempts`
+    times, each failed attempt printed with what the page showed; a login that never works still fails."""
     login, password = workbench.users[name]
-    browser.goto(f"{workbench.url}/login/")
-    browser.wait_for("document.querySelector('#username') && document.querySelector('#password')")
-    browser.type_into("#username", login)
-    browser.type_into("#password", password)
-    browser.click("[data-test=login-button]")
-    browser.wait_for("!location.pathname.startsWith('/login')", 60)
+    seen = []
+    for attempt in range(1, attempts + 1):
+        browser.goto(f"{workbench.url}/login/")
+        browser.wait_for("document.querySelector('#username') && document.querySelector('#password')")
+        filled = (f"document.querySelector('#username').value === {json.dumps(login)} && "
+                  f"document.querySelector('#password').value === {json.dumps(password)}")
+        for field, text in (("#username", login), ("#password", password)):
+            browser.evaluate(f"document.querySelector({json.dumps(field)}).select()")
+            browser.type_into(field, text)
+        browser.wait_for(filled, 10)
+        browser.click("[data-test=login-button]")
+        try:
+            browser.wait_for("!location.pathname.startsWith('/login')", 30)
+            return
+        except TimeoutError as stayed:
+            seen.append(f"attempt {attempt}: {stayed}")
+            print(f"\nlogin as {name} stayed on the login page, {seen[-1]}")
+    raise AssertionError(f"{name} could not sign in through the login page in {attempts} attempts: {seen}")
 
 
 def _open_dashboard(browser: Browser, workbench: Workbench, slug: str) -> str:
