@@ -15,6 +15,7 @@ model is described is checked against the built warehouse's catalog (tests/e2e/t
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -95,6 +96,23 @@ def without_grain_test(manifest: dict) -> list[str]:
     return sorted(node["name"] for uid, node in models(manifest).items() if uid not in with_grain)
 
 
+def tested_beyond_the_delivery(manifest: dict) -> list[str]:
+    """Staging views over raw whose tests would not read the run's delivery as raw holds it: raw is
+    partitioned by the delivered period `_periode` (etl/load/schema.py), so the column a view names in
+    meta.kolom_periode (macros/uji_periode.sql: a month's run tests only those periods) must be
+    `_periode` renamed. A data column (an evaluation's own `periode`) reads every partition of the
+    history, and misses the rows whose own period is not a label of the run's month (a year's
+    report delivered in December)."""
+    found = []
+    for node in models(manifest).values():
+        kolom = ((node.get("config") or {}).get("meta") or {}).get("kolom_periode")
+        reads_raw = any(parent.startswith("source.") and parent.split(".")[2] == "raw"
+                        for parent in node["depends_on"]["nodes"])
+        if kolom and reads_raw and not re.search(rf"\b_periode\s+as\s+{re.escape(kolom)}\b", node.get("raw_code", "")):
+            found.append(f"{node['name']}: kolom_periode {kolom} is not raw's _periode")
+    return found
+
+
 @pytest.fixture(scope="module")
 def manifest(warehouse_url):
     from etl import transform
@@ -117,6 +135,24 @@ def test_no_model_reads_a_later_layer(manifest):
 def test_every_model_and_column_is_documented(manifest):
     found = undocumented(manifest)
     assert not found, "\n".join(found)
+
+
+def test_a_staging_views_tests_read_the_runs_delivery(manifest):
+    found = tested_beyond_the_delivery(manifest)
+    assert not found, "\n".join(found)
+
+
+def test_the_delivery_rule_finds_a_data_column():
+    def view(name, kolom, code):
+        return _model(name, "staging", ["source.kinerja.raw.x"]) | {"config": {"meta": {"kolom_periode": kolom}},
+                                                                    "raw_code": code}
+    manifest = {"nodes": {n["unique_id"]: n for n in (
+        view("stg_a", "periode", "select periode, _periode as periode_pengiriman from raw"),
+        view("stg_b", "periode_pengiriman", "select periode, _periode   as periode_pengiriman from raw"),
+        view("stg_c", "tahun", "select _periode as tahun from raw"),
+        view("stg_d", "periode", "select _periode as periode_lain from raw"))}}
+    assert tested_beyond_the_delivery(manifest) == ["stg_a: kolom_periode periode is not raw's _periode",
+                                                    "stg_d: kolom_periode periode is not raw's _periode"]
 
 
 def test_every_model_has_a_grain_test(manifest):

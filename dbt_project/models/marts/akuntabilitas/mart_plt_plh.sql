@@ -25,7 +25,10 @@ penentu as (
     where is_penentu and nip in (select nip from plt)
 ),
 
-penilai as (
+penilai as materialized (
+    -- the raters' places, once: inlined, the planner counts the period twice (the filter and the join),
+    -- expects one row per rater and scans the month's roster once per acting post (1.7 s of 1.7 s with
+    -- 24 months at 20,000 employees, 27 ms materialized)
     select instansi_kode, periode, nip, unit_kode
     from {{ ref('int_pegawai__unit_dinilai') }}
     where nip in (select penilai_nip from plt)

@@ -2,7 +2,7 @@
   Performance reports as filed: who and when, and whether they said anything of achievements and
   challenges; the text itself stays in raw.laporan_kinerja, which only auditors read.
 #}
-{{ config(meta={'kolom_periode': 'periode'}) }}
+{{ config(meta={'kolom_periode': 'periode_pengiriman'}) }}
 
 with source as (
     select * from {{ source('raw', 'laporan_kinerja') }}

@@ -1,4 +1,4 @@
-{{ config(meta={'kolom_periode': 'periode'}) }}
+{{ config(meta={'kolom_periode': 'periode_pengiriman'}) }}
 
 with source as (
     select * from {{ source('raw', 'perilaku_kerja') }}
