@@ -14,7 +14,7 @@
 #}
 {{ config(materialized='incremental', unique_key='periode_pengiriman', meta={'kolom_periode': 'periode_pengiriman'},
           incremental_strategy='delete+insert', on_schema_change='sync_all_columns',
-          indexes=[{'columns': ['periode_pengiriman']}]) }}
+          indexes=[{'columns': ['periode_pengiriman']}, {'columns': ['periode']}]) }}
 
 with roster as (
     select * from {{ ref('int_pegawai__unit_dinilai') }}
