@@ -170,3 +170,20 @@
         {{ column }} in ({% for m in range(1, 13) %}'{{ tahun }}-{{ "%02d" | format(m) }}', {% endfor %}{% for q in range(1, 5) %}'{{ tahun }}-Q{{ q }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  SQL: `column` (a month) lies in the `jumlah_bulan` months before one of the run's periods began: from
+  that many months before the earliest period's first month (the quarter's, in a quarter's last month)
+  to the month before the run's month. What a window looking back from the run's periods can read;
+  true when the run is not for one month.
+#}
+{% macro pada_bulan_sebelum_periode_dijalankan(column, jumlah_bulan) -%}
+    {%- set bulan = bulan_dijalankan() -%}
+    {%- if bulan is none -%} true
+    {%- else -%}
+        {%- set tahun, nomor = bulan[:4] | int, bulan[5:7] | int -%}
+        {%- set awal = tahun * 12 + (nomor - 2 if nomor % 3 == 0 else nomor) - 1 - (jumlah_bulan | int) -%}
+        {%- set akhir = tahun * 12 + nomor - 2 -%}
+        {{ column }} between '{{ "%04d-%02d" | format(awal // 12, awal % 12 + 1) }}' and '{{ "%04d-%02d" | format(akhir // 12, akhir % 12 + 1) }}'
+    {%- endif -%}
+{%- endmacro %}

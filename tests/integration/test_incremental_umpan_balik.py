@@ -31,6 +31,7 @@ MODELS = {
     "int_evaluasi__dinilai_ulang": "intermediate",
     "int_pegawai__periode": "intermediate",
     "mart_plt_plh": "marts",
+    "mart_pelatihan_dampak": "marts",  # its window of trainings read by literal months (macro pada_bulan_sebelum_periode_dijalankan)
 }
 
 

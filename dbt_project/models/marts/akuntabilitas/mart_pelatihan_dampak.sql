@@ -57,6 +57,8 @@ terlatih as (
     join {{ ref('stg_canonical__pelatihan') }} as pelatihan
         on pelatihan.instansi_kode = lengkap.instansi_kode
         and pelatihan.periode between lengkap.bulan_pertama and lengkap.bulan_terakhir
+    -- the same window as literals, so that only its months' partitions of raw are read, not the history's
+    {% if is_incremental() %}where {{ pada_bulan_sebelum_periode_dijalankan('pelatihan.periode', var('pelatihan_jendela_bulan')) }}{% endif %}
 ),
 
 kelompok as (
