@@ -13,15 +13,7 @@ with evaluasi as (
 ),
 
 kurva as (
-    -- the unit's curve per period, numbered within its kind of period (a run is of one kind)
-    select
-        instansi_kode,
-        unit_kode,
-        periode,
-        is_melanggar_kurva,
-        aturan_dilanggar,
-        {{ jenis_periode('periode') }}                                     as jenis_periode,
-        {{ periode_urutan('periode') }}                                    as urutan
+    select instansi_kode, unit_kode, periode, is_melanggar_kurva, aturan_dilanggar
     from {{ ref('mart_kurva_distribusi') }}
 ),
 
@@ -38,80 +30,73 @@ berurutan as (
     from evaluasi
 ),
 
-rangkaian as (
-    -- one row per run of periods, with the unit of its last period (no join back to the
-    -- evaluations: the planner misjudges how many runs pass `having` and loops over them)
+dalam_rangkaian as (
+    -- each period of a run beside the run's last period and the evaluated unit of that period
     select
-        instansi_kode,
-        nip,
-        jenis_periode,
-        min(periode)                                                       as periode_awal,
-        max(periode)                                                       as periode_akhir,
-        count(distinct periode)                                            as jumlah_periode,
-        string_agg(distinct regime, ', ')                                  as regime,
-        (array_agg(unit_kode order by periode desc, skp_id desc))[1]       as unit_kode,
-        (array_agg(unit_dinilai_kode order by periode desc, skp_id desc))[1] as unit_dinilai_kode,
-        (array_agg(predikat_organisasi order by periode desc, skp_id desc))[1] as predikat_organisasi
+        berurutan.*,
+        max(periode) over rangkaian                                         as periode_akhir_rangkaian,
+        first_value(unit_dinilai_kode) over (rangkaian order by periode desc, skp_id desc) as unit_dinilai_rangkaian
     from berurutan
-    group by instansi_kode, nip, jenis_periode, kelompok
-    having count(distinct periode) >= {{ var('penghargaan_min_berturut') }}
+    window rangkaian as (partition by instansi_kode, nip, jenis_periode, kelompok)
 ),
 
-dengan_kurva as (
-    -- the evaluated unit's curve over the run: how many of its periods broke it, and the last one. Each
-    -- run is spread over its periods' numbers and meets the curve on government, unit, kind and number:
-    -- a hash join whatever the planner guesses of the runs (a range join on the period was merged on the
-    -- government alone, every run against every curve row of its government: 1.2 million rows compared
-    -- with 24 months at 20,000 employees), and a monthly run no longer counts a quarter whose label
-    -- sorts between its months ('2025-Q4' lies between '2025-11' and '2026-02' as text)
+rangkaian as (
+    -- one row per run of periods, with the unit of its last period and that unit's curve in each of the
+    -- run's periods: the curve met on government, unit and period, an equality join (a range join on
+    -- the period was merged on the government alone, every run against every curve row of its government:
+    -- 1.2 million rows compared with 24 months at 20,000 employees; and a monthly run counted a quarter
+    -- whose label sorts between its months, '2025-Q4' between '2025-11' and '2026-02'). No join back to
+    -- the evaluations: the planner misjudges how many runs pass `having` and loops over them.
     select
-        rangkaian.instansi_kode,
-        rangkaian.nip,
-        rangkaian.jenis_periode,
-        rangkaian.periode_awal,
-        max(rangkaian.periode_akhir)                                       as periode_akhir,
-        max(rangkaian.jumlah_periode)                                      as jumlah_periode,
-        max(rangkaian.regime)                                              as regime,
-        max(rangkaian.unit_kode)                                           as unit_kode,
-        max(rangkaian.unit_dinilai_kode)                                   as unit_dinilai_kode,
-        max(rangkaian.predikat_organisasi)                                 as predikat_organisasi,
-        count(kurva.periode) filter (where kurva.is_melanggar_kurva)       as jumlah_periode_unit_melanggar,
-        bool_or(kurva.is_melanggar_kurva) filter (where kurva.periode = rangkaian.periode_akhir)
+        dalam_rangkaian.instansi_kode,
+        dalam_rangkaian.nip,
+        dalam_rangkaian.jenis_periode,
+        min(dalam_rangkaian.periode)                                       as periode_awal,
+        max(dalam_rangkaian.periode)                                       as periode_akhir,
+        count(distinct dalam_rangkaian.periode)                            as jumlah_periode,
+        string_agg(distinct dalam_rangkaian.regime, ', ')                  as regime,
+        (array_agg(dalam_rangkaian.unit_kode order by dalam_rangkaian.periode desc, dalam_rangkaian.skp_id desc))[1]
+                                                                           as unit_kode,
+        max(dalam_rangkaian.unit_dinilai_rangkaian)                        as unit_dinilai_kode,
+        (array_agg(dalam_rangkaian.predikat_organisasi order by dalam_rangkaian.periode desc, dalam_rangkaian.skp_id desc))[1]
+                                                                           as predikat_organisasi,
+        count(distinct kurva.periode) filter (where kurva.is_melanggar_kurva) as jumlah_periode_unit_melanggar,
+        bool_or(kurva.is_melanggar_kurva)
+            filter (where dalam_rangkaian.periode = dalam_rangkaian.periode_akhir_rangkaian)
                                                                            as is_unit_melanggar_kurva_terakhir,
-        max(kurva.aturan_dilanggar) filter (where kurva.periode = rangkaian.periode_akhir)
+        max(kurva.aturan_dilanggar)
+            filter (where dalam_rangkaian.periode = dalam_rangkaian.periode_akhir_rangkaian)
                                                                            as aturan_dilanggar_terakhir
-    from rangkaian
-    cross join lateral generate_series({{ periode_urutan('rangkaian.periode_awal') }},
-                                       {{ periode_urutan('rangkaian.periode_akhir') }}) as nomor(urutan)
+    from dalam_rangkaian
     left join kurva
-        on kurva.instansi_kode = rangkaian.instansi_kode
-        and kurva.unit_kode = rangkaian.unit_dinilai_kode
-        and kurva.jenis_periode = rangkaian.jenis_periode
-        and kurva.urutan = nomor.urutan
-    group by rangkaian.instansi_kode, rangkaian.nip, rangkaian.jenis_periode, rangkaian.periode_awal
+        on kurva.instansi_kode = dalam_rangkaian.instansi_kode
+        and kurva.unit_kode = dalam_rangkaian.unit_dinilai_rangkaian
+        and kurva.periode = dalam_rangkaian.periode
+    group by dalam_rangkaian.instansi_kode, dalam_rangkaian.nip, dalam_rangkaian.jenis_periode, dalam_rangkaian.kelompok
+    having count(distinct dalam_rangkaian.periode) >= {{ var('penghargaan_min_berturut') }}
 ),
 
 final as (
     select
-        dengan_kurva.instansi_kode::text                                   as instansi_kode,
-        dengan_kurva.nip::text                                             as nip,
+        rangkaian.instansi_kode::text                                      as instansi_kode,
+        rangkaian.nip::text                                                as nip,
         pegawai.nama::text                                                 as nama,
         pegawai.jabatan_nama::text                                         as jabatan_nama,
-        dengan_kurva.unit_kode::text                                       as unit_kode,
-        dengan_kurva.unit_dinilai_kode::text                               as unit_dinilai_kode,
-        dengan_kurva.jenis_periode::text                                   as jenis_periode,
-        dengan_kurva.periode_awal::text                                    as periode_awal,
-        dengan_kurva.periode_akhir::text                                   as periode_akhir,
-        dengan_kurva.jumlah_periode::integer                               as jumlah_periode_berturut,
-        dengan_kurva.regime::text                                          as regime,
-        dengan_kurva.predikat_organisasi::text                             as predikat_organisasi_terakhir,
-        dengan_kurva.is_unit_melanggar_kurva_terakhir::boolean             as is_unit_melanggar_kurva_terakhir,
-        dengan_kurva.aturan_dilanggar_terakhir::text                       as aturan_dilanggar_terakhir,
-        dengan_kurva.jumlah_periode_unit_melanggar::integer                as jumlah_periode_unit_melanggar
-    from dengan_kurva
+        rangkaian.unit_kode::text                                          as unit_kode,
+        rangkaian.unit_dinilai_kode::text                                  as unit_dinilai_kode,
+        rangkaian.jenis_periode::text                                      as jenis_periode,
+        rangkaian.periode_awal::text                                       as periode_awal,
+        rangkaian.periode_akhir::text                                      as periode_akhir,
+        rangkaian.jumlah_periode::integer                                  as jumlah_periode_berturut,
+        rangkaian.regime::text                                             as regime,
+        rangkaian.predikat_organisasi::text                                as predikat_organisasi_terakhir,
+        rangkaian.is_unit_melanggar_kurva_terakhir::boolean                as is_unit_melanggar_kurva_terakhir,
+        rangkaian.aturan_dilanggar_terakhir::text                          as aturan_dilanggar_terakhir,
+        rangkaian.jumlah_periode_unit_melanggar::integer                   as jumlah_periode_unit_melanggar
+    from rangkaian
     left join pegawai
-        on pegawai.instansi_kode = dengan_kurva.instansi_kode
-        and pegawai.nip = dengan_kurva.nip
+        on pegawai.instansi_kode = rangkaian.instansi_kode
+        and pegawai.nip = rangkaian.nip
 )
 
 select * from final
