@@ -22,8 +22,9 @@ def bench(
     results: Path = typer.Option(None, help="Folder for the figures as JSON (default: bench/results)."),
     concurrency: int = typer.Option(None, help="Governments a stage works on at once, as Airflow's parallel "
                                                "tasks (default: the number of CPUs)."),
-    history_months: int = typer.Option(0, help="Instead: load this many months and compare a month's incremental "
-                                               "dbt build with that history against one with a single month."),
+    history_months: int = typer.Option(0, help="Instead: load this many months (at least 3) and compare a new "
+                                               "month's incremental dbt build in a warehouse of that many months "
+                                               "against one in a warehouse of 2."),
     period: str = typer.Option("2026-10", help="The month to benchmark, YYYY-MM; a quarter's last month (03, 06, 09, "
                                                "12) carries the quarterly deliveries too (survey populations, IKU)."),
     annual: str = typer.Option(None, help="Instead of a month: the yearly run of this year (YYYY): the annual "
@@ -41,6 +42,8 @@ def bench(
         count_argument(concurrency, "--concurrency", 1, MAX_CONCURRENCY)
         count_argument(history_months, "--history-months", 0, MAX_HISTORY_MONTHS)
         month_argument(period)
+        if 0 < history_months < 3:
+            fail(f"--history-months needs at least 3 months (2 to compare with, then the history), not {history_months}")
         if annual is not None:
             check_year(annual)
             if history_months:

@@ -133,6 +133,15 @@ def template(folder: Path, months: tuple[str, ...], seed: int = 11) -> Path:
     return folder / TEMPLATE
 
 
+def history_roster(made: Path, months: list[str]) -> list[str]:
+    """The template's NIPs over `months`, in the order they are re-keyed (build's `roster`): whoever is
+    in any month's roster keeps one place, so the same person keeps his NIP every month."""
+    roster: dict[str, None] = {}
+    for month in months:
+        roster.update(dict.fromkeys(p["nip"] for p in _read(made / month, "pegawai")))
+    return list(roster)
+
+
 def build(folder: Path, employees: int, period: str = "2026-10", per_instansi: int = 7000, seed: int = 11,
           entities: tuple[str, ...] | None = None, made: Path | None = None,
           roster: list[str] | None = None) -> World:
@@ -321,9 +330,7 @@ class Year:
         started = time.perf_counter()
         self.made = template(folder / "_template", self.months, seed)
         self.template_seconds = time.perf_counter() - started
-        roster: dict[str, None] = {}
-        for month in self.months:
-            roster.update(dict.fromkeys(p["nip"] for p in _read(self.made / month, "pegawai")))
+        roster = dict.fromkeys(history_roster(self.made, list(self.months)))
         roster.update(dict.fromkeys(e["nip"] for e in _read(self.made / year, ANNUAL)))
         self.roster = list(roster)
         self.agencies = [f"N{i + 1:04d}" for i in range(max(1, -(-employees // per_instansi)))]

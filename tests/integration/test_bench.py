@@ -122,6 +122,29 @@ def test_the_annual_world_keeps_each_person_all_year_with_one_annual_evaluation(
         assert {u.split(".")[0] for u in _column(annual.path(kode, national.ANNUAL), "unit_kode")} == {kode}
 
 
+def test_the_history_world_keeps_each_person_and_moves_only_the_careers(tmp_path):
+    # kinerja bench --history-months: one template over the whole calendar, re-keyed by one roster, so
+    # a month's roster differs from the last by its careers; with a template per month, someone retiring
+    # in October shifted every later person's NIP (the snapshot saw 19,888 people of 20,000 leave and
+    # as many arrive). A quarter's last month carries its quarterly deliveries from the same template.
+    months = ["2026-08", "2026-09", "2026-10"]
+    made = national.template(tmp_path / "_template", tuple(months))
+    roster = national.history_roster(made, months)
+    units = {}
+    for month in months:
+        world = national.build(tmp_path / "sources", 2500, month, per_instansi=1000, made=made, roster=roster)
+        assert bool(national.quarter_of(month)) == (set(national.QUARTERLY) <= set(world.entities)), month
+        units[month] = {}
+        for kode in world.agencies:
+            with open(world.path(kode, "pegawai"), encoding="utf-8") as fh:
+                units[month] |= {p["nip"]: p["unit_kode"] for p in csv.DictReader(fh)}
+    for before, after in zip(months, months[1:]):
+        kept = units[before].keys() & units[after].keys()
+        assert len(kept) >= 0.95 * len(units[after]), (before, after)  # the same people under the same NIPs
+        moved = sum(units[before][n] != units[after][n] for n in kept)
+        assert moved <= 0.1 * len(kept), (before, after, moved)  # a month's transfers and promotions, no more
+
+
 @pytest.mark.e2e
 def test_the_annual_run_loads_the_year_and_builds_the_annual_marts_for_every_government(warehouse_url, tmp_path):
     import bench

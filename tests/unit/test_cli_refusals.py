@@ -161,6 +161,7 @@ def test_every_command_refuses_hostile_arguments_in_one_sentence(args, stores):
     (["bench", "--period", "2026-Q4"], r"period '2026-Q4' is not of the form YYYY-MM"),
     (["bench", "--annual", "26"], r"the year must be YYYY in ASCII digits \(as 2026\), not 26"),
     (["bench", "--annual", "2026", "--history-months", "3"], r"give either --annual or --history-months, not both"),
+    (["bench", "--history-months", "2"], r"--history-months needs at least 3 months \(2 to compare with, then the history\), not 2"),
     (["run", "--period", "2026-13"], r"period '2026-13' is not of the form YYYY-MM"),
     (["warehouse", "grant-login", "admin", "budi"], r"admin is not one of the project's group roles: kinerja_etl, "),
     (["warehouse", "access-log", "--login", "x; drop table"], r"--login 'x; drop table' is not a login's name"),
