@@ -194,6 +194,8 @@ STATISTICS_VIEWS = ("pg_stat_all_tables", "pg_stat_user_tables", "pg_stat_sys_ta
                     "pg_stat_xact_user_functions", "pg_stats_ext", "pg_stats_ext_exprs")
 SIZE_FUNCTIONS = ("pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_indexes_size")
 ESTIMATE_COLUMNS = ("reltuples", "relpages", "relallvisible", "relallfrozen")
+OWNER_STATISTICS_FUNCTIONS = ("pg_stat_get_mod_since_analyze", "pg_stat_get_xact_tuples_inserted",
+                              "pg_stat_get_xact_tuples_updated", "pg_stat_get_xact_tuples_deleted")
 
 
 def _revoke_public(conn: psycopg.Connection) -> None:
@@ -223,6 +225,11 @@ def _revoke_public(conn: psycopg.Connection) -> None:
     # the pipeline's own roles keep them (dbt and the loader read no statistics views, but may plan)
     for role in (OWNER, ETL):
         conn.execute(sql.SQL("grant select on pg_catalog.pg_class to {}").format(sql.Identifier(role)))
+    # dbt's statistics post-hook decides between a whole and a column ANALYZE by the changes to the table
+    # it owns (macros/statistik.sql): those four counters, to the owner alone
+    for function in OWNER_STATISTICS_FUNCTIONS:
+        conn.execute(sql.SQL("grant execute on function pg_catalog.{}(oid) to {}").format(
+            sql.Identifier(function), sql.Identifier(OWNER)))
 
 
 def reader_logins(conn: psycopg.Connection) -> list[str]:

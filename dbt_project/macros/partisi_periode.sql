@@ -18,9 +18,13 @@
        policies, post-hook instansi_rls);
     3. in the model's one transaction, detaches and drops the period's old partition, if there is one,
        and attaches the new one; readers see the old month or the new one, never a mix;
-    4. analyses the new partitions (and, on PostgreSQL 17+, the table itself with ANALYZE ONLY; on
-       older servers ANALYZE of a partitioned table walks every partition, so the table-wide
-       statistics are refreshed only when it is built whole).
+    4. analyses the new partitions, and, on PostgreSQL 17+, the table itself with ANALYZE ONLY when
+       its partitions' rows differ from the count of its last analysis by more than var
+       statistik_ambang_perubahan (0.1) of it, plus 50 (autovacuum's rule; macros/statistik.sql):
+       that analysis samples every partition, a quarter to three quarters of a second per fact with
+       24 months behind it, for statistics a month moves by a twenty-fourth. On older servers ANALYZE
+       of a partitioned table walks every partition, so the table-wide statistics are refreshed only
+       when it is built whole.
 
   The first build, a --full-refresh, or a table that is not yet partitioned (a warehouse from before)
   builds the whole table anew in the same transaction: the old table goes, the partitioned one takes
@@ -86,8 +90,10 @@
     {%- if periode | length != 1 -%}
         {% do run_query('drop table if exists ' ~ baru) %}
     {%- endif -%}
-    {%- if utuh or partisi_server_num() >= 170000 -%}
-        {% do run_query('analyze ' ~ ('' if utuh else 'only ') ~ target) %}
+    {%- if utuh -%}
+        {% do run_query('analyze ' ~ target) %}
+    {%- elif partisi_server_num() >= 170000 and partisi_statistik_usang(target) -%}
+        {% do run_query('analyze only ' ~ target) %}
     {%- endif -%}
 
     {% do apply_grants(target, grant_config, should_revoke=should_revoke(existing, utuh)) %}
@@ -102,6 +108,18 @@
 {% macro partisi_relkind(relation) -%}
     {%- set found = run_query("select relkind::text from pg_catalog.pg_class where oid = to_regclass(" ~ dbt.string_literal(relation | string) ~ ")") -%}
     {{ return(found.columns[0].values()[0] if found.rows | length > 0 else none) }}
+{%- endmacro %}
+
+{# Whether a partitioned table's own statistics are stale: never gathered, or its partitions' rows (their
+   own analyses) differ from what its last analysis counted by more than autovacuum's threshold. #}
+{% macro partisi_statistik_usang(target) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set ambang = var('statistik_ambang_perubahan') | float -%}
+    {%- set baris = run_query("select c.reltuples::float8, coalesce((select sum(greatest(b.reltuples, 0)) from pg_catalog.pg_inherits i"
+        ~ " join pg_catalog.pg_class b on b.oid = i.inhrelid where i.inhparent = c.oid), 0)::float8"
+        ~ " from pg_catalog.pg_class c where c.oid = to_regclass(" ~ dbt.string_literal(target | string) ~ ")").rows[0] -%}
+    {%- set lalu, sekarang = baris[0] | float, baris[1] | float -%}
+    {{ return(lalu < 0 or (sekarang - lalu) | abs > 50 + ambang * lalu) }}
 {%- endmacro %}
 
 {% macro partisi_server_num() -%}
