@@ -31,6 +31,7 @@ MODELS = {
     "int_evaluasi__dinilai_ulang": "intermediate",
     "int_pegawai__periode": "intermediate",
     "mart_plt_plh": "marts",
+    "int_umpan_balik__pemberi": "intermediate",  # each month's feedback givers, which the raters' mart reads for the year
     "mart_pelatihan_dampak": "marts",  # its window of trainings read by literal months (macro pada_bulan_sebelum_periode_dijalankan)
 }
 
