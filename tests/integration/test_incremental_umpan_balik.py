@@ -4,7 +4,8 @@ the demo world's three months (every government: LAMPUNG's quarterly evaluations
 WANGGAR alone files reports), each of them holds exactly the rows a --full-refresh build over the same
 warehouse makes: row counts and an md5 over the sorted rows, per table. So do the rosters and evaluations
 they read and the acting posts' mart, which the project's delete+insert (macros/hapus_sisip.sql) replaces
-by period as it does these."""
+by period as it does these, and the reward candidates' mart, whose month recomputes the runs of the
+employees it can change."""
 
 import psycopg
 import pytest
@@ -32,6 +33,9 @@ MODELS = {
     "int_pegawai__periode": "intermediate",
     "mart_plt_plh": "marts",
     "int_umpan_balik__pemberi": "intermediate",  # each month's feedback givers, which the raters' mart reads for the year
+    # incremental on the employees whose runs the month can change (macro kandidat_disentuh): a retry of
+    # October below recomputes those whose runs cover it
+    "mart_kandidat_penghargaan": "marts",
     "mart_pelatihan_dampak": "marts",  # its window of trainings read by literal months (macro pada_bulan_sebelum_periode_dijalankan)
 }
 
@@ -145,3 +149,41 @@ def test_the_incremental_tables_hold_what_a_full_rebuild_makes(monthly):
     transform.dbt("run", "--full-refresh", "--select", *MODELS)
     rebuilt = _fingerprints(monthly)
     assert {m: f for m, f in incremental.items() if f != rebuilt[m]} == {}, rebuilt
+
+
+def test_the_reward_candidates_month_recomputes_whom_it_can_change(monthly):
+    """mart_kandidat_penghargaan's month (macro kandidat_disentuh) against the mart rebuilt whole, after
+    October's Sangat Baik of someone whose run ends in October is delivered again as a Baik (his run,
+    which no Sangat Baik of the month names any more, must shorten: found by the run covering October)
+    and someone whose runs ended earlier has a new name in the latest roster (found by the name). Run
+    last: it changes raw."""
+    from etl import transform
+
+    mart = "marts.mart_kandidat_penghargaan"
+    kode, nip = monthly.execute(
+        f"select instansi_kode, nip from {mart} where periode_akhir = '2026-10' and jenis_periode = 'BULANAN' "
+        "and regime = 'PERMEN6_2022' order by 1, 2 limit 1").fetchone()
+    baik = monthly.execute(
+        "select rating_hasil_kerja, rating_perilaku_kerja from marts.fct_evaluasi_kinerja "
+        "where regime = 'PERMEN6_2022' and predikat_final = 'BAIK' limit 1").fetchone()
+    changed = monthly.execute(
+        "update raw.evaluasi_periodik set rating_hasil_kerja = %s, rating_perilaku_kerja = %s, predikat = 'BAIK' "
+        "where _instansi_kode = %s and nip = %s and _periode = '2026-10'", (*baik, kode, nip)).rowcount
+    assert changed >= 1
+    renamed = monthly.execute(
+        f"select instansi_kode, nip from {mart} where periode_akhir < '2026-10' and jenis_periode = 'BULANAN' "
+        f"and (instansi_kode, nip) not in (select instansi_kode, nip from {mart} where periode_akhir >= '2026-10') "
+        "order by 1, 2 limit 1").fetchone()
+    assert renamed, "the demo world has no run that ended before October"
+    monthly.execute("update raw.pegawai set nama = 'Nama Baru Uji' where _instansi_kode = %s and nip = %s "
+                    "and _periode = '2026-10'", renamed)
+    transform.dbt("run", "--select", "+mart_kandidat_penghargaan", period="2026-10")
+
+    def rows() -> list[tuple]:
+        return monthly.execute(f"select * from {mart} order by instansi_kode, nip, jenis_periode, periode_awal").fetchall()
+
+    incremental = rows()
+    assert not any(r[0] == kode and r[1] == nip and r[8] == "2026-10" for r in incremental), "his run still ends in October"
+    assert any(r[0] == renamed[0] and r[1] == renamed[1] and r[2] == "Nama Baru Uji" for r in incremental)
+    transform.dbt("run", "--full-refresh", "--select", "mart_kandidat_penghargaan")
+    assert rows() == incremental

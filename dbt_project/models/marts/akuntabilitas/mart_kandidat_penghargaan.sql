@@ -5,11 +5,20 @@
   them, so that a reward does not rest on a unit that rated everyone highly. The predikat is the
   regulation's (the matrix for PermenPANRB 6/2022; for PP 30/2019 a reported Sangat Baik that the
   score allows) of the evaluation that speaks for him in each period (fct_evaluasi_kinerja.is_penentu).
+  Incremental: a month's run computes again every run of the employees whose runs it can change
+  (macro kandidat_disentuh, the pre-hook that finds them and deletes their rows) and appends them.
 #}
+-- depends_on: {{ ref('int_evaluasi__dinilai_ulang') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='sync_all_columns',
+          pre_hook="{{ kandidat_disentuh() }}") }}
+
 with evaluasi as (
     select * from {{ ref('fct_evaluasi_kinerja') }}
     -- the evaluation that speaks for him (an acting post's Sangat Baik beside a definitive Baik is no run)
     where predikat_final = 'SANGAT_BAIK' and is_penentu
+    {% if is_incremental() %}
+      and (instansi_kode, nip) in (select instansi_kode, nip from kandidat_penghargaan_disentuh)
+    {% endif %}
 ),
 
 kurva as (
