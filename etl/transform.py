@@ -157,14 +157,13 @@ def pp30_weights() -> list[dict]:
 
 def build(period: str | None = None, unit_tests: bool = False) -> DbtOutcome:
     """Seeds, models, snapshots and data tests, in dependency order, the month's raw partitions
-    analysed first (etl.load.analyze_period). dbt's unit tests check the models' SQL against fixed
+    (for a build of every period, those never analysed) analysed first (etl.load.analyze_period). dbt's unit tests check the models' SQL against fixed
     inputs, not the month's data: they run in the test suite (tests/e2e/test_kinerja_bulanan.py), and
     a monthly run leaves them out, as dbt recommends for production (`unit_tests=True` runs them
     too). The monthly run's build, with the disclosure audit of the month's public tables and the
     holds it asks for after it, is etl.pipeline.build."""
-    if period:
-        with warehouse.connect(autocommit=True) as conn:
-            load.analyze_period(conn, period)
+    with warehouse.connect(autocommit=True) as conn:
+        load.analyze_period(conn, period)
     return dbt("build", period=period) if unit_tests else dbt(
         "build", "--exclude-resource-type", "unit_test", period=period)
 

@@ -147,33 +147,65 @@ def refuse_unless_ours(conn: psycopg.Connection, table: str, entity: str) -> Non
 RAW_STATISTICS = 1
 
 
-def analyze_period(conn: psycopg.Connection, month: str) -> list[str]:
+def analyze_period(conn: psycopg.Connection, month: str | None) -> list[str]:
     """ANALYZE the raw partitions of a month's deliveries (the month, and the quarter that ends in
-    it), and the statistics of each raw table as a whole, before dbt reads them. Rows just copied
+    it), and the statistics of each raw table as a whole, before dbt reads them; with no month (a
+    build of every period, as a backfill's), the periods never analysed. Rows just copied
     have no statistics until autovacuum comes by (never, where it is off): the planner then takes a
     month of a million RHK lines for a few hundred, and, without the whole table's spread of its
     join keys, sorts a million rows to merge-join them instead of hashing (3 s against 1 s for
     fct_rhk_capaian's join at 200,000 employees). A partition's statistics are cheap
-    (RAW_STATISTICS); the whole table's sample is bounded (ANALYZE ONLY, PostgreSQL 17 and later;
-    an older server samples every partition again, so it takes them once, when they are missing).
+    (RAW_STATISTICS); the whole table's are gathered again (ANALYZE ONLY, PostgreSQL 17 and later)
+    when its periods' rows moved past autovacuum's threshold since they were last gathered
+    (_table_statistics_stale): that sample opens every partition of every month, 3.3 s a run for the
+    raw tables with 24 months behind them, for statistics a month moves by a twenty-fourth. An older
+    server samples every partition again, so it takes them once, when they are missing.
     Returns what was analysed."""
-    labels = [month] + ([quarter_of(month)] if int(month[5:7]) % 3 == 0 else [])
+    labels = ([month] + ([quarter_of(month)] if int(month[5:7]) % 3 == 0 else [])) if month else []
     only = conn.info.server_version >= 170000
     done = []
     for entity in ENTITIES:
+        if not conn.execute("select to_regclass(%s) is not null", (f"raw.{entity}",)).fetchone()[0]:
+            continue  # nothing of it loaded yet in this warehouse
         for label in labels:
             name = period_partition(entity, label)
             if _attached(conn, name):
                 conn.execute(sql.SQL("analyze {}").format(sql.Identifier("raw", name)))
                 done.append(name)
         if only:
-            conn.execute(sql.SQL("analyze only {}").format(sql.Identifier("raw", entity)))
-            done.append(entity)
+            # periods loaded without a run of their own (a backfill builds them at once): their counts, once
+            for (name,) in conn.execute(
+                    """select k.relname from pg_inherits i join pg_class k on k.oid = i.inhrelid
+                       where i.inhparent = to_regclass(%s) and k.reltuples < 0 order by 1""",
+                    (f"raw.{entity}",)).fetchall():
+                conn.execute(sql.SQL("analyze {}").format(sql.Identifier("raw", name)))
+                done.append(name)
+            if _table_statistics_stale(conn, entity):
+                conn.execute(sql.SQL("analyze only {}").format(sql.Identifier("raw", entity)))
+                done.append(entity)
         elif not conn.execute("select exists (select 1 from pg_stats where schemaname = 'raw' and tablename = %s "
                               "and inherited)", (entity,)).fetchone()[0]:
             conn.execute(sql.SQL("analyze {}").format(sql.Identifier("raw", entity)))
             done.append(entity)
     return done
+
+
+# A table's own statistics are gathered again when its rows moved by more than this share of what they
+# counted, plus 50: autovacuum's analyze threshold (scale factor 0.1), the same rule and share as dbt's
+# statistics post-hook (var statistik_ambang_perubahan in dbt_project/dbt_project.yml; a test keeps them equal)
+STATISTICS_CHANGE_SHARE = 0.1
+
+
+def _table_statistics_stale(conn: psycopg.Connection, entity: str) -> bool:
+    """Whether raw.<entity>'s own statistics (over every period) miss too much: never gathered, a period
+    partition never analysed (analyze_period analyses those first), or its periods' rows (their own
+    analyses) differ from what the table's last analysis counted by more than STATISTICS_CHANGE_SHARE of it, plus 50. A delivery replaced by
+    one as large does not count: it moves the spread of the whole table by its share of it at most."""
+    counted, rows, unknown = conn.execute(
+        """select c.reltuples, coalesce(sum(greatest(k.reltuples, 0)), 0), count(k.oid) filter (where k.reltuples < 0)
+           from pg_class c left join pg_inherits i on i.inhparent = c.oid left join pg_class k on k.oid = i.inhrelid
+           where c.oid = to_regclass(%s) group by c.reltuples""", (f"raw.{entity}",)).fetchone()
+    return counted < 0 or unknown > 0 or abs(rows - counted) > 50 + STATISTICS_CHANGE_SHARE * counted
 
 
 def _attached(conn: psycopg.Connection, name: str) -> bool:

@@ -91,3 +91,32 @@ def test_a_partitioned_facts_own_statistics_are_gathered_when_its_partitions_gre
     assert _decision("partisi_statistik_usang(R)") == "False"
     partition("2026-04", 300)  # 12 % in all since
     assert _decision("partisi_statistik_usang(R)") == "True"
+
+
+def test_the_raw_tables_own_statistics_are_gathered_when_their_periods_moved_past_the_threshold(own_warehouse):
+    """etl.load.analyze_period before dbt: the run's period partition always; periods never analysed
+    (a backfill's) once; the raw table's own statistics (ANALYZE ONLY, which opens every partition of
+    every month) only past autovacuum's threshold since they were gathered."""
+    from etl.load import analyze_period
+
+    with own_warehouse("statistik") as url, psycopg.connect(url, autocommit=True) as conn:
+        if conn.info.server_version < 170000:
+            pytest.skip("ANALYZE ONLY of a partitioned table needs PostgreSQL 17 or later")
+        conn.execute("create schema raw; create table raw.pegawai (_periode text, nip text) partition by list (_periode)")
+
+        def month(label: str) -> None:
+            name = "pegawai__" + label.replace("-", "_")
+            conn.execute(f"create table raw.{name} partition of raw.pegawai for values in ('{label}')")
+            conn.execute(f"insert into raw.{name} select '{label}', i::text from generate_series(1, 1000) as i")
+
+        year = [f"2025-{m:02d}" for m in range(1, 13)]
+        for label in year:
+            month(label)
+        # a backfill's periods, never analysed: each once, then the table's own (never gathered)
+        assert analyze_period(conn, None) == [f"pegawai__2025_{m:02d}" for m in range(1, 13)] + ["pegawai"]
+        assert analyze_period(conn, None) == []
+        month("2026-01")  # 1,000 rows more than the 12,000 counted: under 50 + 1,200
+        assert analyze_period(conn, "2026-01") == ["pegawai__2026_01"]
+        assert analyze_period(conn, "2026-01") == ["pegawai__2026_01"]  # a retry: the month again, not the table
+        month("2026-02")  # 2,000 since: past it
+        assert analyze_period(conn, "2026-02") == ["pegawai__2026_02", "pegawai"]
