@@ -96,7 +96,7 @@ def without_grain_test(manifest: dict) -> list[str]:
     return sorted(node["name"] for uid, node in models(manifest).items() if uid not in with_grain)
 
 
-def tested_beyond_the_delivery(manifest: dict) -> list[str]:
+def _tested_beyond_the_delivery(manifest: dict) -> list[str]:
     """Staging views over raw whose tests would not read the run's delivery as raw holds it: raw is
     partitioned by the delivered period `_periode` (etl/load/schema.py), so the column a view names in
     meta.kolom_periode (macros/uji_periode.sql: a month's run tests only those periods) must be
@@ -138,7 +138,7 @@ def test_every_model_and_column_is_documented(manifest):
 
 
 def test_a_staging_views_tests_read_the_runs_delivery(manifest):
-    found = tested_beyond_the_delivery(manifest)
+    found = _tested_beyond_the_delivery(manifest)
     assert not found, "\n".join(found)
 
 
@@ -151,7 +151,7 @@ def test_the_delivery_rule_finds_a_data_column():
         view("stg_b", "periode_pengiriman", "select periode, _periode   as periode_pengiriman from raw"),
         view("stg_c", "tahun", "select _periode as tahun from raw"),
         view("stg_d", "periode", "select _periode as periode_lain from raw"))}}
-    assert tested_beyond_the_delivery(manifest) == ["stg_a: kolom_periode periode is not raw's _periode",
+    assert _tested_beyond_the_delivery(manifest) == ["stg_a: kolom_periode periode is not raw's _periode",
                                                     "stg_d: kolom_periode periode is not raw's _periode"]
 
 
