@@ -19,13 +19,13 @@
         {%- set periode = run_query("select distinct periode from " ~ ref('int_evaluasi__dinilai_ulang')
                                     ~ " where " ~ pada_periode_dijalankan('periode_pengiriman')).columns[0].values() -%}
         {%- set daftar = periode | map('string') | map('replace', "'", "''") | list -%}
+        {%- set literal = "'" ~ daftar | join("', '") ~ "'" if daftar else "null::text" -%}
         create temp table kandidat_penghargaan_disentuh on commit drop as
         with periode_dibangun as (
-            select periode from (values {% for p in daftar %}('{{ p }}'){% if not loop.last %}, {% endif %}{% else %}(null::text){% endfor %}) as p(periode)
+            select unnest(array[{{ literal }}]::text[]) as periode
         )
         select instansi_kode, nip from {{ ref('fct_evaluasi_kinerja') }}
-        where {% if daftar %}periode in ({% for p in daftar %}'{{ p }}'{% if not loop.last %}, {% endif %}{% endfor %}){% else %}false{% endif %}
-          and predikat_final = 'SANGAT_BAIK' and is_penentu
+        where periode in ({{ literal }}) and predikat_final = 'SANGAT_BAIK' and is_penentu
         union
         select kandidat.instansi_kode, kandidat.nip from {{ this }} as kandidat
         join periode_dibangun

@@ -197,15 +197,15 @@ STATISTICS_CHANGE_SHARE = 0.1
 
 
 def _table_statistics_stale(conn: psycopg.Connection, entity: str) -> bool:
-    """Whether raw.<entity>'s own statistics (over every period) miss too much: never gathered, a period
-    partition never analysed (analyze_period analyses those first), or its periods' rows (their own
-    analyses) differ from what the table's last analysis counted by more than STATISTICS_CHANGE_SHARE of it, plus 50. A delivery replaced by
-    one as large does not count: it moves the spread of the whole table by its share of it at most."""
-    counted, rows, unknown = conn.execute(
-        """select c.reltuples, coalesce(sum(greatest(k.reltuples, 0)), 0), count(k.oid) filter (where k.reltuples < 0)
+    """Whether raw.<entity>'s own statistics (over every period) miss too much: never gathered, or its
+    periods' rows (their own analyses: analyze_period analyses a period never analysed first) differ
+    from what the table's last analysis counted by more than STATISTICS_CHANGE_SHARE of it, plus 50.
+    A delivery replaced by one as large does not count: it moves the table's spread by its share at most."""
+    counted, rows = conn.execute(
+        """select c.reltuples, coalesce(sum(greatest(k.reltuples, 0)), 0)
            from pg_class c left join pg_inherits i on i.inhparent = c.oid left join pg_class k on k.oid = i.inhrelid
            where c.oid = to_regclass(%s) group by c.reltuples""", (f"raw.{entity}",)).fetchone()
-    return counted < 0 or unknown > 0 or abs(rows - counted) > 50 + STATISTICS_CHANGE_SHARE * counted
+    return counted < 0 or abs(rows - counted) > 50 + STATISTICS_CHANGE_SHARE * counted
 
 
 def _attached(conn: psycopg.Connection, name: str) -> bool:

@@ -279,7 +279,10 @@ def test_no_reader_sees_table_statistics_or_sizes(clean_run, logins):
                               "select reltuples, relpages from pg_class where relname = 'evaluasi_periodik__2026_09'",
                               "select pg_relation_size('raw.evaluasi_periodik__2026_09__h00'::regclass)",
                               "select pg_total_relation_size('marts.fct_evaluasi_kinerja'::regclass)",
-                              "select pg_stat_get_live_tuples('raw.evaluasi_periodik__2026_09__h00'::regclass)"):
+                              "select pg_stat_get_live_tuples('raw.evaluasi_periodik__2026_09__h00'::regclass)",
+                              # given back to the owner alone, for dbt's statistics post-hook
+                              "select pg_stat_get_mod_since_analyze('raw.evaluasi_periodik__2026_09__h00'::regclass)",
+                              "select pg_stat_get_xact_tuples_inserted('marts.fct_evaluasi_kinerja'::regclass)"):
                 error = _refused(reader, statement)
                 assert isinstance(error, psycopg.errors.InsufficientPrivilege), (name, statement, error)
             # what clients need of the catalog still works
